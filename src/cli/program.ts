@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from './package-info.js';
+import { registerValidate } from './validate.js';
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+} as const;
+
+/** Builds the command tree; each command's action resolves to its exit code. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('switchboard')
+    .description('A reconciling controller for Amazon ECS Service Connect.')
+    .version(packageVersion, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(program, setExit);
+  return program;
+}
+
+/** Runs the CLI for argv and returns the process exit code (usage errors are 2). */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+  return code;
+}
