@@ -1,0 +1,74 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
+
+/** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
+export interface AwsClientConfig {
+  region?: string;
+  /** An endpoint override for every service, e.g. the embedded simulator's URL. */
+  endpoint?: string;
+  /** Attempts per HTTP call, the SDK's standard retry mode (one retry layer per call). */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  ecs: ECSClient;
+  cloudMap: ServiceDiscoveryClient;
+  logs: CloudWatchLogsClient;
+  region: string;
+  destroy(): void;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+function baseConfig(cfg: AwsClientConfig): {
+  region?: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: string;
+} {
+  const endpoint = cfg.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  return {
+    ...(cfg.region ? { region: cfg.region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: 'standard',
+  };
+}
+
+/** Resolves the region the way the SDK does, failing with a clear message when none is set. */
+async function resolveRegion(client: ECSClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch {
+    throw new Error('no AWS region: pass --region or set AWS_REGION');
+  }
+}
+
+/** Builds the ECS, Cloud Map and CloudWatch Logs clients with one shared configuration. */
+export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients> {
+  const base = baseConfig(cfg);
+  const ecs = new ECSClient(base);
+  const region = await resolveRegion(ecs);
+  const withRegion = { ...base, region };
+  const cloudMap = new ServiceDiscoveryClient(withRegion);
+  const logs = new CloudWatchLogsClient(withRegion);
+  return {
+    ecs,
+    cloudMap,
+    logs,
+    region,
+    destroy() {
+      ecs.destroy();
+      cloudMap.destroy();
+      logs.destroy();
+    },
+  };
+}
+
+/** Builds an S3 client; path-style addressing when an endpoint override is used (S3 emulators). */
+export function createS3Client(cfg: AwsClientConfig): S3Client {
+  const base = baseConfig(cfg);
+  return new S3Client({ ...base, forcePathStyle: base.endpoint !== undefined });
+}

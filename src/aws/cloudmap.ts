@@ -1,0 +1,121 @@
+import {
+  CreateHttpNamespaceCommand,
+  CreatePrivateDnsNamespaceCommand,
+  DeleteNamespaceCommand,
+  GetOperationCommand,
+  ListNamespacesCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateHttpNamespaceCommand,
+  type ServiceDiscoveryClient,
+} from '@aws-sdk/client-servicediscovery';
+import type { CloudMapPort, LiveNamespace, NamespaceOperation, TagMap } from '../reconcile/ports.js';
+import { awsCall } from './errors.js';
+import { cloudMapTagsToMap, mapToCloudMapTags } from './json.js';
+
+const OPERATION_STATUSES = new Set(['SUBMITTED', 'PENDING', 'SUCCESS', 'FAIL']);
+
+/** The Cloud Map adapter over the SDK client. */
+export class SdkCloudMap implements CloudMapPort {
+  constructor(private readonly client: ServiceDiscoveryClient) {}
+
+  async listNamespaces(): Promise<LiveNamespace[]> {
+    const out: LiveNamespace[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      // 100 per page is the maximum: https://docs.aws.amazon.com/cloud-map/latest/api/API_ListNamespaces.html
+      const res = await awsCall('servicediscovery:ListNamespaces', () =>
+        this.client.send(new ListNamespacesCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) })),
+      );
+      for (const n of res.Namespaces ?? []) {
+        out.push({
+          id: n.Id ?? '',
+          arn: n.Arn ?? '',
+          name: n.Name ?? '',
+          type: n.Type ?? '',
+          ...(n.Description !== undefined ? { description: n.Description } : {}),
+          ...(n.ServiceCount !== undefined ? { serviceCount: n.ServiceCount } : {}),
+        });
+      }
+      nextToken = res.NextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  async listTags(arn: string): Promise<TagMap> {
+    const res = await awsCall('servicediscovery:ListTagsForResource', () =>
+      this.client.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
+    );
+    return cloudMapTagsToMap(res.Tags);
+  }
+
+  async createNamespace(input: {
+    name: string;
+    type: 'HTTP' | 'DNS_PRIVATE';
+    vpc?: string;
+    description?: string;
+    tags: TagMap;
+    creatorRequestId: string;
+  }): Promise<string> {
+    const common = {
+      Name: input.name,
+      CreatorRequestId: input.creatorRequestId,
+      Tags: mapToCloudMapTags(input.tags),
+      ...(input.description !== undefined ? { Description: input.description } : {}),
+    };
+    if (input.type === 'DNS_PRIVATE') {
+      const res = await awsCall('servicediscovery:CreatePrivateDnsNamespace', () =>
+        this.client.send(new CreatePrivateDnsNamespaceCommand({ ...common, Vpc: input.vpc ?? '' })),
+      );
+      return res.OperationId ?? '';
+    }
+    const res = await awsCall('servicediscovery:CreateHttpNamespace', () =>
+      this.client.send(new CreateHttpNamespaceCommand(common)),
+    );
+    return res.OperationId ?? '';
+  }
+
+  async updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string> {
+    const res = await awsCall('servicediscovery:UpdateHttpNamespace', () =>
+      this.client.send(
+        new UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: updaterRequestId, Namespace: { Description: description } }),
+      ),
+    );
+    return res.OperationId ?? '';
+  }
+
+  async deleteNamespace(id: string): Promise<string> {
+    const res = await awsCall('servicediscovery:DeleteNamespace', () => this.client.send(new DeleteNamespaceCommand({ Id: id })));
+    return res.OperationId ?? '';
+  }
+
+  async getOperation(operationId: string): Promise<NamespaceOperation> {
+    const res = await awsCall('servicediscovery:GetOperation', () =>
+      this.client.send(new GetOperationCommand({ OperationId: operationId })),
+    );
+    const op = res.Operation ?? {};
+    const status = OPERATION_STATUSES.has(op.Status ?? '') ? (op.Status as NamespaceOperation['status']) : 'PENDING';
+    const namespaceId = op.Targets?.NAMESPACE;
+    return {
+      id: op.Id ?? operationId,
+      status,
+      ...(op.ErrorCode ? { errorCode: op.ErrorCode } : {}),
+      ...(op.ErrorMessage ? { errorMessage: op.ErrorMessage } : {}),
+      ...(namespaceId ? { namespaceId } : {}),
+    };
+  }
+
+  async tagResource(arn: string, tags: TagMap): Promise<void> {
+    await awsCall('servicediscovery:TagResource', () =>
+      this.client.send(new TagResourceCommand({ ResourceARN: arn, Tags: mapToCloudMapTags(tags) })),
+    );
+  }
+
+  async untagResource(arn: string, keys: readonly string[]): Promise<void> {
+    await awsCall('servicediscovery:UntagResource', () =>
+      this.client.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: [...keys] })),
+    );
+  }
+}

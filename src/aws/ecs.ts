@@ -1,0 +1,282 @@
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListServicesCommand,
+  ListTaskDefinitionFamiliesCommand,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateClusterCommand,
+  type Cluster,
+  type CreateClusterCommandInput,
+  type CreateServiceCommandInput,
+  type Deployment,
+  type ECSClient,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type UpdateClusterCommandInput,
+  type UpdateServiceCommandInput,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { EcsPort, JsonObject, LiveCluster, LiveDeployment, LiveService, LiveTaskDefinition, TagMap } from '../reconcile/ports.js';
+import { AwsCallError, awsCall } from './errors.js';
+import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
+
+// DescribeServices accepts at most 10 names per call:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
+const DESCRIBE_SERVICES_BATCH = 10;
+// DescribeClusters accepts at most 100 names per call:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
+const DESCRIBE_CLUSTERS_BATCH = 100;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toLiveCluster(c: Cluster): LiveCluster {
+  const ns = c.serviceConnectDefaults?.namespace;
+  return {
+    name: c.clusterName ?? '',
+    arn: c.clusterArn ?? '',
+    status: c.status ?? 'UNKNOWN',
+    ...(ns ? { serviceConnectNamespace: ns } : {}),
+    settings: (c.settings ?? []).map((s) => ({ name: String(s.name ?? ''), value: s.value ?? '' })),
+    tags: ecsTagsToMap(c.tags),
+  };
+}
+
+function toLiveDeployment(d: Deployment): LiveDeployment {
+  const sc = d.serviceConnectConfiguration;
+  return {
+    id: d.id ?? '',
+    status: d.status ?? '',
+    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    taskDefinition: d.taskDefinition ?? '',
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    ...(sc ? { serviceConnectConfiguration: toJsonObject(sc) } : {}),
+    serviceConnectResources: (d.serviceConnectResources ?? []).map((r) => ({
+      discoveryName: r.discoveryName ?? '',
+      ...(r.discoveryArn ? { discoveryArn: r.discoveryArn } : {}),
+    })),
+  };
+}
+
+function clusterNameOf(arnOrName: string): string {
+  const slash = arnOrName.lastIndexOf('/');
+  return arnOrName.startsWith('arn:') && slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
+}
+
+function toLiveService(s: Service): LiveService {
+  const clusterArn = s.clusterArn ?? '';
+  return {
+    cluster: clusterNameOf(clusterArn),
+    clusterArn,
+    name: s.serviceName ?? '',
+    arn: s.serviceArn ?? '',
+    status: s.status ?? 'UNKNOWN',
+    taskDefinition: s.taskDefinition ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    raw: toJsonObject({ ...s, events: undefined, deployments: undefined, tags: undefined }),
+    deployments: (s.deployments ?? []).map(toLiveDeployment),
+    events: (s.events ?? []).slice(0, 20).map((e) => ({
+      createdAt: e.createdAt ? e.createdAt.toISOString() : '',
+      message: e.message ?? '',
+    })),
+    tags: ecsTagsToMap(s.tags),
+  };
+}
+
+function toLiveTaskDefinition(td: JsonObject, tags: TagMap): LiveTaskDefinition {
+  return {
+    arn: typeof td.taskDefinitionArn === 'string' ? td.taskDefinitionArn : '',
+    family: typeof td.family === 'string' ? td.family : '',
+    revision: typeof td.revision === 'number' ? td.revision : 0,
+    status: typeof td.status === 'string' ? td.status : 'UNKNOWN',
+    definition: td,
+    tags,
+  };
+}
+
+/** The ECS adapter over the SDK client. Inputs are validated manifest specs in the API's own shape. */
+export class SdkEcs implements EcsPort {
+  constructor(private readonly client: ECSClient) {}
+
+  async describeClusters(names: readonly string[]): Promise<LiveCluster[]> {
+    const out: LiveCluster[] = [];
+    for (const batch of chunk(names, DESCRIBE_CLUSTERS_BATCH)) {
+      const res = await awsCall('ecs:DescribeClusters', () =>
+        this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] })),
+      );
+      for (const c of res.clusters ?? []) if (c.status !== 'INACTIVE') out.push(toLiveCluster(c));
+    }
+    return out;
+  }
+
+  async createCluster(input: JsonObject): Promise<LiveCluster> {
+    const res = await awsCall('ecs:CreateCluster', () =>
+      this.client.send(new CreateClusterCommand(input as CreateClusterCommandInput)),
+    );
+    return toLiveCluster(res.cluster ?? {});
+  }
+
+  async updateCluster(input: JsonObject): Promise<LiveCluster> {
+    const res = await awsCall('ecs:UpdateCluster', () =>
+      this.client.send(new UpdateClusterCommand(input as unknown as UpdateClusterCommandInput)),
+    );
+    return toLiveCluster(res.cluster ?? {});
+  }
+
+  async describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }> {
+    const services: LiveService[] = [];
+    const missing: string[] = [];
+    for (const batch of chunk(names, DESCRIBE_SERVICES_BATCH)) {
+      let res;
+      try {
+        res = await awsCall('ecs:DescribeServices', () =>
+          this.client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
+        );
+      } catch (err) {
+        // A cluster that does not exist holds none of the services.
+        if (err instanceof AwsCallError && err.code === 'ClusterNotFoundException') {
+          missing.push(...batch);
+          continue;
+        }
+        throw err;
+      }
+      for (const s of res.services ?? []) {
+        // INACTIVE services are still returned for a while after deletion; they do not exist for us.
+        if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
+        else services.push(toLiveService(s));
+      }
+      for (const f of res.failures ?? []) {
+        const name = f.arn ? f.arn.slice(f.arn.lastIndexOf('/') + 1) : '';
+        if (f.reason === 'MISSING' && name) missing.push(name);
+      }
+    }
+    return { services, missing };
+  }
+
+  async listServiceArns(cluster: string): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const res = await awsCall('ecs:ListServices', () =>
+        this.client.send(new ListServicesCommand({ cluster, maxResults: 100, ...(token ? { nextToken: token } : {}) })),
+      );
+      out.push(...(res.serviceArns ?? []));
+      nextToken = res.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  async createService(input: JsonObject): Promise<LiveService> {
+    const res = await awsCall('ecs:CreateService', () =>
+      this.client.send(new CreateServiceCommand(input as unknown as CreateServiceCommandInput)),
+    );
+    return toLiveService(res.service ?? {});
+  }
+
+  async updateService(input: JsonObject): Promise<LiveService> {
+    const res = await awsCall('ecs:UpdateService', () =>
+      this.client.send(new UpdateServiceCommand(input as unknown as UpdateServiceCommandInput)),
+    );
+    return toLiveService(res.service ?? {});
+  }
+
+  async deleteService(cluster: string, service: string, force: boolean): Promise<LiveService> {
+    const res = await awsCall('ecs:DeleteService', () =>
+      this.client.send(new DeleteServiceCommand({ cluster, service, force })),
+    );
+    return toLiveService(res.service ?? {});
+  }
+
+  async latestTaskDefinitionArn(family: string): Promise<string | undefined> {
+    const res = await awsCall('ecs:ListTaskDefinitions', () =>
+      this.client.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: 10 }),
+      ),
+    );
+    // familyPrefix matches by prefix: keep only this exact family.
+    return (res.taskDefinitionArns ?? []).find((arn) => familyOfArn(arn) === family);
+  }
+
+  async listTaskDefinitionArns(family: string): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const res = await awsCall('ecs:ListTaskDefinitions', () =>
+        this.client.send(
+          new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', ...(token ? { nextToken: token } : {}) }),
+        ),
+      );
+      out.push(...(res.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
+      nextToken = res.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  async listTaskDefinitionFamilies(): Promise<string[]> {
+    const out: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const res = await awsCall('ecs:ListTaskDefinitionFamilies', () =>
+        this.client.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', ...(token ? { nextToken: token } : {}) })),
+      );
+      out.push(...(res.families ?? []));
+      nextToken = res.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  async describeTaskDefinition(arnOrFamily: string): Promise<LiveTaskDefinition> {
+    const res = await awsCall('ecs:DescribeTaskDefinition', () =>
+      this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: arnOrFamily, include: ['TAGS'] })),
+    );
+    return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+  }
+
+  async registerTaskDefinition(input: JsonObject, tags: TagMap): Promise<LiveTaskDefinition> {
+    const req = { ...input, tags: mapToEcsTags(tags) } as unknown as RegisterTaskDefinitionCommandInput;
+    const res = await awsCall('ecs:RegisterTaskDefinition', () => this.client.send(new RegisterTaskDefinitionCommand(req)));
+    return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+  }
+
+  async deregisterTaskDefinition(arn: string): Promise<void> {
+    await awsCall('ecs:DeregisterTaskDefinition', () =>
+      this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+    );
+  }
+
+  async tagResource(arn: string, tags: TagMap): Promise<void> {
+    await awsCall('ecs:TagResource', () => this.client.send(new TagResourceCommand({ resourceArn: arn, tags: mapToEcsTags(tags) })));
+  }
+
+  async untagResource(arn: string, keys: readonly string[]): Promise<void> {
+    await awsCall('ecs:UntagResource', () =>
+      this.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
+    );
+  }
+}
+
+/** The family of a task definition ARN (`...:task-definition/family:rev`). */
+export function familyOfArn(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  const tail = slash >= 0 ? arn.slice(slash + 1) : arn;
+  const colon = tail.lastIndexOf(':');
+  return colon >= 0 ? tail.slice(0, colon) : tail;
+}

@@ -1,0 +1,165 @@
+/**
+ * One place that classifies AWS SDK errors, by `name` and `$fault` only (never by message text),
+ * into the categories the reconciler decides on.
+ */
+
+export type AwsErrorCategory =
+  | 'NotFound'
+  | 'Throttled'
+  | 'Conflict'
+  | 'Invalid'
+  | 'Denied'
+  | 'Transient'
+  | 'QuotaExceeded'
+  | 'Unknown';
+
+const NOT_FOUND = new Set([
+  'ClusterNotFoundException',
+  'ServiceNotFoundException',
+  'ServiceNotActiveException',
+  'NamespaceNotFound',
+  'ServiceNotFound',
+  'OperationNotFound',
+  'ResourceNotFoundException',
+  'ResourceNotFound',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'NotFound',
+]);
+
+// The SDK's own retry strategy treats these as throttling (see AWS-FACTS: SDK v3 retries).
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+
+const CONFLICT = new Set([
+  'NamespaceAlreadyExists',
+  'ResourceAlreadyExistsException',
+  'ResourceInUse',
+  'ResourceInUseException',
+  'DuplicateRequest',
+  'UpdateInProgressException',
+  'ConflictException',
+  'OperationAbortedException',
+]);
+
+const DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+]);
+
+// CloudWatch Logs' LimitExceededException means "too many resources", not a request rate:
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+const QUOTA = new Set(['LimitExceededException', 'ResourceLimitExceeded', 'ServiceQuotaExceededException']);
+
+const INVALID = new Set([
+  'InvalidParameterException',
+  'InvalidInput',
+  'InvalidParameterValueException',
+  'InvalidParameterCombinationException',
+  'ClientException',
+  'ValidationException',
+  'UnsupportedFeatureException',
+  'PlatformUnknownException',
+  'PlatformTaskDefinitionIncompatibilityException',
+  'InvalidOperationException',
+  'MissingVersionException',
+  'NoUpdateAvailableException',
+]);
+
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'socket hang up']);
+
+interface SdkErrorShape {
+  name?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { requestId?: unknown; httpStatusCode?: unknown };
+  message?: unknown;
+}
+
+function shape(err: unknown): SdkErrorShape {
+  return typeof err === 'object' && err !== null ? (err as SdkErrorShape) : {};
+}
+
+/** The AWS error code (the exception name) of an SDK error, or undefined for non-AWS errors. */
+export function awsErrorCode(err: unknown): string | undefined {
+  const s = shape(err);
+  return typeof s.name === 'string' ? s.name : undefined;
+}
+
+/** The AWS request id carried by an SDK error, when the service answered at all. */
+export function awsRequestId(err: unknown): string | undefined {
+  const id = shape(err).$metadata?.requestId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** Classifies an error thrown by an AWS SDK call into one reconciler-facing category. */
+export function classifyAwsError(err: unknown): AwsErrorCategory {
+  const s = shape(err);
+  const name = typeof s.name === 'string' ? s.name : '';
+  const code = typeof s.code === 'string' ? s.code : '';
+  if (NOT_FOUND.has(name)) return 'NotFound';
+  if (THROTTLED.has(name)) return 'Throttled';
+  if (QUOTA.has(name)) return 'QuotaExceeded';
+  if (CONFLICT.has(name)) return 'Conflict';
+  if (DENIED.has(name)) return 'Denied';
+  if (INVALID.has(name)) return 'Invalid';
+  if (TRANSIENT_NETWORK.has(name) || TRANSIENT_NETWORK.has(code)) return 'Transient';
+  if (s.$fault === 'server') return 'Transient';
+  const status = s.$metadata?.httpStatusCode;
+  if (typeof status === 'number') {
+    if (status === 429) return 'Throttled';
+    if (status >= 500) return 'Transient';
+    if (status === 403) return 'Denied';
+    if (status === 404) return 'NotFound';
+  }
+  return 'Unknown';
+}
+
+/** Whether a later attempt can succeed without anything changing in the manifests. */
+export function isRetryableCategory(category: AwsErrorCategory): boolean {
+  return category === 'Throttled' || category === 'Transient' || category === 'Conflict' || category === 'Unknown';
+}
+
+/** An AWS call that failed, with the operation, the resource it was for and the request id. */
+export class AwsCallError extends Error {
+  readonly category: AwsErrorCategory;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly operation: string;
+
+  constructor(operation: string, cause: unknown) {
+    const code = awsErrorCode(cause);
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    super(`${operation} failed: ${code ? `${code}: ` : ''}${msg}`, { cause });
+    this.name = 'AwsCallError';
+    this.operation = operation;
+    this.code = code;
+    this.category = classifyAwsError(cause);
+    this.requestId = awsRequestId(cause);
+  }
+}
+
+/** Runs one SDK call, turning any failure into an AwsCallError that names the operation. */
+export async function awsCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof AwsCallError) throw err;
+    throw new AwsCallError(operation, err);
+  }
+}

@@ -1,0 +1,52 @@
+import {
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { LiveLogGroup, LogsPort, TagMap } from '../reconcile/ports.js';
+import { AwsCallError, awsCall } from './errors.js';
+
+/** The CloudWatch Logs adapter over the SDK client. */
+export class SdkLogs implements LogsPort {
+  constructor(private readonly client: CloudWatchLogsClient) {}
+
+  async describeLogGroups(prefix: string): Promise<LiveLogGroup[]> {
+    const out: LiveLogGroup[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const res = await awsCall('logs:DescribeLogGroups', () =>
+        this.client.send(
+          new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, ...(token ? { nextToken: token } : {}) }),
+        ),
+      );
+      for (const g of res.logGroups ?? []) {
+        out.push({
+          name: g.logGroupName ?? '',
+          ...(g.arn ? { arn: g.arn } : {}),
+          ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}),
+        });
+      }
+      nextToken = res.nextToken;
+    } while (nextToken);
+    return out;
+  }
+
+  async createLogGroup(name: string, tags: TagMap): Promise<boolean> {
+    try {
+      await awsCall('logs:CreateLogGroup', () => this.client.send(new CreateLogGroupCommand({ logGroupName: name, tags })));
+      return true;
+    } catch (err) {
+      // Creating is the check: an existing group is what we wanted.
+      if (err instanceof AwsCallError && err.code === 'ResourceAlreadyExistsException') return false;
+      throw err;
+    }
+  }
+
+  async putRetentionPolicy(name: string, days: number): Promise<void> {
+    await awsCall('logs:PutRetentionPolicy', () =>
+      this.client.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })),
+    );
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The narrow interfaces through which the reconciler reaches AWS. The reconciler owns them;
+ * `src/aws` implements them over the SDK. Values are plain JSON in the AWS API's own camelCase
+ * shapes, so no SDK type crosses this line.
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Tags in their normalised form: a map from key to value. */
+export type TagMap = Record<string, string>;
+
+export interface LiveCluster {
+  name: string;
+  arn: string;
+  status: string;
+  /** The namespace ARN of the cluster's Service Connect default, if any. */
+  serviceConnectNamespace?: string;
+  settings: { name: string; value: string }[];
+  tags: TagMap;
+}
+
+export interface LiveDeployment {
+  id: string;
+  status: string;
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  failedTasks: number;
+  serviceConnectConfiguration?: JsonObject;
+  serviceConnectResources: { discoveryName: string; discoveryArn?: string }[];
+}
+
+export interface LiveService {
+  cluster: string;
+  clusterArn: string;
+  name: string;
+  arn: string;
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  /** Every field of the described service as AWS returned it (dates as ISO strings). */
+  raw: JsonObject;
+  deployments: LiveDeployment[];
+  events: { createdAt: string; message: string }[];
+  tags: TagMap;
+}
+
+export interface LiveTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: string;
+  /** The task definition as DescribeTaskDefinition returned it, read-only fields included. */
+  definition: JsonObject;
+  tags: TagMap;
+}
+
+/** The ECS calls the controller makes. */
+export interface EcsPort {
+  describeClusters(names: readonly string[]): Promise<LiveCluster[]>;
+  createCluster(input: JsonObject): Promise<LiveCluster>;
+  updateCluster(input: JsonObject): Promise<LiveCluster>;
+  /** Services by name in batches of 10; names AWS reports as missing are listed apart. */
+  describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }>;
+  listServiceArns(cluster: string): Promise<string[]>;
+  createService(input: JsonObject): Promise<LiveService>;
+  updateService(input: JsonObject): Promise<LiveService>;
+  deleteService(cluster: string, service: string, force: boolean): Promise<LiveService>;
+  /** The newest ACTIVE revision's ARN of a family, or undefined when it has none. */
+  latestTaskDefinitionArn(family: string): Promise<string | undefined>;
+  listTaskDefinitionArns(family: string): Promise<string[]>;
+  listTaskDefinitionFamilies(): Promise<string[]>;
+  describeTaskDefinition(arnOrFamily: string): Promise<LiveTaskDefinition>;
+  registerTaskDefinition(input: JsonObject, tags: TagMap): Promise<LiveTaskDefinition>;
+  deregisterTaskDefinition(arn: string): Promise<void>;
+  tagResource(arn: string, tags: TagMap): Promise<void>;
+  untagResource(arn: string, keys: readonly string[]): Promise<void>;
+}
+
+export interface LiveNamespace {
+  id: string;
+  arn: string;
+  name: string;
+  type: string;
+  description?: string;
+  serviceCount?: number;
+}
+
+export interface NamespaceOperation {
+  id: string;
+  status: 'SUBMITTED' | 'PENDING' | 'SUCCESS' | 'FAIL';
+  errorCode?: string;
+  errorMessage?: string;
+  namespaceId?: string;
+}
+
+/** The Cloud Map calls the controller makes. */
+export interface CloudMapPort {
+  /** Every namespace, all pages. */
+  listNamespaces(): Promise<LiveNamespace[]>;
+  listTags(arn: string): Promise<TagMap>;
+  /** Starts creating a namespace; returns the operation id. */
+  createNamespace(input: {
+    name: string;
+    type: 'HTTP' | 'DNS_PRIVATE';
+    vpc?: string;
+    description?: string;
+    tags: TagMap;
+    creatorRequestId: string;
+  }): Promise<string>;
+  updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string>;
+  deleteNamespace(id: string): Promise<string>;
+  getOperation(operationId: string): Promise<NamespaceOperation>;
+  tagResource(arn: string, tags: TagMap): Promise<void>;
+  untagResource(arn: string, keys: readonly string[]): Promise<void>;
+}
+
+export interface LiveLogGroup {
+  name: string;
+  arn?: string;
+  retentionInDays?: number;
+}
+
+/** The CloudWatch Logs calls the controller makes. */
+export interface LogsPort {
+  describeLogGroups(prefix: string): Promise<LiveLogGroup[]>;
+  /** Creates a log group; resolves false when it already existed. */
+  createLogGroup(name: string, tags: TagMap): Promise<boolean>;
+  putRetentionPolicy(name: string, days: number): Promise<void>;
+}
+
+/** Everything the reconciler needs from AWS. */
+export interface AwsPorts {
+  ecs: EcsPort;
+  cloudMap: CloudMapPort;
+  logs: LogsPort;
+  region: string;
+}
