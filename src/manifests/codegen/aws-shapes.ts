@@ -125,7 +125,7 @@ export function readSdkModel(files: readonly string[]): SdkModel {
   return model;
 }
 
-interface Emitted {
+export interface Emitted {
   ts: string[];
   defs: Map<string, JsonSchema>;
   /** Every shape name reachable from a root, in first-visit order, with its emitted field names. */
