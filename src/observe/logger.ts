@@ -1,0 +1,34 @@
+/**
+ * The controller's logger: pino JSON (what the ECS awslogs driver ships), or pretty for people.
+ * Stable vocabulary: `pass`, `resource`, `action`, `result`, `durationMs`; errors under `err`.
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+export type LogFormat = 'json' | 'pretty';
+
+export interface LoggerOptions {
+  level?: string;
+  format?: LogFormat;
+  /** Where lines go; stdout by default (the daemon), stderr for one-shot commands whose stdout is the result. */
+  destination?: 'stdout' | 'stderr' | DestinationStream;
+}
+
+/** Creates the root logger. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const fd = options.destination === 'stderr' ? 2 : 1;
+  const format = options.format ?? 'json';
+  const level = options.level ?? 'info';
+  if (typeof options.destination === 'object') return pino({ level, base: undefined }, options.destination);
+  if (format === 'pretty') {
+    const stream = pretty({ destination: fd, colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY, ignore: 'pid,hostname', sync: true });
+    return pino({ level, base: undefined }, stream);
+  }
+  return pino({ level, base: undefined }, pino.destination({ fd, sync: true }));
+}
+
+/** A logger that drops everything (tests, library use). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,321 @@
+/**
+ * The executor: runs a plan's steps in phase order, independent resources concurrently (bounded).
+ * A failed resource stops only its dependants; everything else still applies.
+ */
+import type { Logger } from '../observe/logger.js';
+import { mapLimit } from '../util/concurrency.js';
+import type { ObserverCache } from './cache.js';
+import { familyRevision } from './desired.js';
+import type { FieldChange } from './diff.js';
+import type { ObservedState } from './observed.js';
+import { TAG_TASK_DEFINITION } from './ownership.js';
+import { Phase, type Plan, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
+import type { AwsPorts, JsonObject, LiveService } from './ports.js';
+import { DEFAULT_WAIT, waitUntil, type WaitOptions } from './wait.js';
+
+/** What happened to one resource. */
+export type ResultOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
+
+export interface ResourceResult {
+  key: string;
+  outcome: ResultOutcome;
+  /** Why it was skipped or failed, or what was done. */
+  reason: string;
+  changes: FieldChange[];
+  durationMs: number;
+  error?: { message: string; code?: string; requestId?: string; category?: string };
+  /** True when the result leaves the resource not converged (failed, conflict, blocked, replace not allowed). */
+  needsAttention: boolean;
+}
+
+export interface ApplyResult {
+  results: ResourceResult[];
+  /** Services whose rollout was waited for, with their final state. */
+  ok: boolean;
+}
+
+export interface ApplyOptions {
+  logger: Logger;
+  concurrency: number;
+  /** Wait for every changed service's deployment to complete. */
+  wait: boolean;
+  waits?: Partial<WaitOptions>;
+  signal?: AbortSignal;
+}
+
+interface Ctx {
+  ports: AwsPorts;
+  cache: ObserverCache;
+  log: Logger;
+  tdArns: Map<string, string>;
+  waits: WaitOptions;
+  changedServices: Map<string, { cluster: string; service: string }>;
+}
+
+function errorInfo(err: unknown): NonNullable<ResourceResult['error']> {
+  const e = err as { message?: unknown; code?: unknown; requestId?: unknown; category?: unknown };
+  return {
+    message: typeof e.message === 'string' ? e.message : String(err),
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
+    ...(typeof e.category === 'string' ? { category: e.category } : {}),
+  };
+}
+
+function resolveTaskDefinition(ref: TaskDefinitionRef, ctx: Ctx): string {
+  if ('external' in ref) return ref.external;
+  const arn = ctx.tdArns.get(ref.manifest);
+  if (arn === undefined) throw new Error(`${ref.manifest} has no registered revision to use`);
+  return arn;
+}
+
+function taskDefinitionTag(ref: TaskDefinitionRef, arn: string): Record<string, string> {
+  return 'manifest' in ref ? { [TAG_TASK_DEFINITION]: `${ref.hash}@${familyRevision(arn)}` } : {};
+}
+
+async function waitNamespaceOperation(operationId: string, what: string, ctx: Ctx): Promise<string | undefined> {
+  return waitUntil(
+    what,
+    async () => {
+      const op = await ctx.ports.cloudMap.getOperation(operationId);
+      if (op.status === 'SUCCESS') return { done: true, value: op.namespaceId };
+      if (op.status === 'FAIL') return { failed: `operation ${operationId} failed: ${op.errorCode ?? ''} ${op.errorMessage ?? ''}`.trim() };
+      ctx.log.debug({ action: 'wait', operationId, status: op.status }, `${what}: ${op.status}`);
+      return { done: false, status: op.status };
+    },
+    ctx.waits,
+  );
+}
+
+/** Waits until a service's PRIMARY deployment has completed, or fails with its events when it rolled back. */
+export async function waitForServiceStable(cluster: string, service: string, ctx: Pick<Ctx, 'ports' | 'log' | 'waits'>): Promise<LiveService> {
+  let lastLog = 0;
+  return waitUntil(
+    `Service/${service}: deployment`,
+    async () => {
+      const { services } = await ctx.ports.ecs.describeServices(cluster, [service]);
+      const s = services[0];
+      if (!s) return { failed: `service ${service} not found in cluster ${cluster}` };
+      const primary = s.deployments.find((d) => d.status === 'PRIMARY');
+      const rollout = primary?.rolloutState;
+      if (rollout === 'FAILED') {
+        const events = s.events.slice(0, 3).map((e) => e.message).join(' | ');
+        return { failed: `deployment failed (${primary?.rolloutStateReason ?? 'circuit breaker'}): ${events}` };
+      }
+      const settled = rollout === 'COMPLETED' || (rollout === undefined && s.deployments.length === 1);
+      if (settled && s.runningCount === s.desiredCount) return { done: true, value: s };
+      const now = Date.now();
+      if (now - lastLog > 3000) {
+        lastLog = now;
+        ctx.log.info(
+          { resource: `Service/${service}`, action: 'wait', running: s.runningCount, desired: s.desiredCount, rolloutState: rollout ?? 'n/a' },
+          `Service/${service}: waiting for rollout: ${s.runningCount}/${s.desiredCount} running, ${rollout ?? 'n/a'}`,
+        );
+      }
+      return { done: false, status: `${s.runningCount}/${s.desiredCount} running, ${rollout ?? 'n/a'}` };
+    },
+    ctx.waits,
+  );
+}
+
+async function waitServiceGone(cluster: string, service: string, ctx: Ctx): Promise<void> {
+  await waitUntil(
+    `Service/${service}: deletion`,
+    async () => {
+      const { services } = await ctx.ports.ecs.describeServices(cluster, [service]);
+      const s = services[0];
+      return !s ? { done: true, value: undefined } : { done: false, status: s.status };
+    },
+    ctx.waits,
+  );
+}
+
+async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
+  const { ecs, cloudMap, logs } = ctx.ports;
+  switch (step.op) {
+    case 'createNamespace': {
+      const opId = await cloudMap.createNamespace(step);
+      await waitNamespaceOperation(opId, `${r.key}: create`, ctx);
+      return;
+    }
+    case 'updateNamespace': {
+      const opId = await cloudMap.updateHttpNamespaceDescription(step.id, step.description, step.updaterRequestId);
+      await waitNamespaceOperation(opId, `${r.key}: update`, ctx);
+      return;
+    }
+    case 'tagCloudMap':
+      if (Object.keys(step.add).length > 0) await cloudMap.tagResource(step.arn, step.add);
+      if (step.remove.length > 0) await cloudMap.untagResource(step.arn, step.remove);
+      ctx.cache.namespaceTags.delete(step.arn);
+      return;
+    case 'createLogGroup':
+      await logs.createLogGroup(step.name, step.tags);
+      ctx.cache.logGroups.set(step.name, {});
+      return;
+    case 'putRetentionPolicy':
+      await logs.putRetentionPolicy(step.name, step.days);
+      ctx.cache.logGroups.set(step.name, { retentionInDays: step.days });
+      return;
+    case 'registerTaskDefinition': {
+      const td = await ecs.registerTaskDefinition(step.input, step.tags);
+      ctx.cache.rememberTaskDefinition(td, step.hash);
+      ctx.tdArns.set(r.key, td.arn);
+      return;
+    }
+    case 'createCluster':
+      await ecs.createCluster(step.input);
+      return;
+    case 'updateCluster':
+      await ecs.updateCluster(step.input);
+      return;
+    case 'tagEcs':
+      if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
+      if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);
+      return;
+    case 'createService': {
+      const taskDefinition = resolveTaskDefinition(step.taskDefinition, ctx);
+      const tags = [...(Array.isArray(step.input.tags) ? step.input.tags : [])];
+      for (const [key, value] of Object.entries(taskDefinitionTag(step.taskDefinition, taskDefinition))) tags.push({ key, value });
+      // Same token + same input = the same service, so a retry after a timeout creates no duplicate
+      // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html).
+      const clientToken = `switchboard-${step.clientTokenSeed}`.slice(0, 36);
+      const input: JsonObject = { ...step.input, taskDefinition, tags, clientToken };
+      const s = await ecs.createService(input);
+      const hash = 'manifest' in step.taskDefinition ? step.taskDefinition.hash : undefined;
+      if (hash !== undefined) ctx.cache.rememberHash(taskDefinition, hash);
+      ctx.changedServices.set(r.key, { cluster: s.cluster || String(step.input.cluster), service: s.name || String(step.input.serviceName) });
+      return;
+    }
+    case 'updateService': {
+      const input: JsonObject = { ...step.input };
+      let arn: string | undefined;
+      if (step.taskDefinition) {
+        arn = resolveTaskDefinition(step.taskDefinition, ctx);
+        input.taskDefinition = arn;
+      }
+      await ecs.updateService(input);
+      if (step.taskDefinition && arn !== undefined) {
+        const tag = taskDefinitionTag(step.taskDefinition, arn);
+        if (Object.keys(tag).length > 0) await ecs.tagResource(step.arn, tag);
+      }
+      ctx.changedServices.set(r.key, { cluster: String(step.input.cluster), service: String(step.input.service) });
+      return;
+    }
+    case 'deleteService': {
+      // Scale to zero first, so the deletion drains tasks instead of forcing them off.
+      await ecs.updateService({ cluster: step.cluster, service: step.service, desiredCount: 0 });
+      await ecs.deleteService(step.cluster, step.service, false);
+      // A replacement can only be created once the old service is INACTIVE.
+      if (r.outcome === 'replace') await waitServiceGone(step.cluster, step.service, ctx);
+      return;
+    }
+    case 'deregisterTaskDefinitions':
+      for (const arn of step.arns) await ecs.deregisterTaskDefinition(arn);
+      return;
+    case 'deleteNamespace': {
+      const opId = await cloudMap.deleteNamespace(step.id);
+      await waitNamespaceOperation(opId, `${r.key}: delete`, ctx);
+      return;
+    }
+    default: {
+      const never: never = step;
+      throw new Error(`unknown step ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const SUCCESS: Record<ResourcePlan['outcome'], ResultOutcome> = {
+  create: 'created',
+  update: 'configured',
+  replace: 'configured',
+  delete: 'deleted',
+  unchanged: 'unchanged',
+  conflict: 'skipped',
+  blocked: 'skipped',
+};
+
+async function applyResource(r: ResourcePlan, ctx: Ctx, failed: Set<string>, signal?: AbortSignal): Promise<ResourceResult> {
+  const started = Date.now();
+  const result = (outcome: ResultOutcome, reason: string, extra: Partial<ResourceResult> = {}): ResourceResult => ({
+    key: r.key,
+    outcome,
+    reason,
+    changes: r.changes,
+    durationMs: Date.now() - started,
+    needsAttention: outcome === 'failed',
+    ...extra,
+  });
+  const blockedBy = r.dependsOn.filter((d) => failed.has(d));
+  if (blockedBy.length > 0 && r.steps.length > 0) {
+    failed.add(r.key);
+    return result('skipped', `not applied: depends on ${blockedBy.join(', ')}, which did not converge`, { needsAttention: true });
+  }
+  if (r.steps.length === 0) {
+    const notConverged = r.outcome !== 'unchanged';
+    if (notConverged) failed.add(r.key);
+    return result(SUCCESS[r.outcome] === 'unchanged' ? 'unchanged' : 'skipped', r.reason, { needsAttention: notConverged });
+  }
+  if (signal?.aborted) {
+    failed.add(r.key);
+    return result('skipped', 'not applied: shutting down', { needsAttention: true });
+  }
+  try {
+    for (const step of r.steps) await runStep(step, r, ctx);
+    const res = result(SUCCESS[r.outcome], r.reason);
+    ctx.log.info(
+      { resource: r.key, action: r.outcome, result: res.outcome, durationMs: res.durationMs, changes: r.changes.slice(0, 20) },
+      `${r.key}: ${res.outcome}`,
+    );
+    return res;
+  } catch (err) {
+    failed.add(r.key);
+    const error = errorInfo(err);
+    ctx.log.error({ resource: r.key, action: r.outcome, result: 'failed', err, awsErrorCode: error.code, requestId: error.requestId }, `${r.key}: ${r.outcome} failed: ${error.message}`);
+    return result('failed', `${r.outcome} failed: ${error.message}`, { error });
+  }
+}
+
+/** Applies a plan and reports one result per resource. */
+export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsPorts, cache: ObserverCache, options: ApplyOptions): Promise<ApplyResult> {
+  const tdArns = new Map<string, string>();
+  for (const [key, obs] of observed.taskDefinitions) if (obs.matchingArn !== undefined) tdArns.set(key, obs.matchingArn);
+  const ctx: Ctx = { ports, cache, log: options.logger, tdArns, waits: { ...DEFAULT_WAIT, ...options.waits, ...(options.signal ? { signal: options.signal } : {}) }, changedServices: new Map() };
+  const failed = new Set<string>();
+  const results: ResourceResult[] = [];
+  const phases = [...new Set(plan.resources.map((r) => r.phase))].sort((a, b) => a - b);
+  for (const phase of phases) {
+    const inPhase = plan.resources.filter((r) => r.phase === phase);
+    if (phase === Phase.clientService) await waitForServers(plan, ctx, failed, results);
+    results.push(...(await mapLimit(inPhase, options.concurrency, (r) => applyResource(r, ctx, failed, options.signal))));
+  }
+  if (options.wait) {
+    await mapLimit([...ctx.changedServices.entries()], options.concurrency, async ([key, s]) => {
+      try {
+        await waitForServiceStable(s.cluster, s.service, ctx);
+      } catch (err) {
+        const res = results.find((x) => x.key === key);
+        if (res) Object.assign(res, { outcome: 'failed', reason: `rollout failed: ${errorInfo(err).message}`, error: errorInfo(err), needsAttention: true });
+      }
+    });
+  }
+  return { results, ok: results.every((r) => !r.needsAttention) };
+}
+
+/**
+ * Service Connect clients resolve only endpoints that exist when their tasks start, so servers
+ * changed in this pass must be ready before clients are updated.
+ */
+async function waitForServers(plan: Plan, ctx: Ctx, failed: Set<string>, results: ResourceResult[]): Promise<void> {
+  const clientsChange = plan.resources.some((r) => r.phase === Phase.clientService && r.steps.length > 0);
+  if (!clientsChange) return;
+  const servers = [...ctx.changedServices.entries()].filter(([key]) => plan.resources.find((r) => r.key === key)?.phase === Phase.serverService);
+  await mapLimit(servers, 4, async ([key, s]) => {
+    try {
+      await waitForServiceStable(s.cluster, s.service, ctx);
+    } catch (err) {
+      failed.add(key);
+      const res = results.find((x) => x.key === key);
+      if (res) Object.assign(res, { outcome: 'failed', reason: `rollout failed: ${errorInfo(err).message}`, error: errorInfo(err), needsAttention: true });
+    }
+  });
+}

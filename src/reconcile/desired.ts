@@ -1,0 +1,84 @@
+/**
+ * The desired side, prepared for comparison: canonical forms, content hashes and references
+ * resolved between manifests. Pure.
+ */
+import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
+import { asJson, contentHash, isJsonObject } from './canonical.js';
+import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
+import type { TaskDefinitionRef } from './plan-types.js';
+import type { JsonObject, TagMap } from './ports.js';
+
+export interface DesiredTaskDefinition {
+  resource: DesiredResourceOf<'TaskDefinition'>;
+  key: string;
+  family: string;
+  /** RegisterTaskDefinition input without tags. */
+  input: JsonObject;
+  canonical: JsonObject;
+  userTags: TagMap;
+  /** Hash of the canonical definition and its tags: equal hash, nothing to register. */
+  hash: string;
+}
+
+/** The spec of a resource as plain JSON. */
+export function specJson(resource: DesiredResource): JsonObject {
+  const j = asJson(resource.spec);
+  return isJsonObject(j) ? j : {};
+}
+
+/** A TaskDefinition manifest prepared for comparison and registration. */
+export function desiredTaskDefinition(resource: DesiredResourceOf<'TaskDefinition'>): DesiredTaskDefinition {
+  const spec = specJson(resource);
+  const input = registrationInput(spec);
+  const canonical = canonicalTaskDefinition(input);
+  const userTags: TagMap = { ...(resource.spec.tags ?? {}) };
+  return {
+    resource,
+    key: resource.key,
+    family: resource.spec.family,
+    input,
+    canonical,
+    userTags,
+    hash: contentHash({ definition: canonical, tags: asJson(userTags) }),
+  };
+}
+
+/** The cluster a Service manifest targets (`default` unless it or the command line names one). */
+export function serviceCluster(resource: DesiredResourceOf<'Service'>, defaultCluster: string): string {
+  const c = resource.spec.cluster;
+  if (c === undefined || c === '') return defaultCluster;
+  // An ARN names the cluster by its last segment; DescribeServices accepts either.
+  return c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c;
+}
+
+/** Resolves a Service's `taskDefinition` to a TaskDefinition manifest, or treats it as external. */
+export function taskDefinitionRefOf(
+  resource: DesiredResourceOf<'Service'>,
+  taskDefinitions: ReadonlyMap<string, DesiredTaskDefinition>,
+): TaskDefinitionRef | undefined {
+  const ref = resource.spec.taskDefinition;
+  if (ref === undefined) return undefined;
+  const td = taskDefinitions.get(ref);
+  if (td) return { manifest: td.key, hash: td.hash, family: td.family };
+  return { external: ref };
+}
+
+/** Indexes TaskDefinition manifests by manifest name. */
+export function indexTaskDefinitions(resources: readonly DesiredResource[]): Map<string, DesiredTaskDefinition> {
+  const out = new Map<string, DesiredTaskDefinition>();
+  for (const r of resources) if (r.kind === 'TaskDefinition') out.set(r.name, desiredTaskDefinition(r));
+  return out;
+}
+
+/** `family:revision` of a task definition ARN (or the input itself when it is not an ARN). */
+export function familyRevision(arnOrRef: string): string {
+  const slash = arnOrRef.lastIndexOf('/');
+  return arnOrRef.startsWith('arn:') && slash >= 0 ? arnOrRef.slice(slash + 1) : arnOrRef;
+}
+
+/** The family of a task definition ARN or `family[:revision]` reference. */
+export function familyOf(arnOrRef: string): string {
+  const fr = familyRevision(arnOrRef);
+  const colon = fr.lastIndexOf(':');
+  return colon >= 0 && /^\d+$/.test(fr.slice(colon + 1)) ? fr.slice(0, colon) : fr;
+}

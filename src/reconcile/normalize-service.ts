@@ -1,0 +1,95 @@
+/**
+ * Canonical Service Connect settings and the "what the manifest states" comparison of services.
+ * Pure.
+ */
+import { isJsonObject, jsonEqual, pruneEmpty, sortByField, sortPrimitives } from './canonical.js';
+import type { JsonObject, JsonValue } from './ports.js';
+
+/** Namespace name <-> ARN, so a manifest may use either and no spurious difference appears. */
+export interface NamespaceIndex {
+  arnOf(nameOrArn: string): string | undefined;
+  nameOf(nameOrArn: string): string | undefined;
+}
+
+/** Builds a NamespaceIndex from (name, arn) pairs. */
+export function namespaceIndex(entries: readonly { name: string; arn: string }[]): NamespaceIndex {
+  const byName = new Map(entries.map((e) => [e.name, e.arn]));
+  const byArn = new Map(entries.map((e) => [e.arn, e.name]));
+  return {
+    arnOf: (v) => (v.startsWith('arn:') ? v : byName.get(v)),
+    nameOf: (v) => (v.startsWith('arn:') ? byArn.get(v) : v),
+  };
+}
+
+const DISABLED: JsonObject = { enabled: false };
+
+/**
+ * The canonical Service Connect configuration (a manifest's or a PRIMARY deployment's).
+ * Absent or `enabled: false` is `{enabled: false}`. Defaults filled on both sides:
+ * `discoveryName` = `portName`, `dnsName` = `discoveryName.namespaceName`
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectClientAlias.html).
+ * `defaultNamespace` is the cluster's Service Connect default, used when none is named.
+ */
+export function canonicalServiceConnect(
+  sc: JsonValue | undefined,
+  namespaces: NamespaceIndex,
+  defaultNamespace?: string,
+): JsonObject {
+  if (!isJsonObject(sc) || sc.enabled !== true) return DISABLED;
+  const nsRef = typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : defaultNamespace;
+  const nsArn = nsRef !== undefined ? (namespaces.arnOf(nsRef) ?? nsRef) : undefined;
+  const nsName = nsRef !== undefined ? (namespaces.nameOf(nsRef) ?? nsRef) : undefined;
+  const services = (Array.isArray(sc.services) ? sc.services : []).map((s) => {
+    if (!isJsonObject(s)) return s;
+    const portName = typeof s.portName === 'string' ? s.portName : '';
+    const discoveryName = typeof s.discoveryName === 'string' && s.discoveryName !== '' ? s.discoveryName : portName;
+    const out: JsonObject = { ...s, discoveryName };
+    if (Array.isArray(s.clientAliases)) {
+      out.clientAliases = s.clientAliases.map((a) => {
+        if (!isJsonObject(a)) return a;
+        const dnsName = typeof a.dnsName === 'string' && a.dnsName !== '' ? a.dnsName : `${discoveryName}.${nsName ?? ''}`;
+        return { ...a, dnsName };
+      });
+    }
+    return out;
+  });
+  const out: JsonObject = { enabled: true, services: sortByField(services, 'portName') };
+  if (nsArn !== undefined) out.namespace = nsArn;
+  if (isJsonObject(sc.logConfiguration)) out.logConfiguration = sc.logConfiguration;
+  if (isJsonObject(sc.accessLogConfiguration)) {
+    const alc: JsonObject = { ...sc.accessLogConfiguration };
+    // DISABLED is the documented default of includeQueryParameters.
+    if (alc.includeQueryParameters === 'DISABLED') delete alc.includeQueryParameters;
+    out.accessLogConfiguration = alc;
+  }
+  const pruned = pruneEmpty(out);
+  return isJsonObject(pruned) ? pruned : DISABLED;
+}
+
+/** Whether a Service Connect configuration is in client-server mode (it publishes endpoints). */
+export function isServer(sc: JsonObject): boolean {
+  return sc.enabled === true && Array.isArray(sc.services) && sc.services.length > 0;
+}
+
+// Arrays whose order AWS does not promise to keep; compared as sets.
+const UNORDERED_ARRAYS = new Set(['subnets', 'securityGroups']);
+
+/**
+ * Whether `live` holds everything `desired` states: objects are compared on the desired keys only
+ * (fields the manifest leaves out are not managed, and AWS's defaults for them are ignored); arrays
+ * must have the same length, element by element; set-like arrays ignore order.
+ */
+export function containsDesired(desired: JsonValue, live: JsonValue | undefined, field = ''): boolean {
+  if (isJsonObject(desired)) {
+    if (!isJsonObject(live)) return Object.keys(desired).length === 0 && live === undefined;
+    return Object.entries(desired).every(([k, v]) => containsDesired(v, live[k], k));
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live)) return desired.length === 0 && live === undefined;
+    if (desired.length !== live.length) return false;
+    if (UNORDERED_ARRAYS.has(field)) return jsonEqual(sortPrimitives(desired), sortPrimitives(live));
+    return desired.every((d, i) => containsDesired(d, live[i], field));
+  }
+  return jsonEqual(desired, live);
+}

@@ -1,0 +1,221 @@
+/**
+ * Reads live state for one pass with as few AWS calls as the answer allows: one paginated
+ * ListNamespaces, DescribeServices in batches of 10 per cluster (tags included), and task
+ * definitions only when no revision with the desired content hash is already known.
+ */
+import type { DesiredResource } from '../manifests/model.js';
+import { mapLimit } from '../util/concurrency.js';
+import { jsonEqual } from './canonical.js';
+import type { ObserverCache } from './cache.js';
+import { familyRevision, indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
+import { canonicalTaskDefinition } from './normalize-task-definition.js';
+import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
+import { ownershipOf, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
+import { contentHash, asJson } from './canonical.js';
+
+export interface ObserveOptions {
+  defaultCluster: string;
+  controllerId: string;
+  /** Look for owned resources no manifest declares. */
+  prune: boolean;
+  /** Extra clusters to look for orphans in. */
+  pruneClusters?: readonly string[];
+  concurrency?: number;
+}
+
+/** Parses the service tag `hash@family:revision`. */
+export function parseTaskDefinitionTag(value: string | undefined): { hash: string; familyRevision: string } | undefined {
+  if (value === undefined) return undefined;
+  const at = value.indexOf('@');
+  if (at <= 0) return undefined;
+  return { hash: value.slice(0, at), familyRevision: value.slice(at + 1) };
+}
+
+/** The content hash a described revision stands for: its tag, or one computed from its content. */
+export function hashOfLiveTaskDefinition(td: LiveTaskDefinition): string {
+  const userTags: TagMap = {};
+  for (const [k, v] of Object.entries(td.tags)) if (!k.startsWith('switchboard.dev/')) userTags[k] = v;
+  return contentHash({ definition: canonicalTaskDefinition(td.definition), tags: asJson(userTags) });
+}
+
+async function describeCached(ports: AwsPorts, cache: ObserverCache, arn: string): Promise<LiveTaskDefinition> {
+  const known = cache.describedTaskDefinition(arn);
+  if (known) return known;
+  const td = await ports.ecs.describeTaskDefinition(arn);
+  const tagged = td.tags[TAG_SPEC_HASH];
+  cache.rememberTaskDefinition(td, tagged ?? hashOfLiveTaskDefinition(td));
+  return td;
+}
+
+async function observeTaskDefinition(
+  ports: AwsPorts,
+  cache: ObserverCache,
+  td: DesiredTaskDefinition,
+): Promise<{ matchingArn?: string; latest?: LiveTaskDefinition }> {
+  const known = cache.findRevision(td.family, td.hash);
+  if (known) return { matchingArn: known };
+  const latestArn = await ports.ecs.latestTaskDefinitionArn(td.family);
+  if (latestArn === undefined) return {};
+  const latest = await describeCached(ports, cache, latestArn);
+  // Our own tag, or the same content registered by hand or before a crash: reuse, never re-register.
+  const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
+  return same ? { matchingArn: latest.arn, latest } : { latest };
+}
+
+/** Observes the live state the desired resources depend on. */
+export async function observe(
+  desired: readonly DesiredResource[],
+  ports: AwsPorts,
+  cache: ObserverCache,
+  options: ObserveOptions,
+): Promise<ObservedState> {
+  const state = emptyObservedState();
+  const limit = options.concurrency ?? 8;
+  const taskDefinitions = indexTaskDefinitions(desired);
+
+  const servicesByCluster = new Map<string, string[]>();
+  for (const r of desired) {
+    if (r.kind !== 'Service') continue;
+    const cluster = serviceCluster(r, options.defaultCluster);
+    servicesByCluster.set(cluster, [...(servicesByCluster.get(cluster) ?? []), r.name]);
+  }
+  const clusterNames = desired.filter((r) => r.kind === 'Cluster').map((r) => (r.kind === 'Cluster' ? r.spec.clusterName : r.name));
+
+  const [namespaces, clusters] = await Promise.all([
+    ports.cloudMap.listNamespaces(),
+    clusterNames.length > 0 ? ports.ecs.describeClusters(clusterNames) : Promise.resolve([]),
+  ]);
+  state.namespaces = namespaces;
+  for (const c of clusters) state.clusters.set(c.name, c);
+
+  // Services: batches of 10 per cluster.
+  const batches: { cluster: string; names: string[] }[] = [];
+  for (const [cluster, names] of servicesByCluster) {
+    for (let i = 0; i < names.length; i += 10) batches.push({ cluster, names: names.slice(i, i + 10) });
+  }
+  const described = await mapLimit(batches, limit, (b) => ports.ecs.describeServices(b.cluster, b.names));
+  for (const { services } of described) {
+    for (const s of services) {
+      state.services.set(serviceKey(s.cluster, s.name), s);
+      const tag = parseTaskDefinitionTag(s.tags[TAG_TASK_DEFINITION]);
+      // The service records which content its task definition has, so no describe is needed.
+      if (tag && familyRevision(s.taskDefinition) === tag.familyRevision) cache.rememberHash(s.taskDefinition, tag.hash);
+    }
+  }
+
+  // Namespace tags for the declared namespaces (ownership and tag drift), cached per process.
+  const declaredNamespaces = new Set(desired.filter((r) => r.kind === 'Namespace').map((r) => r.name));
+  await mapLimit(
+    namespaces.filter((n) => declaredNamespaces.has(n.name)),
+    limit,
+    async (n) => {
+      let tags = cache.namespaceTags.get(n.arn);
+      if (!tags) {
+        tags = await ports.cloudMap.listTags(n.arn);
+        cache.namespaceTags.set(n.arn, tags);
+      }
+      state.namespaceTags.set(n.arn, tags);
+    },
+  );
+
+  await mapLimit([...taskDefinitions.values()], limit, async (td) => {
+    state.taskDefinitions.set(td.key, await observeTaskDefinition(ports, cache, td));
+  });
+
+  // A Service Connect port's appProtocol cannot change in place, so look at what a server runs
+  // now, but only when its task definition is about to change.
+  const index = namespaceIndex(namespaces);
+  const toInspect: LiveService[] = [];
+  for (const r of desired) {
+    if (r.kind !== 'Service' || r.spec.taskDefinition === undefined) continue;
+    const live = state.services.get(serviceKey(serviceCluster(r, options.defaultCluster), r.name));
+    const td = taskDefinitions.get(r.spec.taskDefinition);
+    if (!live || !td) continue;
+    const primary = live.deployments.find((d) => d.status === 'PRIMARY');
+    if (!isServer(canonicalServiceConnect(primary?.serviceConnectConfiguration, index))) continue;
+    if (cache.hashByArn.get(live.taskDefinition) === td.hash) continue;
+    toInspect.push(live);
+  }
+  await mapLimit(toInspect, limit, async (s) => {
+    state.serviceTaskDefinitions.set(s.taskDefinition, await describeCached(ports, cache, s.taskDefinition));
+  });
+
+  for (const s of state.services.values()) {
+    const hash = cache.hashByArn.get(s.taskDefinition);
+    if (hash !== undefined) state.taskDefinitionHashes.set(s.taskDefinition, hash);
+  }
+
+  if (options.prune) await observeOrphans(desired, ports, cache, options, state, servicesByCluster, clusterNames);
+  return state;
+}
+
+async function observeOrphans(
+  desired: readonly DesiredResource[],
+  ports: AwsPorts,
+  cache: ObserverCache,
+  options: ObserveOptions,
+  state: ObservedState,
+  servicesByCluster: Map<string, string[]>,
+  clusterNames: string[],
+): Promise<void> {
+  const limit = options.concurrency ?? 8;
+  const declared = new Set(desired.map((r) => r.key));
+  const owned = (tags: TagMap): string | undefined => {
+    const key = tags[TAG_RESOURCE];
+    return ownershipOf(tags, options.controllerId) === 'ours' && key !== undefined && !declared.has(key) ? key : undefined;
+  };
+
+  const clusters = new Set([...servicesByCluster.keys(), ...clusterNames, options.defaultCluster, ...(options.pruneClusters ?? [])]);
+  for (const cluster of clusters) {
+    const desiredNames = new Set(servicesByCluster.get(cluster) ?? []);
+    let arns: string[];
+    try {
+      arns = await ports.ecs.listServiceArns(cluster);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ClusterNotFoundException') continue;
+      throw err;
+    }
+    const names = arns.map((a) => a.slice(a.lastIndexOf('/') + 1)).filter((n) => !desiredNames.has(n));
+    const { services } = await ports.ecs.describeServices(cluster, names);
+    for (const s of services) if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+  }
+
+  const declaredFamilies = new Set(desired.flatMap((r) => (r.kind === 'TaskDefinition' ? [r.spec.family] : [])));
+  const families = (await ports.ecs.listTaskDefinitionFamilies()).filter((f) => !declaredFamilies.has(f));
+  await mapLimit(families, limit, async (family) => {
+    const latestArn = await ports.ecs.latestTaskDefinitionArn(family);
+    if (latestArn === undefined) return;
+    const latest = await describeCached(ports, cache, latestArn);
+    const key = owned(latest.tags);
+    if (key === undefined) return;
+    state.orphans.taskDefinitionFamilies.push({ family, key, arns: await ports.ecs.listTaskDefinitionArns(family) });
+  });
+
+  const declaredNamespaces = new Set(desired.filter((r) => r.kind === 'Namespace').map((r) => r.name));
+  await mapLimit(
+    state.namespaces.filter((n) => !declaredNamespaces.has(n.name)),
+    limit,
+    async (n) => {
+      const tags = cache.namespaceTags.get(n.arn) ?? (await ports.cloudMap.listTags(n.arn));
+      cache.namespaceTags.set(n.arn, tags);
+      const key = owned(tags);
+      if (key !== undefined) state.orphans.namespaces.push({ namespace: n, key });
+    },
+  );
+}
+
+/** Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist. */
+export async function observeLogGroups(names: readonly string[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
+  await mapLimit(names, 2, async (name) => {
+    const known = cache.logGroups.get(name);
+    if (known) {
+      state.logGroups.set(name, { name, ...known });
+      return;
+    }
+    const found = (await ports.logs.describeLogGroups(name)).find((g) => g.name === name) ?? null;
+    if (found) cache.logGroups.set(name, found.retentionInDays !== undefined ? { retentionInDays: found.retentionInDays } : {});
+    state.logGroups.set(name, found);
+  });
+}

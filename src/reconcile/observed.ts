@@ -1,0 +1,60 @@
+/**
+ * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
+ */
+import type { LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
+
+/** What is known about the task definition family of one TaskDefinition manifest. */
+export interface TaskDefinitionObservation {
+  /** An ACTIVE revision whose content hash equals the manifest's, when one is known. */
+  matchingArn?: string;
+  /** The newest ACTIVE revision, described, when it had to be looked at (no matching revision known). */
+  latest?: LiveTaskDefinition;
+}
+
+export interface ObservedState {
+  /** Every Cloud Map namespace in the account and Region. */
+  namespaces: LiveNamespace[];
+  /** Tags of namespaces, by ARN, for the namespaces the plan looks at. */
+  namespaceTags: Map<string, TagMap>;
+  /** Clusters named by Cluster manifests, by name (missing ones absent). */
+  clusters: Map<string, LiveCluster>;
+  /** Services named by Service manifests, by `cluster/name` (missing and INACTIVE ones absent). */
+  services: Map<string, LiveService>;
+  /** By TaskDefinition manifest key. */
+  taskDefinitions: Map<string, TaskDefinitionObservation>;
+  /** Task definitions services run now, by ARN, described only where a Service Connect port may change. */
+  serviceTaskDefinitions: Map<string, LiveTaskDefinition>;
+  /** Known content hashes of the task definitions services run, by ARN. */
+  taskDefinitionHashes: Map<string, string>;
+  /** Log groups looked up for this pass, by name (`null`: does not exist). */
+  logGroups: Map<string, LiveLogGroup | null>;
+  /** Owned resources no manifest declares, found only when pruning. */
+  orphans: Orphans;
+}
+
+export interface Orphans {
+  services: LiveService[];
+  /** Families whose newest revision carries our ownership tag, with their ACTIVE revision ARNs. */
+  taskDefinitionFamilies: { family: string; key: string; arns: string[] }[];
+  namespaces: { namespace: LiveNamespace; key: string }[];
+}
+
+/** The map key of a service: `cluster/name`. */
+export function serviceKey(cluster: string, name: string): string {
+  return `${cluster}/${name}`;
+}
+
+/** An empty observation (nothing exists). */
+export function emptyObservedState(): ObservedState {
+  return {
+    namespaces: [],
+    namespaceTags: new Map(),
+    clusters: new Map(),
+    services: new Map(),
+    taskDefinitions: new Map(),
+    serviceTaskDefinitions: new Map(),
+    taskDefinitionHashes: new Map(),
+    logGroups: new Map(),
+    orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
+  };
+}

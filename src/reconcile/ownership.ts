@@ -1,0 +1,53 @@
+/**
+ * Ownership tags and annotations: how the controller recognises what it manages. Pure.
+ */
+import type { TagMap } from './ports.js';
+
+/** Which controller manages a resource (`--controller-id`, default `switchboard`). */
+export const TAG_MANAGED_BY = 'switchboard.dev/managed-by';
+/** The manifest key a resource belongs to, e.g. `Service/nginx`. */
+export const TAG_RESOURCE = 'switchboard.dev/resource';
+/** On task definition revisions: the content hash of the normalised definition. */
+export const TAG_SPEC_HASH = 'switchboard.dev/spec-hash';
+/** On services: `<spec-hash>@<family>:<revision>` of the task definition we set, so no describe is needed to know it. */
+export const TAG_TASK_DEFINITION = 'switchboard.dev/task-definition';
+
+/** Annotation: `"true"` lets the controller take over an existing resource of the same name. */
+export const ANNOTATION_ADOPT = 'switchboard.dev/adopt';
+/** Annotation on a service: `"true"` redeploys it when a new Service Connect endpoint appears in its namespace. */
+export const ANNOTATION_REDEPLOY = 'switchboard.dev/redeploy-on-new-endpoints';
+/** Annotation: retention in days for the CloudWatch log groups this resource's log configurations name. */
+export const ANNOTATION_LOG_RETENTION = 'switchboard.dev/log-retention-days';
+
+export const DEFAULT_CONTROLLER_ID = 'switchboard';
+
+/** The tags every resource the controller creates carries. */
+export function ownershipTags(controllerId: string, key: string): TagMap {
+  return { [TAG_MANAGED_BY]: controllerId, [TAG_RESOURCE]: key };
+}
+
+export type Ownership = 'ours' | 'other-controller' | 'unmanaged';
+
+/** Who manages a resource, judged from its tags. */
+export function ownershipOf(tags: TagMap, controllerId: string): Ownership {
+  const by = tags[TAG_MANAGED_BY];
+  if (by === undefined) return 'unmanaged';
+  return by === controllerId ? 'ours' : 'other-controller';
+}
+
+/** Whether a tag key is ours or AWS's own, so never removed as "not in the manifest". */
+export function isReservedTagKey(key: string): boolean {
+  return key.startsWith('switchboard.dev/') || key.startsWith('aws:');
+}
+
+/**
+ * The tag changes that take `live` to `desired`. When the manifest states no tags
+ * (`manageAll` false), only the keys of `desired` are managed; otherwise any other
+ * non-reserved key is removed.
+ */
+export function tagChanges(live: TagMap, desired: TagMap, manageAll: boolean): { add: TagMap; remove: string[] } {
+  const add: TagMap = {};
+  for (const [k, v] of Object.entries(desired)) if (live[k] !== v) add[k] = v;
+  const remove = manageAll ? Object.keys(live).filter((k) => !(k in desired) && !isReservedTagKey(k)).sort() : [];
+  return { add, remove };
+}

@@ -1,0 +1,70 @@
+/**
+ * The plan: an ordered list of per-resource changes, each with its reason, its field-level
+ * differences and the AWS steps that carry it out. Plain data, so it prints as JSON.
+ */
+import type { Kind } from '../manifests/model.js';
+import type { FieldChange } from './diff.js';
+import type { JsonObject, TagMap } from './ports.js';
+
+/** Where a service's task definition comes from: a TaskDefinition manifest, or an ARN / family[:revision] outside them. */
+export type TaskDefinitionRef = { manifest: string; hash: string; family: string } | { external: string };
+
+export type Step =
+  | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; tags: TagMap; creatorRequestId: string }
+  | { op: 'updateNamespace'; id: string; name: string; description: string; updaterRequestId: string }
+  | { op: 'tagCloudMap'; arn: string; add: TagMap; remove: string[] }
+  | { op: 'createLogGroup'; name: string; tags: TagMap }
+  | { op: 'putRetentionPolicy'; name: string; days: number }
+  | { op: 'registerTaskDefinition'; input: JsonObject; tags: TagMap; hash: string }
+  | { op: 'createCluster'; input: JsonObject }
+  | { op: 'updateCluster'; input: JsonObject }
+  | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
+  | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string }
+  | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string }
+  | { op: 'deleteService'; cluster: string; service: string }
+  | { op: 'deregisterTaskDefinitions'; arns: string[] }
+  | { op: 'deleteNamespace'; id: string; name: string };
+
+/** What the plan intends for one resource. */
+export type PlannedOutcome = 'create' | 'update' | 'replace' | 'delete' | 'unchanged' | 'conflict' | 'blocked';
+
+export interface ResourcePlan {
+  /** `Kind/name`; log groups use the pseudo-kind `LogGroup`. */
+  key: string;
+  kind: Kind | 'LogGroup';
+  name: string;
+  outcome: PlannedOutcome;
+  /** One sentence: why this outcome. */
+  reason: string;
+  changes: FieldChange[];
+  steps: Step[];
+  /** Keys whose steps must succeed first. */
+  dependsOn: string[];
+  /** Execution order; resources in one phase may run concurrently. */
+  phase: number;
+  notes: string[];
+}
+
+export interface Plan {
+  resources: ResourcePlan[];
+  /** Plan-wide notes: prune decisions, endpoints that running clients will not see, ... */
+  notes: string[];
+}
+
+/** Execution phases: creation in dependency order, deletion in reverse. */
+export const Phase = {
+  namespace: 0,
+  cluster: 1,
+  logGroup: 2,
+  taskDefinition: 3,
+  serverService: 4,
+  clientService: 5,
+  deleteService: 6,
+  deregisterTaskDefinition: 7,
+  deleteNamespace: 8,
+} as const;
+
+/** Whether a planned resource changes anything in AWS. */
+export function isChange(r: ResourcePlan): boolean {
+  return r.outcome === 'create' || r.outcome === 'update' || r.outcome === 'replace' || r.outcome === 'delete';
+}

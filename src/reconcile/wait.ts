@@ -1,0 +1,71 @@
+/**
+ * Waiting on AWS's asynchronous work (Cloud Map operations, deployments) with capped, jittered
+ * backoff via p-retry. This is the only retry layer above the SDK's own per-call retries.
+ */
+import pRetry, { AbortError } from 'p-retry';
+
+export interface WaitOptions {
+  /** Give up after this long. */
+  timeoutMs: number;
+  /** First poll interval; grows by 1.5x up to `maxIntervalMs`. */
+  intervalMs: number;
+  maxIntervalMs: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_WAIT: WaitOptions = { timeoutMs: 10 * 60_000, intervalMs: 250, maxIntervalMs: 5_000 };
+
+class NotYet extends Error {
+  constructor(readonly status: string) {
+    super(status);
+    this.name = 'NotYet';
+  }
+}
+
+/** A wait that ended without the awaited state: timed out, or the awaited work failed. */
+export class WaitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WaitError';
+  }
+}
+
+export type PollResult<T> = { done: true; value: T } | { done: false; status: string } | { failed: string };
+
+/** Polls `check` until it reports done or failed, or the timeout passes. */
+export async function waitUntil<T>(what: string, check: () => Promise<PollResult<T>>, options: WaitOptions): Promise<T> {
+  let lastStatus = 'not started';
+  try {
+    return await pRetry(
+      async () => {
+        const r = await check();
+        if ('failed' in r) throw new AbortError(new WaitError(`${what}: ${r.failed}`));
+        if (!r.done) {
+          lastStatus = r.status;
+          throw new NotYet(r.status);
+        }
+        return r.value;
+      },
+      {
+        retries: Number.MAX_SAFE_INTEGER,
+        factor: 1.5,
+        minTimeout: options.intervalMs,
+        maxTimeout: options.maxIntervalMs,
+        randomize: true,
+        maxRetryTime: options.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        // A failed poll because of throttling or a transient fault is retried like "not yet".
+        shouldRetry: ({ error }) => error instanceof NotYet || isRetryableAwsError(error),
+      },
+    );
+  } catch (err) {
+    if (err instanceof WaitError) throw err;
+    if (err instanceof NotYet) throw new WaitError(`${what}: timed out after ${Math.round(options.timeoutMs / 1000)}s (last status: ${lastStatus})`);
+    throw err;
+  }
+}
+
+function isRetryableAwsError(err: unknown): boolean {
+  const category = (err as { category?: unknown }).category;
+  return category === 'Throttled' || category === 'Transient';
+}
