@@ -1,0 +1,55 @@
+/** What every cross-document rule gets: the loaded documents, lookups, and a way to report located problems. */
+import type { LoadedDocument } from '../load.js';
+import type { DesiredResourceOf, Kind } from '../model.js';
+import type { PathSegment, Problem, Severity } from '../problems.js';
+import { formatPath } from '../problems.js';
+
+/** A loaded document of one kind. */
+export interface DocOf<K extends Kind> {
+  resource: DesiredResourceOf<K>;
+  document: LoadedDocument['document'];
+}
+
+/** Shared state of one validation run. */
+export class RuleContext {
+  readonly problems: Problem[] = [];
+  private readonly byKey = new Map<string, LoadedDocument>();
+
+  constructor(readonly documents: readonly LoadedDocument[]) {
+    for (const d of documents) if (!this.byKey.has(d.resource.key)) this.byKey.set(d.resource.key, d);
+  }
+
+  /** The documents of one kind, in load order. */
+  ofKind<K extends Kind>(kind: K): DocOf<K>[] {
+    return this.documents.filter((d) => d.resource.kind === kind) as unknown as DocOf<K>[];
+  }
+
+  /** The first document declaring `kind/name`, if any. */
+  find<K extends Kind>(kind: K, name: string): DocOf<K> | undefined {
+    return this.byKey.get(`${kind}/${name}`) as DocOf<K> | undefined;
+  }
+
+  /** Reports a problem at `path` inside `doc` (at the key of the last segment with `key`). */
+  report(doc: { resource: { key: string }; document: LoadedDocument['document'] }, severity: Severity, code: string, path: readonly PathSegment[], message: string, hint?: string, options?: { key?: boolean }): void {
+    this.problems.push({
+      severity,
+      code,
+      ...doc.document.locate(path, options),
+      resource: doc.resource.key,
+      path: formatPath(path),
+      message,
+      ...(hint === undefined ? {} : { hint }),
+    });
+  }
+}
+
+/** `file:line` of a document's field, for messages that point at a second place. */
+export function where(doc: { document: LoadedDocument['document'] }, path: readonly PathSegment[] = []): string {
+  const loc = doc.document.locate(path);
+  return `${loc.file}:${loc.line}`;
+}
+
+/** `a`, `b`, `c` with backquotes, or `(none)`. */
+export function quoteList(names: readonly string[]): string {
+  return names.length === 0 ? '(none)' : names.map((n) => `\`${n}\``).join(', ');
+}

@@ -1,0 +1,48 @@
+/** Whole-snapshot validation: load every document, then check what no single document can (references, uniqueness). */
+import type { LoadLimits } from './decode.js';
+import { DEFAULT_LIMITS } from './decode.js';
+import type { LoadedDocument, SnapshotFile } from './load.js';
+import { loadSnapshot } from './load.js';
+import type { DesiredResource } from './model.js';
+import type { Problem } from './problems.js';
+import { compareProblems, hasErrors } from './problems.js';
+import { RuleContext } from './rules/context.js';
+import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
+import { checkServices } from './rules/services.js';
+import { checkTaskDefinition } from './rules/task-definitions.js';
+
+/** The outcome of validating a snapshot. */
+export interface ValidationResult {
+  /** True when no problem is an error (warnings allowed). Apply nothing unless this holds. */
+  valid: boolean;
+  /** Every schema-valid resource (also when other documents have errors). */
+  resources: DesiredResource[];
+  /** Every problem, ordered by file, line and column. */
+  problems: Problem[];
+  /** How many files and documents were read. */
+  fileCount: number;
+  documentCount: number;
+}
+
+/** Runs the cross-document rules over loaded documents and returns their problems. */
+export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
+  const ctx = new RuleContext(documents);
+  checkDuplicates(ctx);
+  checkNamespacesAndClusters(ctx);
+  for (const doc of ctx.ofKind('TaskDefinition')) checkTaskDefinition(ctx, doc);
+  checkServices(ctx);
+  return ctx.problems;
+}
+
+/** Validates a snapshot of manifest files: pure, offline, deterministic. */
+export function validateSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): ValidationResult {
+  const loaded = loadSnapshot(files, limits);
+  const problems = [...loaded.problems, ...checkDocuments(loaded.documents)].sort(compareProblems);
+  return {
+    valid: !hasErrors(problems),
+    resources: loaded.documents.map((d) => d.resource),
+    problems,
+    fileCount: files.length,
+    documentCount: loaded.documentCount,
+  };
+}
