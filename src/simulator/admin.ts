@@ -1,0 +1,194 @@
+import type { SimulatorEngine } from './engine.js';
+import type { FaultEffect, FaultRates, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
+import { isJsonObject, type Json, type JsonObject } from './json.js';
+import type { BucketLimit, ThrottleSettings } from './throttle.js';
+
+/** The reserved path prefix of the admin API. */
+export const adminPrefix = '/_sim/';
+
+/** An admin request the caller got wrong (answered with HTTP 400). */
+export class AdminInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminInputError';
+  }
+}
+
+/** The answer to an admin request. */
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+function num(o: JsonObject, key: string): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AdminInputError(`${key} must be a non-negative number`);
+  return v;
+}
+
+function str(o: JsonObject, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new AdminInputError(`${key} must be a string`);
+  return v;
+}
+
+function parseEffect(o: JsonObject): FaultEffect {
+  const e = isJsonObject(o.effect) ? o.effect : undefined;
+  if (!e) {
+    // Shorthand: {"error": "ThrottlingException", "status": 400, "message": "..."}.
+    const errorType = str(o, 'error');
+    if (errorType === undefined) throw new AdminInputError('a targeted fault needs an effect or an error');
+    return compactEffect({ type: 'error', errorType, message: str(o, 'message'), status: num(o, 'status') });
+  }
+  switch (e.type) {
+    case 'error': {
+      const errorType = str(e, 'errorType');
+      if (errorType === undefined) throw new AdminInputError('effect.errorType is required');
+      return compactEffect({ type: 'error', errorType, message: str(e, 'message'), status: num(e, 'status') });
+    }
+    case 'reset':
+      return { type: 'reset' };
+    case 'slow':
+      return { type: 'slow', ms: num(e, 'ms') ?? 1000 };
+    case 'rolloutFailure':
+      return { type: 'rolloutFailure' };
+    case 'operationFailure': {
+      const out: FaultEffect = { type: 'operationFailure' };
+      const code = str(e, 'errorCode');
+      const message = str(e, 'message');
+      if (code !== undefined) out.errorCode = code;
+      if (message !== undefined) out.message = message;
+      return out;
+    }
+    default:
+      throw new AdminInputError(`unknown effect type ${String(e.type)}`);
+  }
+}
+
+function compactEffect(e: { type: 'error'; errorType: string; message: string | undefined; status: number | undefined }): FaultEffect {
+  const out: FaultEffect = { type: 'error', errorType: e.errorType };
+  if (e.message !== undefined) out.message = e.message;
+  if (e.status !== undefined) out.status = e.status;
+  return out;
+}
+
+/** Parses a targeted fault from admin JSON. */
+export function parseTargetedFault(v: Json | undefined): TargetedFault {
+  if (!isJsonObject(v)) throw new AdminInputError('a targeted fault must be an object');
+  const operation = str(v, 'operation');
+  if (operation === undefined) throw new AdminInputError('a targeted fault needs an operation');
+  const fault: TargetedFault = { operation, effect: parseEffect(v) };
+  const service = str(v, 'service');
+  if (service !== undefined) {
+    if (service !== 'ecs' && service !== 'cloudmap' && service !== 'logs') throw new AdminInputError('service must be ecs, cloudmap or logs');
+    fault.service = service;
+  }
+  const resource = str(v, 'resource');
+  if (resource !== undefined) fault.resource = resource;
+  const count = num(v, 'count');
+  if (count !== undefined) fault.count = count;
+  return fault;
+}
+
+function parseRandom(o: JsonObject): RandomFaults {
+  const out: RandomFaults = {};
+  const seed = num(o, 'seed');
+  if (seed !== undefined) out.seed = seed;
+  const slowMs = num(o, 'slowMs');
+  if (slowMs !== undefined) out.slowMs = slowMs;
+  if (isJsonObject(o.rates)) {
+    const rates: FaultRates = {};
+    for (const k of ['serverError', 'throttling', 'reset', 'slow'] as const) {
+      const r = num(o.rates, k);
+      if (r !== undefined) rates[k] = r;
+    }
+    out.rates = rates;
+  }
+  if (Array.isArray(o.operations)) out.operations = o.operations.filter((x): x is string => typeof x === 'string');
+  return out;
+}
+
+function parseThrottling(o: JsonObject): Partial<ThrottleSettings> {
+  const out: Partial<ThrottleSettings> = {};
+  if (typeof o.enabled === 'boolean') out.enabled = o.enabled;
+  if (isJsonObject(o.overrides)) {
+    const overrides: Record<string, BucketLimit> = {};
+    for (const [k, v] of Object.entries(o.overrides)) {
+      if (!isJsonObject(v)) throw new AdminInputError(`overrides.${k} must be {burst, ratePerSecond}`);
+      const burst = num(v, 'burst');
+      const ratePerSecond = num(v, 'ratePerSecond');
+      if (burst === undefined || ratePerSecond === undefined) throw new AdminInputError(`overrides.${k} must be {burst, ratePerSecond}`);
+      overrides[k] = { burst, ratePerSecond };
+    }
+    out.overrides = overrides;
+  }
+  return out;
+}
+
+/** The current knob settings (`GET /_sim/config`). */
+export function configOf(engine: SimulatorEngine): Record<string, unknown> {
+  return {
+    accountId: engine.accountId,
+    defaultRegion: engine.defaultRegion,
+    timeScale: engine.clock.timeScale,
+    timings: { ...engine.clock.timings },
+    throttling: engine.throttler.current,
+    latency: { ...engine.latency },
+    faults: engine.faults.current,
+  };
+}
+
+/** Applies a fault update: random settings are merged, `targeted` faults are queued. */
+export function applyFaults(engine: SimulatorEngine, o: JsonObject): void {
+  const targeted = Array.isArray(o.targeted) ? o.targeted.map(parseTargetedFault) : [];
+  engine.faults.setRandom(parseRandom(o));
+  for (const t of targeted) engine.faults.addTargeted(t);
+}
+
+/** Routes one admin request (`/_sim/...`); unknown routes are 404. */
+export function handleAdmin(engine: SimulatorEngine, method: string, path: string, body: unknown): AdminResponse {
+  const o: JsonObject = isJsonObject(body) ? body : {};
+  const route = `${method} ${path.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /_sim/health':
+      return { status: 200, body: { ok: true } };
+    case 'GET /_sim/calls':
+      return { status: 200, body: engine.counters.snapshot() };
+    case 'POST /_sim/calls/reset':
+      engine.counters.reset();
+      return { status: 200, body: engine.counters.snapshot() };
+    case 'GET /_sim/state':
+      return { status: 200, body: engine.dump() };
+    case 'POST /_sim/reset':
+      engine.resetState();
+      return { status: 200, body: { ok: true } };
+    case 'GET /_sim/config':
+      return { status: 200, body: configOf(engine) };
+    case 'GET /_sim/faults':
+      return { status: 200, body: engine.faults.current };
+    case 'POST /_sim/faults':
+      applyFaults(engine, o);
+      return { status: 200, body: engine.faults.current };
+    case 'DELETE /_sim/faults':
+      engine.faults.clear();
+      return { status: 200, body: engine.faults.current };
+    case 'POST /_sim/latency': {
+      const latency: LatencySettings = { fixedMs: num(o, 'fixedMs') ?? 0, jitterMs: num(o, 'jitterMs') ?? 0 };
+      engine.latency = latency;
+      return { status: 200, body: latency };
+    }
+    case 'POST /_sim/throttling':
+      engine.throttler.configure(parseThrottling(o));
+      return { status: 200, body: engine.throttler.current };
+    case 'POST /_sim/time-scale': {
+      const scale = num(o, 'timeScale');
+      if (scale === undefined || scale <= 0) throw new AdminInputError('timeScale must be a positive number');
+      engine.clock.setTimeScale(scale);
+      return { status: 200, body: { timeScale: scale } };
+    }
+    default:
+      return { status: 404, body: { error: `no admin route ${route}` } };
+  }
+}

@@ -1,0 +1,84 @@
+import type { ServiceKey } from './errors.js';
+
+/** Counts for one operation. `calls` includes throttled and failed calls. */
+export interface OperationCount {
+  kind: 'read' | 'write';
+  calls: number;
+  throttled: number;
+  errors: number;
+  faults: number;
+}
+
+/** Per-service totals plus per-operation counts. */
+export interface ServiceCounts {
+  reads: number;
+  writes: number;
+  operations: Record<string, OperationCount>;
+}
+
+/** What `GET /_sim/calls` returns. `mutatingCalls` = every call to a mutating operation. */
+export interface CallCounts {
+  services: Record<ServiceKey, ServiceCounts>;
+  totals: { calls: number; reads: number; writes: number; throttled: number; errors: number; faults: number; unknown: number };
+  mutatingCalls: number;
+}
+
+/** How one call ended. */
+export type CallOutcome = 'ok' | 'error' | 'throttled' | 'fault';
+
+function emptyCounts(): CallCounts {
+  const svc = (): ServiceCounts => ({ reads: 0, writes: 0, operations: {} });
+  return {
+    services: { ecs: svc(), cloudmap: svc(), logs: svc() },
+    totals: { calls: 0, reads: 0, writes: 0, throttled: 0, errors: 0, faults: 0, unknown: 0 },
+    mutatingCalls: 0,
+  };
+}
+
+/** AWS call counters, split by service, operation and read/write. */
+export class CallCounters {
+  private counts: CallCounts = emptyCounts();
+
+  /** Records one call to a known operation. */
+  record(service: ServiceKey, operation: string, kind: 'read' | 'write', outcome: CallOutcome): void {
+    const s = this.counts.services[service];
+    const op = (s.operations[operation] ??= { kind, calls: 0, throttled: 0, errors: 0, faults: 0 });
+    op.calls += 1;
+    const t = this.counts.totals;
+    t.calls += 1;
+    if (kind === 'write') {
+      s.writes += 1;
+      t.writes += 1;
+      this.counts.mutatingCalls += 1;
+    } else {
+      s.reads += 1;
+      t.reads += 1;
+    }
+    if (outcome === 'throttled') {
+      op.throttled += 1;
+      t.throttled += 1;
+    } else if (outcome === 'fault') {
+      op.faults += 1;
+      t.faults += 1;
+    } else if (outcome === 'error') {
+      op.errors += 1;
+      t.errors += 1;
+    }
+  }
+
+  /** Records a call to an unknown operation or service. */
+  recordUnknown(): void {
+    this.counts.totals.calls += 1;
+    this.counts.totals.unknown += 1;
+  }
+
+  /** A snapshot (a copy). */
+  snapshot(): CallCounts {
+    return structuredClone(this.counts);
+  }
+
+  /** Zeroes every counter. */
+  reset(): void {
+    this.counts = emptyCounts();
+  }
+}

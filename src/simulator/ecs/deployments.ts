@@ -1,0 +1,175 @@
+import { epochSeconds, type RequestContext } from '../context.js';
+import { randomDigits, uuid } from '../ids.js';
+import { compact, isJsonObject, type JsonObject } from '../json.js';
+import type { DeploymentRecord, ServiceRecord } from '../state.js';
+import { releaseUnusedEndpoints } from './serviceConnect.js';
+
+/** How many events a service keeps (AWS shows the most recent 100). */
+const maxEvents = 100;
+
+/** A new ECS deployment id (`ecs-svc/` and 19 digits, as AWS issues them). */
+export function newDeploymentId(): string {
+  return `ecs-svc/${randomDigits(19)}`;
+}
+
+/** Adds a service event (newest first), stamped at `at`. */
+export function addEvent(svc: ServiceRecord, at: number, message: string): void {
+  svc.events.unshift({ id: uuid(), createdAt: at, message });
+  if (svc.events.length > maxEvents) svc.events.length = maxEvents;
+}
+
+/** The running count of a deployment at instant `t`, interpolated along its current ramp. */
+export function runningAt(d: DeploymentRecord, rampTo: number, t: number): number {
+  if (t >= d.rampEndAt || d.rampEndAt <= d.rampStartAt) return rampTo;
+  if (t <= d.rampStartAt) return d.rampFrom;
+  const f = (t - d.rampStartAt) / (d.rampEndAt - d.rampStartAt);
+  return Math.round(d.rampFrom + (rampTo - d.rampFrom) * f);
+}
+
+/** Where a deployment's ramp heads: its desired count, or 0 once it has failed. */
+function rampTarget(d: DeploymentRecord): number {
+  return d.rolloutState === 'FAILED' ? 0 : d.desiredCount;
+}
+
+/** Restarts a deployment's ramp from its count at `at` towards a new target, ending at `endAt`. */
+export function retarget(d: DeploymentRecord, at: number, endAt: number): void {
+  d.rampFrom = runningAt(d, rampTarget(d), at);
+  d.runningCount = d.rampFrom;
+  d.rampStartAt = at;
+  d.rampEndAt = endAt;
+}
+
+/** The circuit-breaker threshold: half the desired count, clamped to [3, 200]. */
+export function failureThreshold(desired: number): number {
+  return Math.min(200, Math.max(3, Math.ceil(desired / 2)));
+}
+
+function circuitBreaker(svc: ServiceRecord): { enable: boolean; rollback: boolean } {
+  const dc = svc.spec.deploymentConfiguration;
+  const cb = isJsonObject(dc) ? dc.deploymentCircuitBreaker : undefined;
+  return { enable: isJsonObject(cb) && cb.enable === true, rollback: isJsonObject(cb) && cb.rollback === true };
+}
+
+function primaryOf(svc: ServiceRecord): DeploymentRecord | undefined {
+  return svc.deployments.find((d) => d.status === 'PRIMARY');
+}
+
+/**
+ * The circuit breaker trips at `at`: the deployment fails; with rollback enabled ECS starts a new
+ * deployment of the last COMPLETED one
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
+ */
+function trip(ctx: RequestContext, svc: ServiceRecord, failed: DeploymentRecord, at: number): void {
+  retarget(failed, at, at);
+  delete failed.failAt;
+  failed.rolloutState = 'FAILED';
+  failed.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+  failed.failedTasks = failureThreshold(failed.desiredCount);
+  failed.runningCount = 0;
+  failed.rampFrom = 0;
+  failed.updatedAt = at;
+  addEvent(svc, at, `(service ${svc.serviceName}) (deployment ${failed.id}) deployment failed: tasks failed to start.`);
+  const target = svc.deployments.find((d) => d !== failed && d.rolloutState === 'COMPLETED');
+  if (!circuitBreaker(svc).rollback || !target) return;
+  failed.status = 'ACTIVE';
+  const end = at + ctx.clock.real(ctx.clock.timings.deploymentMs);
+  const rollback: DeploymentRecord = {
+    ...structuredClone(target),
+    id: newDeploymentId(),
+    status: 'PRIMARY',
+    desiredCount: svc.desiredCount,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    createdAt: at,
+    updatedAt: at,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`,
+    rampFrom: 0,
+    rampStartAt: at,
+    rampEndAt: end,
+  };
+  delete rollback.failAt;
+  target.status = 'ACTIVE';
+  target.desiredCount = 0;
+  retarget(target, at, end);
+  svc.deployments.unshift(rollback);
+  svc.taskDefinition = rollback.taskDefinition;
+  addEvent(svc, at, `(service ${svc.serviceName}) rolling back to deployment ${target.id}.`);
+}
+
+function complete(ctx: RequestContext, svc: ServiceRecord, primary: DeploymentRecord, at: number): void {
+  primary.rolloutState = 'COMPLETED';
+  primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+  primary.updatedAt = at;
+  svc.deployments = [primary];
+  releaseUnusedEndpoints(ctx, svc);
+  addEvent(svc, at, `(service ${svc.serviceName}) (deployment ${primary.id}) deployment completed.`);
+}
+
+/**
+ * Applies every transition of a service that is due by `ctx.now`, in time order (circuit-breaker
+ * trips, rollout completion, DRAINING -> INACTIVE), then refreshes the running counts.
+ */
+export function settleService(ctx: RequestContext, svc: ServiceRecord): void {
+  if (!svc.busy) return;
+  const now = ctx.now;
+  for (let guard = 0; guard < 100; guard++) {
+    if (svc.status === 'DRAINING' && svc.inactiveAt !== undefined && svc.inactiveAt <= now) {
+      svc.status = 'INACTIVE';
+      svc.deployments = [];
+      releaseUnusedEndpoints(ctx, svc);
+      svc.busy = false;
+      return;
+    }
+    const primary = primaryOf(svc);
+    if (!primary || primary.rolloutState !== 'IN_PROGRESS' || svc.status !== 'ACTIVE') break;
+    if (primary.failAt !== undefined && primary.failAt <= now) {
+      trip(ctx, svc, primary, primary.failAt);
+      continue;
+    }
+    if (primary.failAt === undefined && primary.rampEndAt <= now) {
+      complete(ctx, svc, primary, primary.rampEndAt);
+      continue;
+    }
+    break;
+  }
+  let quiet = svc.status !== 'DRAINING';
+  let rampsEnded = true;
+  for (const d of svc.deployments) {
+    d.runningCount = runningAt(d, rampTarget(d), now);
+    d.pendingCount = d.rampEndAt > now ? Math.max(0, rampTarget(d) - d.runningCount) : 0;
+    if (d.rampEndAt > now || d.failAt !== undefined) rampsEnded = false;
+    if (d.status === 'PRIMARY' && d.rolloutState === 'IN_PROGRESS') quiet = false;
+  }
+  if (quiet && rampsEnded) {
+    svc.busy = false;
+    // A service that stops changing reports it once, as AWS does after a rollout or scaling.
+    if (primaryOf(svc)?.rolloutState === 'COMPLETED') {
+      addEvent(svc, Math.max(...svc.deployments.map((d) => d.rampEndAt)), `(service ${svc.serviceName}) has reached a steady state.`);
+    }
+  }
+}
+
+/** A deployment as DescribeServices returns it. */
+export function renderDeployment(d: DeploymentRecord): JsonObject {
+  return compact({
+    id: d.id,
+    status: d.status,
+    taskDefinition: d.taskDefinition,
+    desiredCount: d.desiredCount,
+    pendingCount: d.pendingCount,
+    runningCount: d.runningCount,
+    failedTasks: d.failedTasks,
+    createdAt: epochSeconds(d.createdAt),
+    updatedAt: epochSeconds(d.updatedAt),
+    capacityProviderStrategy: d.capacityProviderStrategy,
+    launchType: d.launchType,
+    platformVersion: d.platformVersion,
+    networkConfiguration: d.networkConfiguration,
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+    serviceConnectConfiguration: d.serviceConnectConfiguration,
+    serviceConnectResources: d.serviceConnectResources?.map((r) => ({ discoveryName: r.discoveryName, discoveryArn: r.discoveryArn })),
+  });
+}

@@ -1,0 +1,108 @@
+import type { RequestContext } from '../context.js';
+import { SimulatorError } from '../errors.js';
+import { compact, isJsonObject, type JsonObject } from '../json.js';
+import type { ClusterRecord, ServiceConnectResource, ServiceRecord, TaskDefinitionRecord } from '../state.js';
+import { createCmService, findNamespace, findServiceByName } from '../cloudmap/store.js';
+import { portNames } from './taskDefinitions.js';
+
+/** A validated Service Connect configuration as a deployment stores it. */
+export interface ResolvedServiceConnect {
+  /** As sent, with `namespace` replaced by the namespace ARN (AWS returns the ARN). */
+  config: JsonObject;
+  namespaceId?: string;
+  discoveryNames: string[];
+}
+
+function invalid(message: string): SimulatorError {
+  return new SimulatorError('InvalidParameterException', message);
+}
+
+/**
+ * Validates `serviceConnectConfiguration` against the task definition, the namespace and the other
+ * services, as CreateService/UpdateService do
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectConfiguration.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts.html).
+ */
+export function resolveServiceConnect(
+  ctx: RequestContext,
+  sc: JsonObject,
+  td: TaskDefinitionRecord,
+  cluster: ClusterRecord,
+  deploymentControllerType: string,
+  serviceArn: string,
+): ResolvedServiceConnect {
+  if (typeof sc.enabled !== 'boolean') throw invalid('serviceConnectConfiguration.enabled must be specified.');
+  if (!sc.enabled) return { config: compact({ ...sc, enabled: false }), discoveryNames: [] };
+  if (deploymentControllerType !== 'ECS') {
+    throw invalid('Service Connect is only supported with the ECS deployment controller.');
+  }
+  const nsRef = typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : cluster.serviceConnectNamespaceArn;
+  if (nsRef === undefined) {
+    throw invalid('A Service Connect namespace must be specified, either in the service or as the cluster default.');
+  }
+  const ns = findNamespace(ctx, nsRef);
+  if (!ns) throw invalid(`The namespace ${nsRef} does not exist.`);
+  const ports = portNames(td);
+  const services = Array.isArray(sc.services) ? sc.services : [];
+  const discoveryNames: string[] = [];
+  for (const s of services) {
+    if (!isJsonObject(s)) throw invalid('serviceConnectConfiguration.services must be a list of structures.');
+    const portName = s.portName;
+    if (typeof portName !== 'string' || portName === '') throw invalid('serviceConnectConfiguration.services.portName must be specified.');
+    const pm = ports.get(portName);
+    if (!pm) throw invalid(`The portName '${portName}' does not match a named port mapping in task definition ${td.arn}.`);
+    const discoveryName = typeof s.discoveryName === 'string' && s.discoveryName !== '' ? s.discoveryName : portName;
+    if (!/^[a-z0-9_][a-z0-9_-]{0,63}$/.test(discoveryName)) {
+      throw invalid(`The discoveryName '${discoveryName}' must be 1-64 characters of a-z, 0-9, underscores and hyphens, not starting with a hyphen.`);
+    }
+    if (discoveryNames.includes(discoveryName)) throw invalid(`The discoveryName '${discoveryName}' is used more than once.`);
+    const aliases = Array.isArray(s.clientAliases) ? s.clientAliases : [];
+    if (aliases.length > 1) throw invalid('clientAliases can have at most 1 items.');
+    for (const a of aliases) {
+      if (!isJsonObject(a) || typeof a.port !== 'number') throw invalid('clientAliases.port must be specified.');
+      if (typeof a.dnsName === 'string' && a.dnsName.length > 127) throw invalid('clientAliases.dnsName must be at most 127 characters.');
+    }
+    const timeout = s.timeout;
+    if (isJsonObject(timeout) && timeout.perRequestTimeoutSeconds !== undefined && pm.appProtocol === undefined) {
+      throw invalid('perRequestTimeoutSeconds can not be set when the appProtocol of the port mapping is not set.');
+    }
+    const taken = findServiceByName(ctx, ns.Id, discoveryName);
+    if (taken && taken.ecsServiceArn !== serviceArn) {
+      throw invalid(`The discoveryName '${discoveryName}' is already in use in namespace ${ns.Name} by another service.`);
+    }
+    discoveryNames.push(discoveryName);
+  }
+  return { config: compact({ ...sc, namespace: ns.Arn }), namespaceId: ns.Id, discoveryNames };
+}
+
+/** Ensures a Cloud Map service exists for each discovery name and returns `serviceConnectResources`. */
+export function registerEndpoints(ctx: RequestContext, svc: ServiceRecord, resolved: ResolvedServiceConnect): ServiceConnectResource[] {
+  const nsId = resolved.namespaceId;
+  if (nsId === undefined) return [];
+  return resolved.discoveryNames.map((name) => {
+    const existing = findServiceByName(ctx, nsId, name);
+    const cm =
+      existing ??
+      createCmService(ctx, {
+        Name: name,
+        NamespaceId: nsId,
+        Type: 'HTTP',
+        tags: { AmazonECSManaged: 'true' },
+        ecsServiceArn: svc.serviceArn,
+      });
+    return { discoveryName: name, discoveryArn: cm.Arn };
+  });
+}
+
+/**
+ * Deletes the Cloud Map services this ECS service registered that no live deployment uses any
+ * more (after a rollout drains the old deployment, or when the service becomes INACTIVE).
+ */
+export function releaseUnusedEndpoints(ctx: RequestContext, svc: ServiceRecord): void {
+  const used = new Set<string>();
+  for (const d of svc.deployments) for (const r of d.serviceConnectResources ?? []) used.add(r.discoveryArn);
+  for (const [id, cm] of Object.entries(ctx.state.cloudmap.services)) {
+    if (cm.ecsServiceArn === svc.serviceArn && !used.has(cm.Arn)) delete ctx.state.cloudmap.services[id];
+  }
+}

@@ -1,0 +1,374 @@
+import { arnOf, epochSeconds, type OperationDef, type RequestContext } from '../context.js';
+import { SimulatorError } from '../errors.js';
+import type { Input } from '../input.js';
+import { canonical, compact, isJsonObject, jsonEqual, type Json, type JsonObject } from '../json.js';
+import type { ClusterRecord, DeploymentRecord, ServiceRecord, TaskDefinitionRecord } from '../state.js';
+import { findNamespace } from '../cloudmap/store.js';
+import { includes, paginate, readTags, renderTags, requireCluster, serviceNameOf, servicesOf } from './common.js';
+import { newDeploymentId, renderDeployment, retarget, settleService } from './deployments.js';
+import { registerEndpoints, releaseUnusedEndpoints, resolveServiceConnect, type ResolvedServiceConnect } from './serviceConnect.js';
+import { findTaskDefinition } from './taskDefinitions.js';
+
+/** Members of CreateService echoed back on the Service object as sent (defaults filled in below). */
+const echoed = [
+  'loadBalancers',
+  'serviceRegistries',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'deploymentConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'networkConfiguration',
+  'healthCheckGracePeriodSeconds',
+  'schedulingStrategy',
+  'deploymentController',
+  'enableECSManagedTags',
+  'propagateTags',
+  'enableExecuteCommand',
+  'availabilityZoneRebalancing',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+] as const;
+
+/** Members of UpdateService whose change starts a new deployment (besides taskDefinition and SC). */
+const deploymentMembers = ['networkConfiguration', 'platformVersion', 'capacityProviderStrategy', 'loadBalancers', 'serviceRegistries', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
+
+function invalid(message: string): SimulatorError {
+  return new SimulatorError('InvalidParameterException', message);
+}
+
+/** Resolves the task definition a service names; ECS answers ClientException when it is unknown. */
+function requireTaskDefinition(ctx: RequestContext, ref: string): TaskDefinitionRecord {
+  const td = findTaskDefinition(ctx, ref);
+  if (!td) throw new SimulatorError('ClientException', 'TaskDefinition not found.');
+  if (td.status !== 'ACTIVE') throw new SimulatorError('ClientException', 'TaskDefinition is inactive');
+  return td;
+}
+
+/** Fills the deployment configuration defaults AWS returns for a REPLICA service. */
+function deploymentConfiguration(sent: Json | undefined): JsonObject {
+  const dc = isJsonObject(sent) ? sent : {};
+  const cb = isJsonObject(dc.deploymentCircuitBreaker) ? dc.deploymentCircuitBreaker : {};
+  return compact({
+    ...dc,
+    deploymentCircuitBreaker: { enable: cb.enable ?? false, rollback: cb.rollback ?? false },
+    maximumPercent: dc.maximumPercent ?? 200,
+    minimumHealthyPercent: dc.minimumHealthyPercent ?? 100,
+  });
+}
+
+function deploymentControllerType(svc: ServiceRecord): string {
+  const dc = svc.spec.deploymentController;
+  return isJsonObject(dc) && typeof dc.type === 'string' ? dc.type : 'ECS';
+}
+
+function serviceArnOf(ctx: RequestContext, cluster: string, name: string): string {
+  return arnOf(ctx, 'ecs', `service/${cluster}/${name}`);
+}
+
+/** A service as DescribeServices returns it: Service Connect only inside `deployments[]`. */
+export function renderService(svc: ServiceRecord, withTags: boolean): JsonObject {
+  const running = svc.deployments.reduce((n, d) => n + d.runningCount, 0);
+  const pending = svc.deployments.reduce((n, d) => n + d.pendingCount, 0);
+  const s = svc.spec;
+  return compact({
+    serviceArn: svc.serviceArn,
+    serviceName: svc.serviceName,
+    clusterArn: svc.clusterArn,
+    loadBalancers: s.loadBalancers ?? [],
+    serviceRegistries: s.serviceRegistries ?? [],
+    status: svc.status,
+    desiredCount: svc.desiredCount,
+    runningCount: running,
+    pendingCount: pending,
+    launchType: s.launchType,
+    capacityProviderStrategy: s.capacityProviderStrategy,
+    platformVersion: s.platformVersion,
+    taskDefinition: svc.taskDefinition,
+    deploymentConfiguration: s.deploymentConfiguration,
+    deployments: svc.deployments.map(renderDeployment),
+    roleArn: s.role,
+    events: svc.events.map((e) => ({ id: e.id, createdAt: epochSeconds(e.createdAt), message: e.message })),
+    createdAt: epochSeconds(svc.createdAt),
+    placementConstraints: s.placementConstraints ?? [],
+    placementStrategy: s.placementStrategy ?? [],
+    networkConfiguration: s.networkConfiguration,
+    healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+    schedulingStrategy: s.schedulingStrategy,
+    deploymentController: s.deploymentController,
+    tags: withTags ? renderTags(svc.tags) : undefined,
+    createdBy: s.createdBy,
+    enableECSManagedTags: s.enableECSManagedTags,
+    propagateTags: s.propagateTags,
+    enableExecuteCommand: s.enableExecuteCommand,
+    availabilityZoneRebalancing: s.availabilityZoneRebalancing,
+  });
+}
+
+/** Starts a new PRIMARY deployment; the previous ones become ACTIVE and drain while it rolls out. */
+function startDeployment(ctx: RequestContext, svc: ServiceRecord, td: TaskDefinitionRecord, sc: ResolvedServiceConnect | undefined, previousSc: DeploymentRecord | undefined): void {
+  const end = ctx.clock.after(ctx.clock.timings.deploymentMs);
+  for (const d of svc.deployments) {
+    d.status = 'ACTIVE';
+    d.desiredCount = 0;
+    d.updatedAt = ctx.now;
+    retarget(d, ctx.now, end);
+  }
+  const id = newDeploymentId();
+  const dep: DeploymentRecord = {
+    id,
+    status: 'PRIMARY',
+    taskDefinition: td.arn,
+    desiredCount: svc.desiredCount,
+    runningCount: 0,
+    pendingCount: 0,
+    failedTasks: 0,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment ${id} in progress.`,
+    rampFrom: 0,
+    rampStartAt: ctx.now,
+    rampEndAt: end,
+  };
+  const s = svc.spec;
+  if (typeof s.launchType === 'string') dep.launchType = s.launchType;
+  if (typeof s.platformVersion === 'string') dep.platformVersion = s.platformVersion;
+  if (Array.isArray(s.capacityProviderStrategy)) dep.capacityProviderStrategy = s.capacityProviderStrategy.filter(isJsonObject);
+  if (isJsonObject(s.networkConfiguration)) dep.networkConfiguration = s.networkConfiguration;
+  if (sc) {
+    dep.serviceConnectConfiguration = sc.config;
+    dep.serviceConnectResources = registerEndpoints(ctx, svc, sc);
+  } else if (previousSc?.serviceConnectConfiguration) {
+    // Omitting serviceConnectConfiguration on UpdateService keeps the current one.
+    dep.serviceConnectConfiguration = previousSc.serviceConnectConfiguration;
+    if (previousSc.serviceConnectResources) dep.serviceConnectResources = previousSc.serviceConnectResources;
+  }
+  if (ctx.effects.some((e) => e.type === 'rolloutFailure')) {
+    dep.failAt = ctx.now + (end - ctx.now) / 2;
+  }
+  svc.deployments.unshift(dep);
+  svc.taskDefinition = td.arn;
+  svc.busy = true;
+  releaseUnusedEndpoints(ctx, svc);
+}
+
+function findService(ctx: RequestContext, cluster: ClusterRecord, ref: string): ServiceRecord | undefined {
+  return ctx.state.ecs.services[cluster.clusterName]?.[serviceNameOf(ref)];
+}
+
+function requireActiveService(ctx: RequestContext, cluster: ClusterRecord, ref: string): ServiceRecord {
+  const svc = findService(ctx, cluster, ref);
+  if (!svc) throw new SimulatorError('ServiceNotFoundException', 'Service not found.');
+  if (svc.status !== 'ACTIVE') throw new SimulatorError('ServiceNotActiveException', 'Service was not ACTIVE.');
+  return svc;
+}
+
+function createService(ctx: RequestContext, input: Input): JsonObject {
+  const cluster = requireCluster(ctx, input.optStr('cluster'));
+  const name = input.str('serviceName');
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw invalid('Service name must be 1-255 letters, numbers, hyphens and underscores.');
+  const clientToken = input.optStr('clientToken');
+  if (clientToken !== undefined && (clientToken.length > 36 || !/^[\x20-\x7e]*$/.test(clientToken))) {
+    throw invalid('clientToken must be at most 36 ASCII characters.');
+  }
+  const fingerprint = canonical(input.raw);
+  const services = servicesOf(ctx, cluster.clusterName);
+  const existing = services[name];
+  // Same clientToken and same input returns the existing service; anything else is a conflict
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html).
+  if (existing && existing.status !== 'INACTIVE') {
+    if (clientToken !== undefined && existing.clientToken === clientToken && existing.createFingerprint === fingerprint) {
+      return { service: renderService(existing, false) };
+    }
+    throw invalid('Creation of service was not idempotent.');
+  }
+  const strategy = input.optStr('schedulingStrategy') ?? 'REPLICA';
+  const desiredCount = input.optNum('desiredCount');
+  if (desiredCount === undefined && strategy === 'REPLICA') throw invalid('desiredCount must be specified for a REPLICA service.');
+  if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
+  const launchType = input.optStr('launchType');
+  if (launchType !== undefined && input.optList('capacityProviderStrategy')) throw invalid('Specifying both a launch type and capacity provider strategy is not supported.');
+  const td = requireTaskDefinition(ctx, input.str('taskDefinition'));
+  if (td.body.networkMode === 'awsvpc' && !input.optObj('networkConfiguration')) {
+    throw invalid('Network Configuration must be provided when networkMode \'awsvpc\' is specified.');
+  }
+  const spec: JsonObject = {};
+  for (const m of echoed) if (input.raw[m] !== undefined && input.raw[m] !== null) spec[m] = input.raw[m];
+  spec.schedulingStrategy = strategy;
+  spec.deploymentController = input.optObj('deploymentController') ?? { type: 'ECS' };
+  spec.deploymentConfiguration = deploymentConfiguration(spec.deploymentConfiguration);
+  spec.enableECSManagedTags = spec.enableECSManagedTags ?? false;
+  spec.propagateTags = spec.propagateTags ?? 'NONE';
+  spec.enableExecuteCommand = spec.enableExecuteCommand ?? false;
+  if (launchType === 'FARGATE' && spec.platformVersion === undefined) spec.platformVersion = 'LATEST';
+  const role = input.optStr('role');
+  if (role !== undefined) spec.role = role.startsWith('arn:') ? role : `arn:aws:iam::${ctx.accountId}:role/${role}`;
+  spec.createdBy = `arn:aws:iam::${ctx.accountId}:root`;
+  const svc: ServiceRecord = {
+    serviceName: name,
+    serviceArn: serviceArnOf(ctx, cluster.clusterName, name),
+    clusterName: cluster.clusterName,
+    clusterArn: cluster.clusterArn,
+    status: 'ACTIVE',
+    desiredCount: desiredCount ?? 0,
+    taskDefinition: td.arn,
+    createdAt: ctx.now,
+    spec,
+    deployments: [],
+    events: [],
+    tags: readTags(input),
+    createFingerprint: fingerprint,
+    busy: true,
+  };
+  if (clientToken !== undefined) svc.clientToken = clientToken;
+  const scIn = input.optObj('serviceConnectConfiguration');
+  const sc = scIn ? resolveServiceConnect(ctx, scIn, td, cluster, deploymentControllerType(svc), svc.serviceArn) : undefined;
+  services[name] = svc;
+  startDeployment(ctx, svc, td, sc, undefined);
+  return { service: renderService(svc, false) };
+}
+
+function updateService(ctx: RequestContext, input: Input): JsonObject {
+  const cluster = requireCluster(ctx, input.optStr('cluster'));
+  const svc = requireActiveService(ctx, cluster, input.str('service'));
+  const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
+  const tdRef = input.optStr('taskDefinition');
+  const td = tdRef !== undefined ? requireTaskDefinition(ctx, tdRef) : findTaskDefinition(ctx, svc.taskDefinition);
+  if (!td) throw new SimulatorError('ClientException', 'TaskDefinition not found.');
+  let redeploy = input.optBool('forceNewDeployment') === true || td.arn !== svc.taskDefinition;
+  const desiredCount = input.optNum('desiredCount');
+  if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
+  const scIn = input.optObj('serviceConnectConfiguration');
+  const sc = scIn ? resolveServiceConnect(ctx, scIn, td, cluster, deploymentControllerType(svc), svc.serviceArn) : undefined;
+  if (sc && !jsonEqual(sc.config, primary?.serviceConnectConfiguration)) redeploy = true;
+  if (!sc && tdRef !== undefined && primary?.serviceConnectConfiguration?.enabled === true) {
+    // The kept Service Connect configuration must still match the new task definition's ports.
+    resolveServiceConnect(ctx, primary.serviceConnectConfiguration, td, cluster, deploymentControllerType(svc), svc.serviceArn);
+  }
+  for (const m of deploymentMembers) {
+    const v = input.raw[m];
+    if (v !== undefined && v !== null && !jsonEqual(v, svc.spec[m])) {
+      svc.spec[m] = v;
+      redeploy = true;
+    }
+  }
+  const dc = input.optObj('deploymentConfiguration');
+  if (dc) svc.spec.deploymentConfiguration = deploymentConfiguration({ ...(isJsonObject(svc.spec.deploymentConfiguration) ? svc.spec.deploymentConfiguration : {}), ...dc });
+  for (const m of ['placementConstraints', 'placementStrategy', 'healthCheckGracePeriodSeconds', 'enableExecuteCommand', 'enableECSManagedTags', 'propagateTags', 'availabilityZoneRebalancing'] as const) {
+    const v = input.raw[m];
+    if (v !== undefined && v !== null) svc.spec[m] = v;
+  }
+  if (desiredCount !== undefined && desiredCount !== svc.desiredCount) {
+    svc.desiredCount = desiredCount;
+    if (!redeploy && primary) {
+      // A desiredCount-only change scales the current deployment; it starts no new one.
+      primary.desiredCount = desiredCount;
+      primary.updatedAt = ctx.now;
+      retarget(primary, ctx.now, Math.max(primary.rampEndAt, ctx.clock.after(ctx.clock.timings.scalingMs)));
+      svc.busy = true;
+    }
+  }
+  if (redeploy) startDeployment(ctx, svc, td, sc, primary);
+  return { service: renderService(svc, false) };
+}
+
+function deleteService(ctx: RequestContext, input: Input): JsonObject {
+  const cluster = requireCluster(ctx, input.optStr('cluster'));
+  const svc = findService(ctx, cluster, input.str('service'));
+  if (!svc) throw new SimulatorError('ServiceNotFoundException', 'Service not found.');
+  if (svc.status !== 'ACTIVE') throw new SimulatorError('ServiceNotActiveException', 'Service was not ACTIVE.');
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
+  if (svc.desiredCount > 0 && input.optBool('force') !== true) {
+    throw invalid('The service cannot be stopped while it is scaled above 0.');
+  }
+  const end = ctx.clock.after(ctx.clock.timings.drainMs);
+  svc.status = 'DRAINING';
+  svc.desiredCount = 0;
+  svc.inactiveAt = end;
+  svc.busy = true;
+  for (const d of svc.deployments) {
+    d.desiredCount = 0;
+    retarget(d, ctx.now, end);
+  }
+  return { service: renderService(svc, false) };
+}
+
+/** ECS service operations. */
+export const serviceOperations: Record<string, OperationDef> = {
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
+  CreateService: { kind: 'write', category: 'ecs.serviceWrite', handle: createService },
+  // New deployment only when the deployment-relevant configuration changes or forceNewDeployment:
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+  UpdateService: { kind: 'write', category: 'ecs.serviceWrite', handle: updateService },
+  DeleteService: { kind: 'write', category: 'ecs.serviceWrite', handle: deleteService },
+  // At most 10 names; missing ones in failures[]: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
+  DescribeServices: {
+    kind: 'read',
+    category: 'ecs.serviceRead',
+    handle(ctx, input) {
+      const cluster = requireCluster(ctx, input.optStr('cluster'));
+      const refs = input.optStrList('services');
+      if (!refs || refs.length === 0) throw invalid('services must be specified.');
+      if (refs.length > 10) throw invalid('service names can have at most 10 items.');
+      const withTags = includes(input, 'TAGS');
+      const services: JsonObject[] = [];
+      const failures: JsonObject[] = [];
+      for (const ref of refs) {
+        const svc = findService(ctx, cluster, ref);
+        if (svc) services.push(renderService(svc, withTags));
+        else failures.push({ arn: ref.startsWith('arn:') ? ref : serviceArnOf(ctx, cluster.clusterName, ref), reason: 'MISSING' });
+      }
+      return { services, failures };
+    },
+  },
+  // INACTIVE services are not listed: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+  ListServices: {
+    kind: 'read',
+    category: 'ecs.serviceRead',
+    handle(ctx, input) {
+      const cluster = requireCluster(ctx, input.optStr('cluster'));
+      const launchType = input.optStr('launchType');
+      const strategy = input.optStr('schedulingStrategy');
+      const arns = Object.values(ctx.state.ecs.services[cluster.clusterName] ?? {})
+        .filter((s) => s.status !== 'INACTIVE')
+        .filter((s) => launchType === undefined || s.spec.launchType === launchType)
+        .filter((s) => strategy === undefined || s.spec.schedulingStrategy === strategy)
+        .map((s) => s.serviceArn);
+      const { page, nextToken } = paginate(arns, input, 10, 100);
+      return compact({ serviceArns: page, nextToken });
+    },
+  },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServicesByNamespace.html
+  ListServicesByNamespace: {
+    kind: 'read',
+    category: 'ecs.listServicesByNamespace',
+    handle(ctx, input) {
+      const ref = input.str('namespace');
+      const ns = findNamespace(ctx, ref);
+      if (!ns) throw new SimulatorError('NamespaceNotFoundException', `The specified namespace ${ref} was not found.`);
+      const arns: string[] = [];
+      for (const byName of Object.values(ctx.state.ecs.services)) {
+        for (const svc of Object.values(byName)) {
+          if (svc.status === 'INACTIVE') continue;
+          if (svc.deployments.some((d) => d.serviceConnectConfiguration?.enabled === true && d.serviceConnectConfiguration.namespace === ns.Arn)) arns.push(svc.serviceArn);
+        }
+      }
+      const { page, nextToken } = paginate(arns, input, 10, 100);
+      return compact({ serviceArns: page, nextToken });
+    },
+  },
+};
+
+/** Settles every busy service of the Region. */
+export function settleServices(ctx: RequestContext): void {
+  for (const byName of Object.values(ctx.state.ecs.services)) for (const svc of Object.values(byName)) settleService(ctx, svc);
+}
+
+/** The service an ECS service ARN designates, if any. */
+export function serviceByArn(ctx: RequestContext, arn: string): ServiceRecord | undefined {
+  const m = /:service\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (!m || m[1] === undefined || m[2] === undefined) return undefined;
+  return ctx.state.ecs.services[m[1]]?.[m[2]];
+}

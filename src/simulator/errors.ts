@@ -1,0 +1,44 @@
+import type { JsonObject } from './json.js';
+
+/** The three AWS services the simulator speaks. */
+export type ServiceKey = 'ecs' | 'cloudmap' | 'logs';
+
+/**
+ * An AWS error as the simulator returns it: rendered as `{"__type": type, "message": ...}` with
+ * `status` as the HTTP status, so the SDK raises the modelled exception class named `type`.
+ */
+export class SimulatorError extends Error {
+  /** Extra members of the modelled exception shape (e.g. Cloud Map `DuplicateOperationId`). */
+  readonly extra: JsonObject;
+
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number = 400,
+    extra: JsonObject = {},
+  ) {
+    super(message);
+    this.name = 'SimulatorError';
+    this.extra = extra;
+  }
+}
+
+/** Server-side error types and their HTTP status (AWS uses 5xx for these; the SDK retries them). */
+const serverErrors: Record<string, number> = {
+  ServiceUnavailableException: 503,
+  ServiceUnavailable: 503,
+  InternalFailure: 500,
+  InternalServerError: 500,
+  ServerException: 500,
+  ServiceUnavailableError: 503,
+};
+
+/** The HTTP status AWS uses for an error type: 5xx for server errors, 400 otherwise. */
+export function defaultStatusFor(type: string): number {
+  return serverErrors[type] ?? 400;
+}
+
+/** The validation error type each service uses for a malformed or invalid parameter. */
+export function invalidParameter(service: ServiceKey, message: string): SimulatorError {
+  return new SimulatorError(service === 'cloudmap' ? 'InvalidInput' : 'InvalidParameterException', message);
+}

@@ -1,0 +1,234 @@
+import type { JsonObject } from './json.js';
+
+/** Tags as a key -> value map in insertion order (each service renders its own wire shape). */
+export type TagMap = Record<string, string>;
+
+/** An ECS cluster. */
+export interface ClusterRecord {
+  clusterName: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  createdAt: number;
+  settings: JsonObject[];
+  configuration?: JsonObject;
+  /** The default Service Connect namespace, always stored as an ARN. */
+  serviceConnectNamespaceArn?: string;
+  capacityProviders: string[];
+  defaultCapacityProviderStrategy: JsonObject[];
+  tags: TagMap;
+}
+
+/** One task definition revision: `body` holds the registered content with AWS's defaults filled in. */
+export interface TaskDefinitionRecord {
+  family: string;
+  revision: number;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  body: JsonObject;
+  registeredAt: number;
+  deregisteredAt?: number;
+  tags: TagMap;
+}
+
+/** Service Connect endpoint ECS registered in Cloud Map for a deployment. */
+export interface ServiceConnectResource {
+  discoveryName: string;
+  discoveryArn: string;
+}
+
+/** One ECS deployment, with the timestamps its lazy rollout is computed from. */
+export interface DeploymentRecord {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  platformVersion?: string;
+  capacityProviderStrategy?: JsonObject[];
+  networkConfiguration?: JsonObject;
+  serviceConnectConfiguration?: JsonObject;
+  serviceConnectResources?: ServiceConnectResource[];
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+  /** Running count when the current ramp started, its start and end (epoch ms). */
+  rampFrom: number;
+  rampStartAt: number;
+  rampEndAt: number;
+  /** When set, the circuit breaker trips at this instant (injected fault). */
+  failAt?: number;
+}
+
+/** One service event (newest first in the service's list). */
+export interface ServiceEventRecord {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+/** An ECS service. Fields AWS returns verbatim are kept as sent in `spec`. */
+export interface ServiceRecord {
+  serviceName: string;
+  serviceArn: string;
+  clusterName: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinition: string;
+  createdAt: number;
+  /** Members echoed back as sent (launchType, networkConfiguration, deploymentConfiguration, ...). */
+  spec: JsonObject;
+  deployments: DeploymentRecord[];
+  events: ServiceEventRecord[];
+  tags: TagMap;
+  clientToken?: string;
+  /** Canonical form of the CreateService input, for clientToken idempotency. */
+  createFingerprint: string;
+  /** DRAINING -> INACTIVE at this instant. */
+  inactiveAt?: number;
+  /** True while a deployment ramps or drains (the lazy settle skips quiet services). */
+  busy: boolean;
+}
+
+/** ECS state of one Region. */
+export interface EcsState {
+  clusters: Record<string, ClusterRecord>;
+  /** family -> revisions, index = revision - 1. */
+  taskDefinitions: Record<string, TaskDefinitionRecord[]>;
+  /** cluster name -> service name -> service. */
+  services: Record<string, Record<string, ServiceRecord>>;
+}
+
+/** A Cloud Map namespace (members named as in the API). */
+export interface NamespaceRecord {
+  Id: string;
+  Arn: string;
+  Name: string;
+  Type: 'HTTP' | 'DNS_PRIVATE' | 'DNS_PUBLIC';
+  Description?: string;
+  CreateDate: number;
+  CreatorRequestId?: string;
+  Properties: JsonObject;
+  tags: TagMap;
+}
+
+/** A Cloud Map service. */
+export interface CmServiceRecord {
+  Id: string;
+  Arn: string;
+  Name: string;
+  NamespaceId: string;
+  Type: 'HTTP' | 'DNS_HTTP' | 'DNS';
+  Description?: string;
+  CreateDate: number;
+  CreatorRequestId?: string;
+  DnsConfig?: JsonObject;
+  HealthCheckCustomConfig?: JsonObject;
+  tags: TagMap;
+  /** The ECS service that registered it through Service Connect, if any. */
+  ecsServiceArn?: string;
+}
+
+/** A Cloud Map asynchronous operation, resolved lazily from its timestamps. */
+export interface OperationRecord {
+  Id: string;
+  Type: 'CREATE_NAMESPACE' | 'DELETE_NAMESPACE' | 'UPDATE_NAMESPACE';
+  namespaceId: string;
+  createdAt: number;
+  pendingAt: number;
+  doneAt: number;
+  outcome: 'SUCCESS' | 'FAIL';
+  errorCode?: string;
+  errorMessage?: string;
+  applied: boolean;
+  creatorRequestId?: string;
+  /** CREATE: the namespace to add on success; UPDATE: the new description. */
+  namespace?: NamespaceRecord;
+  description?: string;
+}
+
+/** Cloud Map state of one Region. */
+export interface CloudMapState {
+  namespaces: Record<string, NamespaceRecord>;
+  services: Record<string, CmServiceRecord>;
+  operations: Record<string, OperationRecord>;
+}
+
+/** One CloudWatch Logs event. */
+export interface LogEventRecord {
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+  eventId: string;
+}
+
+/** A CloudWatch Logs stream. */
+export interface LogStreamRecord {
+  logStreamName: string;
+  creationTime: number;
+  firstEventTimestamp?: number;
+  lastEventTimestamp?: number;
+  lastIngestionTime?: number;
+  storedBytes: number;
+  events: LogEventRecord[];
+}
+
+/** A CloudWatch Logs log group. */
+export interface LogGroupRecord {
+  logGroupName: string;
+  creationTime: number;
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  logGroupClass: string;
+  tags: TagMap;
+  streams: Record<string, LogStreamRecord>;
+}
+
+/** CloudWatch Logs state of one Region. */
+export interface LogsState {
+  groups: Record<string, LogGroupRecord>;
+}
+
+/** Everything in one Region. */
+export interface RegionState {
+  ecs: EcsState;
+  cloudmap: CloudMapState;
+  logs: LogsState;
+}
+
+/** The whole simulated account: JSON-serialisable, persisted by `--state-file`. */
+export interface SimState {
+  version: 1;
+  accountId: string;
+  regions: Record<string, RegionState>;
+}
+
+/** An empty account. */
+export function emptyState(accountId: string): SimState {
+  return { version: 1, accountId, regions: {} };
+}
+
+/** The state of `region`, created empty on first use. */
+export function regionState(state: SimState, region: string): RegionState {
+  let r = state.regions[region];
+  if (!r) {
+    r = {
+      ecs: { clusters: {}, taskDefinitions: {}, services: {} },
+      cloudmap: { namespaces: {}, services: {}, operations: {} },
+      logs: { groups: {} },
+    };
+    state.regions[region] = r;
+  }
+  return r;
+}
+
+/** True when `value` looks like a persisted simulator state (shallow check before loading). */
+export function isSimState(value: unknown): value is SimState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { version?: unknown; regions?: unknown; accountId?: unknown };
+  return v.version === 1 && typeof v.accountId === 'string' && typeof v.regions === 'object' && v.regions !== null;
+}

@@ -1,0 +1,48 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
+
+/** A fast clock for tests: async work takes tens of milliseconds, never zero. */
+export const testTimeScale = 50;
+
+/** SDK clients pointed at one simulator, with fixed fake credentials. */
+export interface Clients {
+  ecs: ECSClient;
+  sd: ServiceDiscoveryClient;
+  logs: CloudWatchLogsClient;
+}
+
+/** The standard SDK client configuration for the simulator at `url`. */
+export function clientConfig(url: string, region = 'us-east-1') {
+  return { endpoint: url, region, credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } };
+}
+
+/** Unmodified SDK clients talking to the simulator. */
+export function clientsFor(sim: SimulatorHandle, region = 'us-east-1'): Clients {
+  const config = clientConfig(sim.url, region);
+  return { ecs: new ECSClient(config), sd: new ServiceDiscoveryClient(config), logs: new CloudWatchLogsClient(config) };
+}
+
+/** Starts a simulator with the test time scale. */
+export function startTestSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  return startSimulator({ timeScale: testTimeScale, ...options });
+}
+
+/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, intervalMs = 10): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Closes the SDK clients (their keep-alive sockets would otherwise hold the process). */
+export function destroyClients(c: Clients): void {
+  c.ecs.destroy();
+  c.sd.destroy();
+  c.logs.destroy();
+}
