@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
+import { registerApply } from './apply.js';
+import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
 
 /** Exit codes shared by every command. */
@@ -19,6 +21,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerValidate(program, setExit);
+  registerPlan(program, setExit);
+  registerApply(program, setExit);
   return program;
 }
 

@@ -433,7 +433,7 @@ function planNewEndpoints(services: DesiredResourceOf<'Service'>[], plans: Map<s
     const sc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, clusterDefaultNamespace(cluster, ctx));
     const entry = newByNamespace.get(String(sc.namespace ?? ''));
     if (sc.enabled !== true || !entry) continue;
-    const unseen = entry.endpoints.filter((e) => !entry.servers.includes(r.key));
+    const unseen = entry.endpoints;
     if (r.metadata.annotations?.[ANNOTATION_REDEPLOY] === 'true') {
       p.outcome = 'update';
       p.reason = `redeploying so its tasks see the new endpoints ${unseen.join(', ')} (${ANNOTATION_REDEPLOY})`;

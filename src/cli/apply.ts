@@ -1,0 +1,48 @@
+import { Option, type Command } from 'commander';
+import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
+import { applyPass } from '../reconcile/engine.js';
+import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
+import { openSession, type PruneFlags } from './reconcile-command.js';
+
+interface ApplyFlags extends AwsFlags, PruneFlags {
+  filename: string[];
+  output: 'text' | 'json';
+  verbose: boolean;
+  allowReplace: boolean;
+  wait: boolean;
+}
+
+/** Registers `switchboard apply -f PATH`: exit 0 when everything converged, 1 if anything failed or needs attention. */
+export function registerApply(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('apply')
+    .description('Converge AWS to the manifests and print the outcome per resource.')
+    .requiredOption('-f, --filename <paths...>', 'manifest files or folders')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--allow-replace', 'recreate services whose changes AWS cannot make in place', false)
+    .option('--wait', 'wait until every changed service has rolled out', false)
+    .option('-v, --verbose', 'also list unchanged resources', false);
+  addPruneFlags(addAwsFlags(cmd)).action(async (flags: ApplyFlags) => {
+    const session = await openSession(flags.filename, flags);
+    if (!session) {
+      setExit(1);
+      return;
+    }
+    try {
+      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
+        ...session.passOptions,
+        logger: session.logger,
+        wait: flags.wait,
+      });
+      process.stdout.write(
+        flags.output === 'json' ? formatApplyJson(plan, result) : formatApplyText(plan, result, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
+      );
+      setExit(result.ok ? 0 : 1);
+    } catch (err) {
+      process.stderr.write(`apply failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      setExit(1);
+    } finally {
+      session.ports.close();
+    }
+  });
+}

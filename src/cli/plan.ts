@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import { formatPlanJson, formatPlanText, planHasPending } from '../observe/plan-output.js';
+import { planPass } from '../reconcile/engine.js';
+import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
+import { openSession, type PruneFlags } from './reconcile-command.js';
+
+interface PlanFlags extends AwsFlags, PruneFlags {
+  filename: string[];
+  output: 'text' | 'json';
+  verbose: boolean;
+}
+
+/** Registers `switchboard plan -f PATH`: exit 0 when nothing would change, 2 when changes are pending, 1 on error. */
+export function registerPlan(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('plan')
+    .description('Show what apply would change, with field-level differences (read-only AWS calls).')
+    .requiredOption('-f, --filename <paths...>', 'manifest files or folders')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-v, --verbose', 'also list unchanged resources', false);
+  addPruneFlags(addAwsFlags(cmd)).action(async (flags: PlanFlags) => {
+    const session = await openSession(flags.filename, flags);
+    if (!session) {
+      setExit(1);
+      return;
+    }
+    try {
+      const { plan } = await planPass(session.loaded.resources, session.ports, session.cache, session.passOptions);
+      process.stdout.write(
+        flags.output === 'json' ? formatPlanJson(plan) : formatPlanText(plan, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
+      );
+      setExit(planHasPending(plan) ? 2 : 0);
+    } catch (err) {
+      process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      setExit(1);
+    } finally {
+      session.ports.close();
+    }
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * What `plan` and `apply` share: load every manifest (all-or-nothing), connect to AWS, plan.
+ */
+import { connectAws } from '../aws/index.js';
+import { createLogger, type Logger } from '../observe/logger.js';
+import { ObserverCache } from '../reconcile/cache.js';
+import type { PassOptions } from '../reconcile/engine.js';
+import type { AwsPorts } from '../reconcile/ports.js';
+import { loadManifests, reportProblems, type AwsFlags, type LoadedManifests } from './common.js';
+
+export interface PruneFlags {
+  prune: boolean;
+  maxPrune: number;
+  allowEmpty: boolean;
+}
+
+export interface Session {
+  loaded: LoadedManifests;
+  ports: AwsPorts & { close(): void };
+  cache: ObserverCache;
+  logger: Logger;
+  passOptions: PassOptions;
+}
+
+/** Loads manifests and connects; returns undefined (after printing every problem) when any manifest is invalid. */
+export async function openSession(
+  paths: readonly string[],
+  flags: AwsFlags & PruneFlags & { allowReplace?: boolean },
+): Promise<Session | undefined> {
+  const loaded = await loadManifests(paths);
+  reportProblems(loaded);
+  // One-shot commands are all-or-nothing about input: no AWS call when anything is invalid.
+  if (!loaded.valid) return undefined;
+  const logger = createLogger({ level: flags.logLevel, format: process.stderr.isTTY ? 'pretty' : 'json', destination: 'stderr' });
+  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  return {
+    loaded,
+    ports,
+    cache: new ObserverCache(),
+    logger,
+    passOptions: {
+      controllerId: flags.controllerId,
+      defaultCluster: flags.cluster,
+      prune: flags.prune,
+      allowReplace: flags.allowReplace ?? false,
+      allowEmpty: flags.allowEmpty,
+      maxPrune: flags.maxPrune,
+      sourceHealthy: loaded.valid,
+      concurrency: flags.concurrency,
+    },
+  };
+}
