@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli/program.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = (chunk: string | Uint8Array): boolean => {
+    stdout += chunk.toString();
+    return true;
+  };
+  process.stderr.write = (chunk: string | Uint8Array): boolean => {
+    stderr += chunk.toString();
+    return true;
+  };
+  try {
+    const code = await runCli(['node', 'switchboard', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
+test('the examples validate cleanly with exit code 0', async () => {
+  const r = await run('validate', 'manifests/examples');
+  expect(r).toEqual({ code: 0, stdout: '7 files, 13 resources: 0 errors, 0 warnings\n', stderr: '' });
+});
+
+test('an invalid manifest exits 1 and prints the located problem with its fix', async () => {
+  const r = await run('validate', 'manifests/invalid/unknown-field.yaml');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe(
+    'manifests/invalid/unknown-field.yaml:15:7: error: TaskDefinition/nginx: spec.containerDefinitions[0].portMapping: unknown field `portMapping` (did you mean `portMappings`?)\n' +
+      '1 file, 0 resources: 1 error, 0 warnings\n',
+  );
+});
+
+test('every file of manifests/invalid makes validate exit 1', async () => {
+  const r = await run('validate', 'manifests/invalid');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(/^31 files, \d+ resources: \d+ errors, \d+ warnings?$/m);
+});
+
+test('--output json prints a machine-readable report with every field of each problem', async () => {
+  const r = await run('validate', '--output', 'json', 'manifests/invalid/port-name-unknown.yaml');
+  expect(r.code).toBe(1);
+  const report = JSON.parse(r.stdout) as { valid: boolean; files: number; errors: number; problems: unknown[] };
+  expect(report).toMatchObject({ valid: false, files: 1, errors: 1, warnings: 0 });
+  expect(report.problems).toEqual([
+    {
+      severity: 'error',
+      code: 'port-name-unknown',
+      file: 'manifests/invalid/port-name-unknown.yaml',
+      line: 42,
+      column: 19,
+      resource: 'Service/nginx',
+      path: 'spec.serviceConnectConfiguration.services[0].portName',
+      message: 'portName `nginx-80` matches no named port mapping in TaskDefinition/nginx (named port mappings: `nginx-80-tcp`)',
+      hint: 'add a port mapping with `name: nginx-80` to a container of TaskDefinition/nginx',
+    },
+  ]);
+});
+
+describe('with a scratch folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'switchboard-validate-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('warnings alone keep the exit code at 0 and are counted in the summary', async () => {
+    writeFileSync(path.join(dir, 'empty.yaml'), '# to do\n');
+    const r = await run('validate', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${path.join(dir, 'empty.yaml')}:1:1: warning: file holds no manifest (add a manifest or delete the file)\n1 file, 0 resources: 0 errors, 1 warning\n`);
+  });
+
+  test('--max-file-size rejects larger files', async () => {
+    writeFileSync(path.join(dir, 'ns.yaml'), 'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: a}\nspec: {type: HTTP}\n');
+    expect((await run('validate', dir)).code).toBe(0);
+    const r = await run('validate', '--max-file-size', '10', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ns.yaml:1:1: error: file is 92 bytes, over the 10-byte limit');
+  });
+
+  test('a path that does not exist is an error', async () => {
+    const r = await run('validate', path.join(dir, 'nope'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('nope:1:1: error: no such file or folder');
+  });
+});
+
+test('usage errors exit 2: no path, an unknown output format, a bad size', async () => {
+  expect((await run('validate')).code).toBe(2);
+  expect((await run('validate', '--output', 'xml', 'manifests/examples')).code).toBe(2);
+  expect((await run('validate', '--max-file-size', 'lots', 'manifests/examples')).code).toBe(2);
+});
+
+test('validate --help describes the command and exits 0', async () => {
+  const r = await run('validate', '--help');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('--output <format>');
+});
