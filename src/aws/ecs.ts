@@ -138,9 +138,10 @@ export class SdkEcs implements EcsPort {
     return toLiveCluster(res.cluster ?? {});
   }
 
-  async describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[] }> {
+  async describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[]; clusterMissing: boolean }> {
     const services: LiveService[] = [];
     const missing: string[] = [];
+    let clusterMissing = false;
     for (const batch of chunk(names, DESCRIBE_SERVICES_BATCH)) {
       let res;
       try {
@@ -151,6 +152,7 @@ export class SdkEcs implements EcsPort {
         // A cluster that does not exist holds none of the services.
         if (err instanceof AwsCallError && err.code === 'ClusterNotFoundException') {
           missing.push(...batch);
+          clusterMissing = true;
           continue;
         }
         throw err;
@@ -165,7 +167,7 @@ export class SdkEcs implements EcsPort {
         if (f.reason === 'MISSING' && name) missing.push(name);
       }
     }
-    return { services, missing };
+    return { services, missing, clusterMissing };
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {

@@ -96,6 +96,10 @@ export async function observe(
     for (let i = 0; i < names.length; i += 10) batches.push({ cluster, names: names.slice(i, i + 10) });
   }
   const described = await mapLimit(batches, limit, (b) => ports.ecs.describeServices(b.cluster, b.names));
+  described.forEach((d, i) => {
+    const cluster = batches[i]?.cluster;
+    if (d.clusterMissing && cluster !== undefined) state.missingClusters.add(cluster);
+  });
   for (const { services } of described) {
     for (const s of services) {
       state.services.set(serviceKey(s.cluster, s.name), s);
@@ -105,10 +109,19 @@ export async function observe(
     }
   }
 
-  // Namespace tags for the declared namespaces (ownership and tag drift), cached per process.
-  const declaredNamespaces = new Set(desired.filter((r) => r.kind === 'Namespace').map((r) => r.name));
+  // Namespace tags (ownership, tag drift) cost one call per namespace, so they are read only where
+  // they decide something: the manifest states tags, or its description differs (an update).
+  // Cached per process.
+  const needTags = new Set(
+    desired.flatMap((r) => {
+      if (r.kind !== 'Namespace') return [];
+      const live = namespaces.find((n) => n.name === r.name);
+      const differs = live !== undefined && r.spec.description !== undefined && r.spec.description !== (live.description ?? '');
+      return r.spec.tags !== undefined || differs || live?.type !== r.spec.type ? [r.name] : [];
+    }),
+  );
   await mapLimit(
-    namespaces.filter((n) => declaredNamespaces.has(n.name)),
+    namespaces.filter((n) => needTags.has(n.name)),
     limit,
     async (n) => {
       let tags = cache.namespaceTags.get(n.arn);

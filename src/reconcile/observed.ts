@@ -20,6 +20,8 @@ export interface ObservedState {
   clusters: Map<string, LiveCluster>;
   /** Services named by Service manifests, by `cluster/name` (missing and INACTIVE ones absent). */
   services: Map<string, LiveService>;
+  /** Clusters that services target and that do not exist. */
+  missingClusters: Set<string>;
   /** By TaskDefinition manifest key. */
   taskDefinitions: Map<string, TaskDefinitionObservation>;
   /** Task definitions services run now, by ARN, described only where a Service Connect port may change. */
@@ -51,6 +53,7 @@ export function emptyObservedState(): ObservedState {
     namespaceTags: new Map(),
     clusters: new Map(),
     services: new Map(),
+    missingClusters: new Set(),
     taskDefinitions: new Map(),
     serviceTaskDefinitions: new Map(),
     taskDefinitionHashes: new Map(),

@@ -106,7 +106,9 @@ function planNamespace(r: DesiredResourceOf<'Namespace'>, observed: ObservedStat
     });
     return p;
   }
-  const tags = observed.namespaceTags.get(live.arn) ?? {};
+  const tags = observed.namespaceTags.get(live.arn);
+  // Tags are read only when they decide something (see observe): nothing to change here.
+  if (tags === undefined) return p;
   const conflict = ownershipConflict(r, tags, opts.controllerId, `namespace ${r.name} (${live.id})`);
   if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
   if (live.type !== r.spec.type) {
@@ -318,10 +320,18 @@ function planService(r: DesiredResourceOf<'Service'>, ctx: ServiceContext): Reso
   const nsRef = r.spec.serviceConnectConfiguration?.namespace ?? (r.spec.serviceConnectConfiguration?.enabled ? defaultNs : undefined);
   p.dependsOn.push(...declaredNamespaceDependency(nsRef, index, ctx.declaredNamespaces));
   const declaredCluster = ctx.declaredClusters.get(cluster);
-  if (declaredCluster) p.dependsOn.push(declaredCluster.key);
+  // Only a cluster this pass creates must come first; an existing one (even one we may not manage) serves.
+  if (declaredCluster && !observed.clusters.has(cluster)) p.dependsOn.push(declaredCluster.key);
 
   const desiredTags = { ...(r.spec.tags ?? {}), ...ownershipTags(opts.controllerId, r.key) };
   const live = observed.services.get(serviceKey(cluster, r.name));
+  if (!live && observed.missingClusters.has(cluster) && !declaredCluster) {
+    return {
+      ...p,
+      outcome: 'blocked',
+      reason: `cluster ${cluster} does not exist: add a Cluster manifest named ${cluster}, create it, or set spec.cluster (or --cluster) to an existing one`,
+    };
+  }
   if (!live) {
     p.outcome = 'create';
     p.reason = `service ${r.name} does not exist in cluster ${cluster}`;
