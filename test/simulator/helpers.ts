@@ -46,3 +46,16 @@ export function destroyClients(c: Clients): void {
   c.sd.destroy();
   c.logs.destroy();
 }
+
+/** Creates an HTTP namespace through Cloud Map and waits for its operation; returns its id and ARN. */
+export async function createNamespace(c: Clients, name: string): Promise<{ id: string; arn: string }> {
+  const { CreateHttpNamespaceCommand, GetOperationCommand, GetNamespaceCommand } = await import('@aws-sdk/client-servicediscovery');
+  const { OperationId } = await c.sd.send(new CreateHttpNamespaceCommand({ Name: name, CreatorRequestId: `create-${name}` }));
+  const id = await eventually(async () => {
+    const op = await c.sd.send(new GetOperationCommand({ OperationId }));
+    if (op.Operation?.Status === 'FAIL') throw new Error(`namespace ${name} failed: ${op.Operation.ErrorMessage}`);
+    return op.Operation?.Status === 'SUCCESS' ? op.Operation.Targets?.NAMESPACE : undefined;
+  });
+  const ns = await c.sd.send(new GetNamespaceCommand({ Id: id }));
+  return { id, arn: ns.Namespace?.Arn ?? '' };
+}
