@@ -33,5 +33,13 @@ export function closest(input: string, candidates: Iterable<string>): string | u
     }
   }
   const limit = Math.max(2, Math.floor(input.length / 3));
-  return bestScore <= limit ? best : undefined;
+  if (bestScore <= limit) return best;
+  // A truncated or extended name (`nginx-80` for `nginx-80-tcp`) is a likely slip too.
+  if (lower.length >= 3) {
+    for (const c of candidates) {
+      const cl = c.toLowerCase();
+      if (cl.startsWith(lower) || lower.startsWith(cl)) return c;
+    }
+  }
+  return undefined;
 }

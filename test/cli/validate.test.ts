@@ -33,7 +33,9 @@ async function run(...args: string[]): Promise<Run> {
 
 test('the examples validate cleanly with exit code 0', async () => {
   const r = await run('validate', 'manifests/examples');
-  expect(r).toEqual({ code: 0, stdout: '7 files, 13 resources: 0 errors, 0 warnings\n', stderr: '' });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/^\d+ files, \d+ resources: 0 errors, 0 warnings\n$/);
 });
 
 test('an invalid manifest exits 1 and prints the located problem with its fix', async () => {
@@ -66,7 +68,7 @@ test('--output json prints a machine-readable report with every field of each pr
       resource: 'Service/nginx',
       path: 'spec.serviceConnectConfiguration.services[0].portName',
       message: 'portName `nginx-80` matches no named port mapping in TaskDefinition/nginx (named port mappings: `nginx-80-tcp`)',
-      hint: 'add a port mapping with `name: nginx-80` to a container of TaskDefinition/nginx',
+      hint: 'did you mean `nginx-80-tcp`?',
     },
   ]);
 });
