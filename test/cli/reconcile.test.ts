@@ -167,7 +167,7 @@ test('a revision registered with the same content before a crash is reused, not 
 test('removing serviceConnectConfiguration turns Service Connect off explicitly', async () => {
   expect((await cli('apply')).code).toBe(0);
   const text = readFileSync(path.join(dir, 'curl.yaml'), 'utf8');
-  const without = text.replace(/\n  serviceConnectConfiguration:\n(?: {4}.*\n)+/, '\n');
+  const without = text.replace(/\n {2}serviceConnectConfiguration:\n(?: {4}.*\n)+/, '\n');
   expect(without).not.toContain('  serviceConnectConfiguration:');
   writeFileSync(path.join(dir, 'curl.yaml'), without);
   const plan = await cli('plan');
