@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
 import { registerPlan } from './plan.js';
+import { registerSimulator } from './simulator.js';
 import { registerValidate } from './validate.js';
 
 /** Exit codes shared by every command. */
@@ -23,6 +24,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
+  registerSimulator(program, setExit);
   return program;
 }
 
