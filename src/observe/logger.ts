@@ -25,7 +25,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const stream = pretty({ destination: fd, colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY, ignore: 'pid,hostname', sync: true });
     return pino({ level, base: undefined }, stream);
   }
-  return pino({ level, base: undefined }, pino.destination({ fd, sync: true }));
+  // Through the process streams (not the raw fd), so lines interleave with other output in order.
+  const stream = fd === 2 ? process.stderr : process.stdout;
+  return pino({ level, base: undefined }, { write: (line: string) => stream.write(line) });
 }
 
 /** A logger that drops everything (tests, library use). */

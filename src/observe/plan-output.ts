@@ -2,8 +2,9 @@
  * Plans and apply results for people (text, coloured on a terminal) and for programs (JSON).
  */
 import { styleText } from 'node:util';
+import { asJson } from '../reconcile/canonical.js';
 import type { ApplyResult, ResourceResult } from '../reconcile/apply.js';
-import type { FieldChange } from '../reconcile/diff.js';
+import { maskSecrets, type FieldChange } from '../reconcile/diff.js';
 import { isChange, type Plan, type PlannedOutcome } from '../reconcile/plan-types.js';
 
 type Style = Parameters<typeof styleText>[0];
@@ -68,7 +69,9 @@ export function formatPlanText(plan: Plan, options: { color: boolean; verbose?: 
 
 /** The plan as JSON. */
 export function formatPlanJson(plan: Plan): string {
-  return `${JSON.stringify({ pending: planHasPending(plan), counts: planCounts(plan), resources: plan.resources, notes: plan.notes }, null, 2)}\n`;
+  // Steps carry whole task definitions: mask secret-looking environment values there too.
+  const resources = plan.resources.map((r) => ({ ...r, steps: r.steps.map((s) => maskSecrets(asJson(s))) }));
+  return `${JSON.stringify({ pending: planHasPending(plan), counts: planCounts(plan), resources, notes: plan.notes }, null, 2)}\n`;
 }
 
 /** Counts of apply results by outcome. */

@@ -43,13 +43,20 @@ export interface ApplyOptions {
   signal?: AbortSignal;
 }
 
+interface ChangedService {
+  cluster: string;
+  service: string;
+  taskDefinition: string;
+}
+
 interface Ctx {
   ports: AwsPorts;
   cache: ObserverCache;
   log: Logger;
   tdArns: Map<string, string>;
   waits: WaitOptions;
-  changedServices: Map<string, { cluster: string; service: string }>;
+  /** Services this pass changed, with the task definition their new deployment runs. */
+  changedServices: Map<string, ChangedService>;
 }
 
 function errorInfo(err: unknown): NonNullable<ResourceResult['error']> {
@@ -87,8 +94,17 @@ async function waitNamespaceOperation(operationId: string, what: string, ctx: Ct
   );
 }
 
-/** Waits until a service's PRIMARY deployment has completed, or fails with its events when it rolled back. */
-export async function waitForServiceStable(cluster: string, service: string, ctx: Pick<Ctx, 'ports' | 'log' | 'waits'>): Promise<LiveService> {
+/**
+ * Waits until a service's PRIMARY deployment has completed with `taskDefinition`, or fails with the
+ * service events when that deployment failed (the circuit breaker may already have rolled back to
+ * the previous revision, which then is PRIMARY).
+ */
+export async function waitForServiceStable(
+  cluster: string,
+  service: string,
+  taskDefinition: string,
+  ctx: Pick<Ctx, 'ports' | 'log' | 'waits'>,
+): Promise<LiveService> {
   let lastLog = 0;
   return waitUntil(
     `Service/${service}: deployment`,
@@ -98,9 +114,11 @@ export async function waitForServiceStable(cluster: string, service: string, ctx
       if (!s) return { failed: `service ${service} not found in cluster ${cluster}` };
       const primary = s.deployments.find((d) => d.status === 'PRIMARY');
       const rollout = primary?.rolloutState;
-      if (rollout === 'FAILED') {
+      const failedDeployment = s.deployments.find((d) => d.rolloutState === 'FAILED' && d.taskDefinition === taskDefinition);
+      if (failedDeployment || (primary && primary.taskDefinition !== taskDefinition)) {
         const events = s.events.slice(0, 3).map((e) => e.message).join(' | ');
-        return { failed: `deployment failed (${primary?.rolloutStateReason ?? 'circuit breaker'}): ${events}` };
+        const rolledBack = primary && primary.taskDefinition !== taskDefinition ? `; rolled back to ${familyRevision(primary.taskDefinition)}` : '';
+        return { failed: `deployment failed (${failedDeployment?.rolloutStateReason ?? 'circuit breaker'})${rolledBack}: ${events}` };
       }
       const settled = rollout === 'COMPLETED' || (rollout === undefined && s.deployments.length === 1);
       if (settled && s.runningCount === s.desiredCount) return { done: true, value: s };
@@ -183,7 +201,7 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
       const s = await ecs.createService(input);
       const hash = 'manifest' in step.taskDefinition ? step.taskDefinition.hash : undefined;
       if (hash !== undefined) ctx.cache.rememberHash(taskDefinition, hash);
-      ctx.changedServices.set(r.key, { cluster: s.cluster || String(step.input.cluster), service: s.name || String(step.input.serviceName) });
+      ctx.changedServices.set(r.key, { cluster: String(step.input.cluster), service: String(step.input.serviceName), taskDefinition: s.taskDefinition || taskDefinition });
       return;
     }
     case 'updateService': {
@@ -193,12 +211,12 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
         arn = resolveTaskDefinition(step.taskDefinition, ctx);
         input.taskDefinition = arn;
       }
-      await ecs.updateService(input);
+      const s = await ecs.updateService(input);
       if (step.taskDefinition && arn !== undefined) {
         const tag = taskDefinitionTag(step.taskDefinition, arn);
         if (Object.keys(tag).length > 0) await ecs.tagResource(step.arn, tag);
       }
-      ctx.changedServices.set(r.key, { cluster: String(step.input.cluster), service: String(step.input.service) });
+      ctx.changedServices.set(r.key, { cluster: String(step.input.cluster), service: String(step.input.service), taskDefinition: arn ?? s.taskDefinition });
       return;
     }
     case 'deleteService': {
@@ -291,7 +309,7 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
   if (options.wait) {
     await mapLimit([...ctx.changedServices.entries()], options.concurrency, async ([key, s]) => {
       try {
-        await waitForServiceStable(s.cluster, s.service, ctx);
+        await waitForServiceStable(s.cluster, s.service, s.taskDefinition, ctx);
       } catch (err) {
         const res = results.find((x) => x.key === key);
         if (res) Object.assign(res, { outcome: 'failed', reason: `rollout failed: ${errorInfo(err).message}`, error: errorInfo(err), needsAttention: true });
@@ -311,7 +329,7 @@ async function waitForServers(plan: Plan, ctx: Ctx, failed: Set<string>, results
   const servers = [...ctx.changedServices.entries()].filter(([key]) => plan.resources.find((r) => r.key === key)?.phase === Phase.serverService);
   await mapLimit(servers, 4, async ([key, s]) => {
     try {
-      await waitForServiceStable(s.cluster, s.service, ctx);
+      await waitForServiceStable(s.cluster, s.service, s.taskDefinition, ctx);
     } catch (err) {
       failed.add(key);
       const res = results.find((x) => x.key === key);

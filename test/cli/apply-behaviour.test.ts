@@ -1,0 +1,128 @@
+/**
+ * How apply behaves around failures, waits, Service Connect ordering, log groups and secrets.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { clientsFor, type TestClients } from '../helpers/aws.js';
+import { runSwitchboard } from '../helpers/cli.js';
+import { copyWalkthrough, tempDir } from '../helpers/fs.js';
+
+let sim: SimulatorHandle;
+let aws: TestClients;
+let dir: string;
+let cleanup: () => void;
+
+async function cli(cmd: 'plan' | 'apply', ...extra: string[]): Promise<Awaited<ReturnType<typeof runSwitchboard>>> {
+  return runSwitchboard([cmd, '-f', dir, '--endpoint-url', sim.url, ...extra]);
+}
+
+function edit(file: string, from: string, to: string): void {
+  const p = path.join(dir, file);
+  const text = readFileSync(p, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
+  writeFileSync(p, text.replace(from, to));
+}
+
+async function service(name: string) {
+  const res = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: [name] }));
+  return res.services?.[0];
+}
+
+beforeEach(async () => {
+  sim = await startSimulator({ timeScale: 100 });
+  aws = clientsFor(sim.url);
+  ({ dir, cleanup } = tempDir());
+  copyWalkthrough(dir);
+});
+
+afterEach(async () => {
+  aws.destroy();
+  await sim.close();
+  cleanup();
+});
+
+test('a failed action stops only its dependants; the rest of the plan still applies', async () => {
+  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad container' } });
+  const apply = await cli('apply', '--log-level', 'silent', '--output', 'json');
+  expect(apply.code).toBe(1);
+  const report = JSON.parse(apply.stdout) as { results: { key: string; outcome: string; reason: string; error?: { code?: string; requestId?: string } }[] };
+  const by = new Map(report.results.map((r) => [r.key, r]));
+  expect(by.get('TaskDefinition/nginx')).toMatchObject({ outcome: 'failed', error: { code: 'InvalidParameterException' } });
+  expect(by.get('TaskDefinition/nginx')?.error?.requestId).toMatch(/\S+/);
+  expect(by.get('Service/nginx')).toMatchObject({ outcome: 'skipped' });
+  expect(by.get('Service/nginx')?.reason).toContain('depends on TaskDefinition/nginx');
+  expect(by.get('Service/curl')?.outcome).toBe('created');
+  expect(await service('nginx')).toBeUndefined();
+  expect((await service('curl'))?.status).toBe('ACTIVE');
+  // The next run converges what was left.
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  expect((await service('nginx'))?.status).toBe('ACTIVE');
+});
+
+test('--wait reports a rollout the circuit breaker rolled back as a failure with the service events', async () => {
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:broken');
+  sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
+  const apply = await cli('apply', '--wait', '--log-level', 'silent');
+  expect(apply.code).toBe(1);
+  expect(apply.stdout).toMatch(/failed\s+Service\/nginx .*rollout failed: .*deployment failed/);
+});
+
+test('--wait waits for the rollout and logs its progress', async () => {
+  const apply = await cli('apply', '--wait', '--log-level', 'info');
+  expect(apply.code).toBe(0);
+  expect(apply.stderr).toMatch(/"action":"wait"/);
+  const nginx = await service('nginx');
+  expect(nginx?.runningCount).toBe(nginx?.desiredCount);
+  expect(nginx?.deployments?.find((d) => d.status === 'PRIMARY')?.rolloutState).toBe('COMPLETED');
+});
+
+test('Service Connect servers are ready before clients are created in the same pass', async () => {
+  const apply = await cli('apply', '--log-level', 'info');
+  expect(apply.code).toBe(0);
+  const lines = apply.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; resource?: string; action?: string });
+  const serverWaited = lines.findIndex((l) => l.resource === 'Service/nginx' && l.action === 'wait');
+  const clientCreated = lines.findIndex((l) => l.msg === 'Service/curl: created');
+  expect(serverWaited).toBeGreaterThanOrEqual(0);
+  expect(clientCreated).toBeGreaterThan(serverWaited);
+});
+
+test('a new endpoint is noted for running clients, and redeploys the clients that ask for it', async () => {
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  edit('nginx.yaml', '          - port: 80\n', '          - port: 80\n            dnsName: web.internal\n');
+  const plan = await cli('plan', '--log-level', 'silent');
+  expect(plan.stdout).toContain('Service/curl: its running tasks started before web.internal:80 existed');
+
+  edit('curl.yaml', 'kind: Service\nmetadata:\n  name: curl', 'kind: Service\nmetadata:\n  name: curl\n  annotations:\n    switchboard.dev/redeploy-on-new-endpoints: "true"');
+  const before = (await service('curl'))?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const planRedeploy = await cli('plan', '--log-level', 'silent');
+  expect(planRedeploy.stdout).toMatch(/~ Service\/curl\s+update: redeploying so its tasks see the new endpoints web.internal:80/);
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  const after = (await service('curl'))?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  expect(after).toBeDefined();
+  expect(after).not.toBe(before);
+});
+
+test('log groups get the retention their manifest asks for', async () => {
+  edit('nginx.yaml', 'kind: TaskDefinition\nmetadata:\n  name: nginx', 'kind: TaskDefinition\nmetadata:\n  name: nginx\n  annotations:\n    switchboard.dev/log-retention-days: "14"');
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  const groups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }));
+  expect(groups.logGroups?.[0]?.retentionInDays).toBe(14);
+});
+
+test('secret-looking environment values never appear in plan or apply output', async () => {
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  edit('nginx.yaml', '      essential: true\n', '      essential: true\n      environment:\n        - name: DB_PASSWORD\n          value: hunter2-very-secret\n');
+  const outputs = [
+    await cli('plan', '--log-level', 'info'),
+    await cli('plan', '--output', 'json', '--log-level', 'info'),
+    await cli('apply', '--log-level', 'debug'),
+  ];
+  for (const o of outputs) {
+    expect(o.stdout + o.stderr).toContain('DB_PASSWORD');
+    expect(o.stdout + o.stderr).not.toContain('hunter2');
+  }
+});
