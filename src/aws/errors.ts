@@ -154,12 +154,43 @@ export class AwsCallError extends Error {
   }
 }
 
+/** One finished AWS call, as metrics see it (`operation` is `service:Operation`). */
+export interface AwsCallRecord {
+  operation: string;
+  durationMs: number;
+  /** The AWS error code, or undefined on success. */
+  errorCode?: string;
+}
+
+type AwsCallObserver = (record: AwsCallRecord) => void;
+const observers = new Set<AwsCallObserver>();
+
+/** Registers a function told about every AWS call (metrics); returns the unregister function. */
+export function observeAwsCalls(observer: AwsCallObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+function notify(record: AwsCallRecord): void {
+  for (const o of observers) {
+    try {
+      o(record);
+    } catch {
+      // An observer's failure must never fail the call it observes.
+    }
+  }
+}
+
 /** Runs one SDK call, turning any failure into an AwsCallError that names the operation. */
 export async function awsCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
   try {
-    return await call();
+    const result = await call();
+    notify({ operation, durationMs: performance.now() - started });
+    return result;
   } catch (err) {
-    if (err instanceof AwsCallError) throw err;
-    throw new AwsCallError(operation, err);
+    const wrapped = err instanceof AwsCallError ? err : new AwsCallError(operation, err);
+    notify({ operation, durationMs: performance.now() - started, errorCode: wrapped.code ?? 'NetworkError' });
+    throw wrapped;
   }
 }
