@@ -20,7 +20,7 @@ import {
   UpdateHttpNamespaceCommand,
 } from '@aws-sdk/client-servicediscovery';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, createNamespace, destroyClients, eventually, startTestSimulator, type Clients } from './helpers.js';
+import { clientsFor, createNamespace, destroyClients, eventually, startTestSimulator, testTimeScale, type Clients } from './helpers.js';
 
 let sim: SimulatorHandle;
 let c: Clients;
@@ -44,6 +44,8 @@ function statusOf(operationId: string | undefined): Promise<string | undefined> 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateHttpNamespace.html
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html
 test('a namespace becomes visible only when its operation succeeds', async () => {
+  // A slower clock for this test, so the intermediate states are observable even on a busy machine.
+  sim.setTimeScale(4);
   const out = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'async.local', CreatorRequestId: 'req-async' }));
   expect(Object.keys(out).filter((k) => k !== '$metadata')).toEqual(['OperationId']);
   expect(['SUBMITTED', 'PENDING']).toContain(await statusOf(out.OperationId));
@@ -58,6 +60,7 @@ test('a namespace becomes visible only when its operation succeeds', async () =>
   const ns = await c.sd.send(new GetNamespaceCommand({ Id: id }));
   expect(ns.Namespace).toMatchObject({ Id: id, Name: 'async.local', Type: 'HTTP', Arn: `arn:aws:servicediscovery:us-east-1:123456789012:namespace/${id}`, CreatorRequestId: 'req-async' });
   expect(ns.Namespace?.CreateDate).toBeInstanceOf(Date);
+  sim.setTimeScale(testTimeScale);
 });
 
 test('retrying with the same CreatorRequestId returns the first operation instead of creating twice', async () => {

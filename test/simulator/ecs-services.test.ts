@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand, ListServicesCommand as ListCmServicesCommand } from '@aws-sdk/client-servicediscovery';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, createNamespace, destroyClients, eventually, startTestSimulator, type Clients } from './helpers.js';
+import { clientsFor, createNamespace, destroyClients, eventually, startTestSimulator, testTimeScale, type Clients } from './helpers.js';
 
 let sim: SimulatorHandle;
 let c: Clients;
@@ -118,10 +118,9 @@ describe('Service Connect read-back', () => {
   });
 
   test('a rollout goes from IN_PROGRESS to COMPLETED over simulated time and reports a steady state', async () => {
-    await c.ecs.send(new CreateServiceCommand(serverInput('rollout')));
-    const first = await describeService('rollout');
-    expect(first.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
-    expect(first.runningCount).toBeLessThan(2);
+    const first = (await c.ecs.send(new CreateServiceCommand(serverInput('rollout')))).service;
+    expect(first?.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
+    expect(first?.runningCount).toBe(0);
     const done = await steady('rollout');
     expect(done.runningCount).toBe(2);
     expect(done.events?.map((e) => e.message)).toContain('(service rollout) has reached a steady state.');
@@ -198,9 +197,8 @@ describe('UpdateService', () => {
   test('a desiredCount-only change scales the current deployment without a new one', async () => {
     await c.ecs.send(new CreateServiceCommand(serverInput('scale')));
     const before = await steady('scale');
-    await c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'scale', desiredCount: 4 }));
-    const during = await describeService('scale');
-    expect(during.deployments?.map((d) => d.id)).toEqual(before.deployments?.map((d) => d.id));
+    const during = (await c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'scale', desiredCount: 4 }))).service;
+    expect(during?.deployments?.map((d) => d.id)).toEqual(before.deployments?.map((d) => d.id));
     const after = await steady('scale');
     expect(after.runningCount).toBe(4);
   });
@@ -208,15 +206,14 @@ describe('UpdateService', () => {
   test('a new task definition starts a new PRIMARY deployment while the old one drains', async () => {
     await c.ecs.send(new CreateServiceCommand(serverInput('roll')));
     const before = await steady('roll');
-    await c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'roll', taskDefinition: serverTd2 }));
-    const during = await describeService('roll');
-    expect(during.deployments?.map((d) => [d.status, d.taskDefinition])).toEqual([
+    const during = (await c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'roll', taskDefinition: serverTd2 }))).service;
+    expect(during?.deployments?.map((d) => [d.status, d.taskDefinition])).toEqual([
       ['PRIMARY', serverTd2],
       ['ACTIVE', serverTd],
     ]);
-    expect(during.deployments?.[1]?.id).toBe(before.deployments?.[0]?.id);
+    expect(during?.deployments?.[1]?.id).toBe(before.deployments?.[0]?.id);
     // Omitting serviceConnectConfiguration keeps the current one.
-    expect(during.deployments?.[0]?.serviceConnectConfiguration?.namespace).toBe(ns.arn);
+    expect(during?.deployments?.[0]?.serviceConnectConfiguration?.namespace).toBe(ns.arn);
     const after = await steady('roll');
     expect(after.taskDefinition).toBe(serverTd2);
   });
@@ -235,6 +232,8 @@ describe('UpdateService', () => {
   test('a tripped circuit breaker fails the deployment and rolls back to the last completed one', async () => {
     await c.ecs.send(new CreateServiceCommand(serverInput('breaker', { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } })));
     const good = await steady('breaker');
+    // A slower clock, so the FAILED deployment is observable before the rollback completes.
+    sim.setTimeScale(10);
     sim.addFault({ operation: 'UpdateService', resource: 'breaker', effect: { type: 'rolloutFailure' } });
     await c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'breaker', taskDefinition: serverTd2 }));
     const failed = await eventually(async () => {
@@ -244,6 +243,7 @@ describe('UpdateService', () => {
     const primary = failed.deployments?.find((d) => d.status === 'PRIMARY');
     expect(primary?.taskDefinition).toBe(serverTd);
     expect(primary?.rolloutStateReason).toContain(`rolling back to deploymentId ${good.deployments?.[0]?.id ?? ''}`);
+    sim.setTimeScale(testTimeScale);
     const after = await steady('breaker');
     expect(after.taskDefinition).toBe(serverTd);
     expect(after.events?.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/deployment failed: tasks failed to start/)]));
