@@ -1,0 +1,281 @@
+/**
+ * The controller loop: source snapshots -> desired set -> keyed work queue -> reconcile passes.
+ * Level-based: every pass re-reads live state; a key is never reconciled twice at once; failures
+ * retry with per-key backoff; a periodic, jittered resync re-checks everything for drift.
+ * It knows nothing of ECS: it hands keys to the reconcile engine and reports what came back.
+ */
+import type { SnapshotFile } from '../manifests/load.js';
+import type { Problem } from '../manifests/problems.js';
+import { validateSnapshot } from '../manifests/validate.js';
+import type { Logger } from '../observe/logger.js';
+import { formatPlanText, planCounts } from '../observe/plan-output.js';
+import type { ResourceResult } from '../reconcile/apply.js';
+import type { ObserverCache } from '../reconcile/cache.js';
+import { applyPass, planPass, type PassOptions } from '../reconcile/engine.js';
+import type { AwsPorts } from '../reconcile/ports.js';
+import { KeyedBackoff, type BackoffOptions } from './backoff.js';
+import { buildDesiredSet, changedKeys, withDependencies, type DesiredSet } from './desired-set.js';
+import { WorkQueue, type Priority } from './queue.js';
+
+/** What the controller needs from a source of manifests (directory or S3 prefix). */
+export interface SnapshotSource {
+  readonly description: string;
+  read(signal?: AbortSignal): Promise<Snapshot>;
+  watch(onSnapshot: (s: Snapshot) => void, onError: (e: { message: string; code?: string; requestId?: string }) => void, signal: AbortSignal): void;
+}
+
+export interface Snapshot {
+  revision: string;
+  files: SnapshotFile[];
+  /** False when the listing may be partial: never prune from it. */
+  complete: boolean;
+}
+
+export interface PassSummary {
+  pass: number;
+  revision: string;
+  trigger: Priority | 'initial';
+  durationMs: number;
+  counts: Record<ResourceResult['outcome'], number>;
+  results: ResourceResult[];
+  error?: string;
+}
+
+/** Callbacks for status, metrics and health; all optional, none may throw into the loop. */
+export interface ControllerHooks {
+  onSnapshot?(info: { revision: string; complete: boolean; description: string }): void;
+  onSourceError?(error: { message: string; code?: string; requestId?: string }): void;
+  onReconciling?(keys: readonly string[], revision: string): void;
+  onResult?(result: ResourceResult, revision: string): void;
+  onStalled?(key: string, problems: readonly Problem[], revision: string): void;
+  onRemoved?(key: string): void;
+  onPass?(summary: PassSummary): void;
+  onQueueDepth?(depth: number): void;
+  heartbeat?(): void;
+}
+
+export interface ControllerOptions {
+  source: SnapshotSource;
+  ports: AwsPorts;
+  cache: ObserverCache;
+  logger: Logger;
+  /** Engine options (sourceHealthy is decided per pass). */
+  pass: Omit<PassOptions, 'sourceHealthy'>;
+  resyncIntervalMs: number;
+  dryRun: boolean;
+  /** Upper bound of one pass; its AWS waits are aborted after it. */
+  passTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  hooks?: ControllerHooks;
+}
+
+const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 });
+
+/** Runs the reconcile loop until the signal aborts. */
+export class Controller {
+  private readonly queue = new WorkQueue();
+  private readonly backoff: KeyedBackoff;
+  private desired: DesiredSet | undefined;
+  private snapshot: Snapshot | undefined;
+  private passNumber = 0;
+  private firstPassDone = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.backoff = new KeyedBackoff(options.backoff);
+    this.log = options.logger;
+  }
+
+  /** Whether the first full pass has finished (readiness). */
+  get ready(): boolean {
+    return this.firstPassDone;
+  }
+
+  /** Runs until `signal` aborts; resolves once the in-flight pass has finished. */
+  async run(signal: AbortSignal): Promise<void> {
+    const stop = (): void => this.queue.shutDown();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const initial = await this.readInitial(signal);
+      if (!initial) return;
+      this.accept(initial, 'initial');
+      this.options.source.watch(
+        (s) => this.safely(() => this.accept(s, 'change')),
+        (e) => this.safely(() => this.sourceError(e)),
+        signal,
+      );
+      const resync = this.scheduleResync(signal);
+      try {
+        await this.work(signal);
+      } finally {
+        clearTimeout(resync.timer);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      this.queue.shutDown();
+    }
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, 'internal error in a source callback');
+    }
+  }
+
+  private async readInitial(signal: AbortSignal): Promise<Snapshot | undefined> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        return await this.options.source.read(signal);
+      } catch (err) {
+        const e = err as { message?: string; code?: string; requestId?: string };
+        this.sourceError({ message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) });
+        const delay = Math.min(30_000, 1000 * 2 ** attempt++);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          }, { once: true });
+        });
+      }
+    }
+    return undefined;
+  }
+
+  private sourceError(e: { message: string; code?: string; requestId?: string }): void {
+    this.log.warn({ source: this.options.source.description, awsErrorCode: e.code, requestId: e.requestId, result: 'failed' }, `source: ${e.message}; keeping the last good snapshot`);
+    this.options.hooks?.onSourceError?.(e);
+  }
+
+  /** Takes a new snapshot: validate, find what changed, queue it. */
+  private accept(snapshot: Snapshot, trigger: 'initial' | 'change'): void {
+    const validation = validateSnapshot(snapshot.files);
+    const previous = this.desired;
+    const next = buildDesiredSet(validation.resources, validation.problems, previous, this.options.pass.defaultCluster);
+    this.desired = next;
+    this.snapshot = snapshot;
+    this.options.hooks?.onSnapshot?.({ revision: snapshot.revision, complete: snapshot.complete, description: this.options.source.description });
+    for (const [key, problems] of next.stalled) {
+      this.log.error(
+        { resource: key, action: 'validate', result: 'stalled', problems: problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`) },
+        `${key}: invalid manifest; its AWS resources are left untouched`,
+      );
+      this.options.hooks?.onStalled?.(key, problems, snapshot.revision);
+    }
+    for (const [file, problems] of next.fileErrors) {
+      this.log.error({ file, action: 'validate', result: 'stalled', problems: problems.map((p) => `${p.line}:${p.column}: ${p.message}`) }, `${file}: cannot be read as manifests`);
+    }
+    const { changed, removed } = changedKeys(trigger === 'initial' ? undefined : previous, next);
+    for (const key of removed) {
+      this.backoff.forget(key);
+      this.options.hooks?.onRemoved?.(key);
+    }
+    this.log.info({ revision: snapshot.revision, action: 'snapshot', changed: changed.size, removed: removed.size, stalled: next.stalled.size }, `source revision ${snapshot.revision.slice(0, 12)}: ${changed.size} changed, ${removed.size} removed, ${next.stalled.size} stalled`);
+    for (const key of changed) this.queue.add(key, 'change');
+    for (const key of removed) this.queue.add(key, 'change');
+    this.options.hooks?.onQueueDepth?.(this.queue.depth);
+  }
+
+  private scheduleResync(signal: AbortSignal): { timer: NodeJS.Timeout | undefined } {
+    const handle: { timer: NodeJS.Timeout | undefined } = { timer: undefined };
+    const arm = (): void => {
+      if (signal.aborted) return;
+      // ±10% jitter so many controllers do not resync in step.
+      const delay = this.options.resyncIntervalMs * (0.9 + 0.2 * Math.random());
+      handle.timer = setTimeout(() => {
+        for (const key of this.desired?.resources.keys() ?? []) this.queue.add(key, 'resync');
+        this.options.hooks?.heartbeat?.();
+        arm();
+      }, delay);
+      handle.timer.unref();
+    };
+    arm();
+    return handle;
+  }
+
+  private async work(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      this.options.hooks?.heartbeat?.();
+      const { keys, priority } = await this.queue.take(Number.MAX_SAFE_INTEGER);
+      if (keys.length === 0) return;
+      try {
+        await this.runPass(keys, this.passNumber === 0 ? 'initial' : priority, signal);
+      } catch (err) {
+        this.log.error({ err, pass: this.passNumber }, 'pass failed unexpectedly');
+      } finally {
+        this.queue.done(keys);
+        this.options.hooks?.onQueueDepth?.(this.queue.depth);
+      }
+    }
+  }
+
+  private async runPass(keys: readonly string[], trigger: PassSummary['trigger'], signal: AbortSignal): Promise<void> {
+    const set = this.desired;
+    const snapshot = this.snapshot;
+    if (!set || !snapshot) return;
+    const pass = ++this.passNumber;
+    const started = Date.now();
+    const log = this.log.child({ pass });
+    const declared = keys.filter((k) => set.resources.has(k));
+    const removed = keys.filter((k) => !set.resources.has(k) && !set.stalled.has(k));
+    const full = removed.length > 0 || declared.length === set.resources.size;
+    const prune = this.options.pass.prune && full;
+    const subset = full ? new Set(set.resources.keys()) : withDependencies(declared, set);
+    const desired = [...subset].flatMap((k) => {
+      const r = set.resources.get(k);
+      return r ? [r] : [];
+    });
+    const sourceHealthy = set.healthy && snapshot.complete;
+    if (removed.length > 0 && !(prune && sourceHealthy)) {
+      log.warn(
+        { action: 'prune', result: 'skipped', removed },
+        this.options.pass.prune
+          ? `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`
+          : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`,
+      );
+    }
+    this.options.hooks?.onReconciling?.(declared, snapshot.revision);
+
+    const passSignal = this.options.passTimeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(this.options.passTimeoutMs)]) : signal;
+    const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy };
+    const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
+    try {
+      if (this.options.dryRun) {
+        const { plan } = await planPass(desired, this.options.ports, this.options.cache, passOptions);
+        const counts = planCounts(plan);
+        log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
+      } else {
+        const { result } = await applyPass(desired, this.options.ports, this.options.cache, { ...passOptions, logger: log, wait: false, signal: passSignal });
+        summary.results = result.results;
+        for (const r of result.results) {
+          summary.counts[r.outcome]++;
+          this.options.hooks?.onResult?.(r, snapshot.revision);
+          if (r.outcome === 'failed' || (r.outcome === 'skipped' && r.reason.startsWith('not applied: depends on'))) {
+            const delay = this.backoff.next(r.key);
+            log.debug({ resource: r.key, action: 'retry', delayMs: delay, attempt: this.backoff.attempts(r.key) }, `${r.key}: retry in ${delay} ms`);
+            this.queue.addAfter(r.key, delay, 'change');
+          } else {
+            this.backoff.forget(r.key);
+          }
+        }
+      }
+    } catch (err) {
+      // Observation failed (AWS unreachable, throttled beyond the SDK's retries, ...): every key retries with backoff.
+      const e = err as { message?: string; code?: string; requestId?: string };
+      summary.error = e.message ?? String(err);
+      log.error({ err, action: 'observe', result: 'failed', awsErrorCode: e.code, requestId: e.requestId }, `pass ${pass} failed: ${summary.error}`);
+      for (const key of declared) this.queue.addAfter(key, this.backoff.next(key), 'change');
+    }
+    summary.durationMs = Date.now() - started;
+    const c = summary.counts;
+    log.info(
+      { action: 'pass', revision: snapshot.revision, trigger, durationMs: summary.durationMs, resources: desired.length, counts: c, result: summary.error ? 'failed' : c.failed > 0 ? 'degraded' : 'ok' },
+      `pass ${pass} (${trigger}) in ${summary.durationMs} ms: ${desired.length} resources, ${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+    );
+    if (full && !summary.error) this.firstPassDone = true;
+    this.options.hooks?.onPass?.(summary);
+  }
+}

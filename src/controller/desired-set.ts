@@ -1,0 +1,98 @@
+/**
+ * The desired state the controller holds between snapshots: valid resources by key, the keys that
+ * are stalled on invalid manifests, a content hash per key (to find what changed) and the
+ * dependency edges (a Service depends on its TaskDefinition, Namespace and Cluster).
+ */
+import type { DesiredResource } from '../manifests/model.js';
+import { resourceKey } from '../manifests/model.js';
+import type { Problem } from '../manifests/problems.js';
+import { asJson, contentHash } from '../reconcile/canonical.js';
+
+export interface DesiredSet {
+  /** Resources that validated, by key (stalled keys excluded). */
+  resources: Map<string, DesiredResource>;
+  /** Keys whose manifest has errors, with the problems; their AWS resources are left untouched. */
+  stalled: Map<string, Problem[]>;
+  /** Errors that name no resource (a file that does not parse), by file. */
+  fileErrors: Map<string, Problem[]>;
+  hashes: Map<string, string>;
+  /** key -> keys it depends on (declared ones only). */
+  dependencies: Map<string, string[]>;
+  /** True when no manifest had an error: the only state prune may act on. */
+  healthy: boolean;
+}
+
+function dependenciesOf(r: DesiredResource, declared: ReadonlySet<string>, defaultCluster: string): string[] {
+  const out: string[] = [];
+  const push = (key: string): void => {
+    if (declared.has(key)) out.push(key);
+  };
+  if (r.kind === 'Service') {
+    if (r.spec.taskDefinition !== undefined) push(resourceKey('TaskDefinition', r.spec.taskDefinition));
+    const ns = r.spec.serviceConnectConfiguration?.namespace;
+    if (ns !== undefined) push(resourceKey('Namespace', ns));
+    const cluster = r.spec.cluster ?? defaultCluster;
+    for (const k of declared) if (k === resourceKey('Cluster', cluster)) out.push(k);
+  }
+  if (r.kind === 'Cluster' && r.spec.serviceConnectDefaults?.namespace !== undefined) push(resourceKey('Namespace', r.spec.serviceConnectDefaults.namespace));
+  return out;
+}
+
+/**
+ * Builds the desired set from a validation result. Keys that were declared in a file that no
+ * longer parses keep their last good definition and are reported stalled, so a half-written
+ * file never looks like a deletion.
+ */
+export function buildDesiredSet(
+  resources: readonly DesiredResource[],
+  problems: readonly Problem[],
+  previous: DesiredSet | undefined,
+  defaultCluster: string,
+): DesiredSet {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const stalled = new Map<string, Problem[]>();
+  const fileErrors = new Map<string, Problem[]>();
+  for (const p of errors) {
+    if (p.resource !== undefined) stalled.set(p.resource, [...(stalled.get(p.resource) ?? []), p]);
+    else fileErrors.set(p.file, [...(fileErrors.get(p.file) ?? []), p]);
+  }
+  const byKey = new Map<string, DesiredResource>();
+  for (const r of resources) if (!stalled.has(r.key)) byKey.set(r.key, r);
+  if (previous) {
+    for (const [key, r] of previous.resources) {
+      const fileProblems = fileErrors.get(r.source.file);
+      if (fileProblems && !byKey.has(key)) stalled.set(key, fileProblems);
+    }
+  }
+  const declared = new Set(byKey.keys());
+  const hashes = new Map<string, string>();
+  const dependencies = new Map<string, string[]>();
+  for (const [key, r] of byKey) {
+    hashes.set(key, contentHash(asJson({ metadata: r.metadata, spec: r.spec })));
+    dependencies.set(key, dependenciesOf(r, declared, defaultCluster));
+  }
+  return { resources: byKey, stalled, fileErrors, hashes, dependencies, healthy: errors.length === 0 };
+}
+
+/** Keys whose desired content changed between two sets (added, changed or removed), plus their dependants. */
+export function changedKeys(previous: DesiredSet | undefined, next: DesiredSet): { changed: Set<string>; removed: Set<string> } {
+  const changed = new Set<string>();
+  const removed = new Set<string>();
+  for (const [key, hash] of next.hashes) if (previous?.hashes.get(key) !== hash) changed.add(key);
+  if (previous) for (const key of previous.hashes.keys()) if (!next.hashes.has(key) && !next.stalled.has(key)) removed.add(key);
+  // Dependants: a changed TaskDefinition or Namespace re-checks the services that use it.
+  for (const [key, deps] of next.dependencies) if (deps.some((d) => changed.has(d))) changed.add(key);
+  return { changed, removed };
+}
+
+/** The keys and everything they depend on, transitively. */
+export function withDependencies(keys: Iterable<string>, set: DesiredSet): Set<string> {
+  const out = new Set<string>();
+  const visit = (k: string): void => {
+    if (out.has(k) || !set.resources.has(k)) return;
+    out.add(k);
+    for (const d of set.dependencies.get(k) ?? []) visit(d);
+  };
+  for (const k of keys) visit(k);
+  return out;
+}
