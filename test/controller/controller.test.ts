@@ -1,0 +1,146 @@
+/**
+ * The controller loop against the simulator, fed by an in-memory source.
+ */
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { connectAws } from '../../src/aws/index.js';
+import { Controller, type PassSummary } from '../../src/controller/controller.js';
+import { silentLogger } from '../../src/observe/logger.js';
+import { ObserverCache } from '../../src/reconcile/cache.js';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { clientsFor, type TestClients } from '../helpers/aws.js';
+import { MemorySource } from '../helpers/memory-source.js';
+
+let sim: SimulatorHandle;
+let aws: TestClients;
+let abort: AbortController;
+let running: Promise<void>;
+let passes: PassSummary[];
+let stalled: string[];
+let source: MemorySource;
+
+function ops(op: string): number {
+  return sim.calls().services.ecs?.operations[op]?.calls ?? 0;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function start(options: { prune?: boolean; resyncIntervalMs?: number } = {}): Promise<void> {
+  const ports = await connectAws({ endpoint: sim.url, region: 'us-east-1' });
+  passes = [];
+  stalled = [];
+  abort = new AbortController();
+  const controller = new Controller({
+    source,
+    ports,
+    cache: new ObserverCache(),
+    logger: silentLogger(),
+    pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: options.prune ?? false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
+    resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+    dryRun: false,
+    backoff: { baseMs: 50, maxMs: 500, jitter: 0 },
+    hooks: { onPass: (p) => passes.push(p), onStalled: (k) => stalled.push(k) },
+  });
+  running = controller.run(abort.signal).finally(() => ports.close());
+  await until('the first pass', () => passes.length > 0);
+}
+
+async function service(name: string) {
+  const res = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: [name] }));
+  return res.services?.find((s) => s.status !== 'INACTIVE');
+}
+
+beforeEach(async () => {
+  sim = await startSimulator({ timeScale: 100 });
+  aws = clientsFor(sim.url);
+  source = MemorySource.fromDir('manifests/examples');
+  // Only the walkthrough: drop the multi-service example.
+  for (const f of ['web-api-worker/api.yaml', 'web-api-worker/platform.yaml', 'web-api-worker/web.yaml', 'web-api-worker/worker.yaml']) source.set({ [f]: undefined });
+});
+
+afterEach(async () => {
+  abort.abort();
+  await running;
+  aws.destroy();
+  await sim.close();
+});
+
+test('the first pass converges the source', async () => {
+  await start();
+  expect(passes[0]?.counts.failed).toBe(0);
+  expect((await service('nginx'))?.status).toBe('ACTIVE');
+  expect((await service('curl'))?.status).toBe('ACTIVE');
+});
+
+test('editing one manifest reconciles exactly that change', async () => {
+  await start();
+  sim.resetCalls();
+  const before = passes.length;
+  source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('desiredCount: 1', 'desiredCount: 3') });
+  await until('a pass for the change', () => passes.length > before);
+  expect((await service('nginx'))?.desiredCount).toBe(3);
+  expect(ops('UpdateService')).toBe(1);
+  expect(ops('RegisterTaskDefinition')).toBe(0);
+  expect(sim.calls().mutatingCalls).toBe(1);
+  // Only nginx (and what it depends on) was looked at: curl was not in the pass.
+  const last = passes.at(-1);
+  expect(last?.results.map((r) => r.key)).not.toContain('Service/curl');
+});
+
+test('an invalid manifest stalls only its resource and deletes nothing, even with prune on', async () => {
+  await start({ prune: true });
+  sim.resetCalls();
+  const before = passes.length;
+  source.set({
+    'curl.yaml': source.get('curl.yaml').replace('desiredCount: 1', 'desiredCount: "one"'),
+    'nginx.yaml': source.get('nginx.yaml').replace('desiredCount: 1', 'desiredCount: 2'),
+  });
+  await until('a pass', () => passes.length > before);
+  expect(stalled).toContain('Service/curl');
+  expect((await service('nginx'))?.desiredCount).toBe(2);
+  expect((await service('curl'))?.desiredCount).toBe(1);
+  expect(ops('DeleteService') + ops('DeregisterTaskDefinition')).toBe(0);
+});
+
+test('a file caught half-written is never taken as a deletion', async () => {
+  await start({ prune: true });
+  sim.resetCalls();
+  const full = source.get('curl.yaml');
+  source.set({ 'curl.yaml': full.slice(0, Math.floor(full.length / 2)) + '\n  bad: [unclosed' });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(ops('DeleteService') + ops('DeregisterTaskDefinition')).toBe(0);
+  source.set({ 'curl.yaml': full });
+  await new Promise((r) => setTimeout(r, 200));
+  expect((await service('curl'))?.status).toBe('ACTIVE');
+  expect(sim.calls().mutatingCalls).toBe(0);
+});
+
+test('deleting a manifest with prune deletes its resources', async () => {
+  await start({ prune: true });
+  const before = passes.length;
+  source.set({ 'curl.yaml': undefined });
+  await until('the prune pass', () => passes.length > before && passes.at(-1)?.counts.deleted === 2);
+  expect((await service('curl'))?.status ?? 'INACTIVE').not.toBe('ACTIVE');
+  expect((await service('nginx'))?.status).toBe('ACTIVE');
+});
+
+test('drift made out of band is repaired within one resync', async () => {
+  await start({ resyncIntervalMs: 300 });
+  await aws.ecs.send(new UpdateServiceCommand({ cluster: 'default', service: 'nginx', desiredCount: 4 }));
+  await until('drift repaired', async () => (await service('nginx'))?.desiredCount === 1, 5000);
+  expect(passes.some((p) => p.trigger === 'resync' && p.counts.configured === 1)).toBe(true);
+});
+
+test('a failed resource is retried with backoff until it converges', async () => {
+  sim.addFault({ operation: 'CreateService', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'transient in this test' } });
+  await start();
+  expect(passes[0]?.results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
+  await until('curl created on retry', async () => (await service('curl'))?.status === 'ACTIVE');
+  expect(ops('CreateService')).toBe(4); // nginx once, curl three times (two injected failures)
+});
