@@ -492,7 +492,8 @@ function planPrune(desired: readonly DesiredResource[], observed: ObservedState,
   }
   for (const { namespace, key } of o.namespaces) {
     if ((namespace.serviceCount ?? 0) > 0) {
-      notes.push(`${key}: no manifest declares namespace ${namespace.name}, but it still has ${namespace.serviceCount ?? 0} services; it is deleted once empty`);
+      const n = namespace.serviceCount ?? 0;
+      notes.push(`${key}: no manifest declares namespace ${namespace.name}, but it still has ${n} service${n === 1 ? '' : 's'}; it is deleted once empty`);
       continue;
     }
     out.push(mk(key, Phase.deleteNamespace, `no manifest declares namespace ${namespace.name}`, [{ op: 'deleteNamespace', id: namespace.id, name: namespace.name }]));

@@ -284,6 +284,26 @@ describe('prune safety', () => {
     expect(calls('ecs', 'DeleteService') + calls('ecs', 'DeregisterTaskDefinition')).toBe(0);
   });
 
+  test('a namespace is deleted only once no service uses it', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    for (const f of ['namespace.yaml', 'cluster.yaml', 'nginx.yaml', 'curl.yaml']) rmSync(path.join(dir, f));
+    const first = await cli('apply', '--prune', '--allow-empty');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('deleted    Service/nginx');
+    expect(first.stdout).toMatch(/Namespace\/test-namespace: no manifest declares namespace test-namespace, but it still has 1 service;/);
+    expect(calls('cloudmap', 'DeleteNamespace')).toBe(0);
+    // Once ECS has drained the services (and removed their Cloud Map services), the namespace goes.
+    const end = Date.now() + 5000;
+    let second;
+    do {
+      await new Promise((r) => setTimeout(r, 50));
+      second = await cli('apply', '--prune', '--allow-empty');
+    } while (!second.stdout.includes('deleted    Namespace/test-namespace') && Date.now() < end);
+    expect(second.stdout).toContain('deleted    Namespace/test-namespace');
+    const ns = await aws.cloudMap.send(new ListNamespacesCommand({}));
+    expect(ns.Namespaces?.map((n) => n.Name)).not.toContain('test-namespace');
+  });
+
   test('another controller\'s resources are never pruned', async () => {
     await convergedThenRemoveCurl();
     const curl = await describe1('default', 'curl');
