@@ -1,0 +1,37 @@
+/**
+ * What the loop reports about one pass, shared by the status document and the metrics, and the
+ * one rule that decides whether a pass succeeded.
+ */
+import type { ResultOutcome } from '../reconcile/apply.js';
+
+/** One finished pass, as the loop reports it (extra fields, e.g. the per-resource results, are ignored). */
+export interface PassReport {
+  /** The pass number, 1-based, increasing. */
+  pass: number;
+  /** The source revision the pass reconciled. */
+  revision: string;
+  durationMs: number;
+  /** How many resources ended with each outcome; missing outcomes count 0. */
+  counts: Partial<Record<ResultOutcome, number>>;
+  /** When the pass began (epoch ms or Date); defaults to its end minus its duration. */
+  startedAt?: number | Date;
+  /** What started it: `initial`, `change`, `resync`. */
+  trigger?: string;
+  /** Set when the pass as a whole could not run (source unreadable, AWS unreachable). */
+  error?: string;
+}
+
+/** How a pass ended: every resource converged, some failed, or the pass itself could not run. */
+export type PassResult = 'success' | 'failed' | 'error';
+
+/** Decides a pass's result: `error` when it could not run, `failed` when any resource failed, else `success`. */
+export function passResult(report: Pick<PassReport, 'counts' | 'error'>): PassResult {
+  if (report.error !== undefined) return 'error';
+  return (report.counts.failed ?? 0) > 0 ? 'failed' : 'success';
+}
+
+/** The kind part of a resource key (`Service/nginx` → `Service`). */
+export function kindOf(key: string): string {
+  const slash = key.indexOf('/');
+  return slash < 0 ? key : key.slice(0, slash);
+}
