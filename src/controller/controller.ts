@@ -69,6 +69,9 @@ export interface ControllerOptions {
   hooks?: ControllerHooks;
 }
 
+// Failures a retry of the same spec cannot fix (see src/aws/errors.ts for the categories).
+const TERMINAL_CATEGORIES = new Set(['Invalid', 'QuotaExceeded', 'Denied']);
+
 const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 });
 
 /** Runs the reconcile loop until the signal aborts. */
@@ -253,7 +256,12 @@ export class Controller {
         for (const r of result.results) {
           summary.counts[r.outcome]++;
           this.options.hooks?.onResult?.(r, snapshot.revision);
-          if (r.outcome === 'failed' || (r.outcome === 'skipped' && r.reason.startsWith('not applied: depends on'))) {
+          const terminal = r.outcome === 'failed' && TERMINAL_CATEGORIES.has(r.error?.category ?? '');
+          if (terminal) {
+            // Retrying the same spec cannot help (invalid input, a quota, missing permissions):
+            // wait for the manifest to change or for the next resync.
+            log.warn({ resource: r.key, action: 'retry', result: 'terminal', awsErrorCode: r.error?.code }, `${r.key}: not retried until its manifest changes or the next resync (${r.error?.category ?? ''})`);
+          } else if (r.outcome === 'failed' || (r.outcome === 'skipped' && r.reason.startsWith('not applied: depends on'))) {
             const delay = this.backoff.next(r.key);
             log.debug({ resource: r.key, action: 'retry', delayMs: delay, attempt: this.backoff.attempts(r.key) }, `${r.key}: retry in ${delay} ms`);
             this.queue.addAfter(r.key, delay, 'change');

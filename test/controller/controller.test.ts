@@ -138,9 +138,18 @@ test('drift made out of band is repaired within one resync', async () => {
 });
 
 test('a failed resource is retried with backoff until it converges', async () => {
-  sim.addFault({ operation: 'CreateService', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'transient in this test' } });
+  sim.addFault({ operation: 'CreateService', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ClusterNotFoundException', message: 'transient in this test' } });
   await start();
   expect(passes[0]?.results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
   await until('curl created on retry', async () => (await service('curl'))?.status === 'ACTIVE');
   expect(ops('CreateService')).toBe(4); // nginx once, curl three times (two injected failures)
+});
+
+test('a failure that retrying cannot fix is not retried in a loop', async () => {
+  sim.addFault({ operation: 'CreateService', resource: 'curl', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad input' } });
+  await start();
+  expect(passes[0]?.results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
+  await new Promise((r) => setTimeout(r, 400));
+  expect(ops('CreateService')).toBe(2); // nginx, and curl's one failed attempt: no backoff retries
+  expect(passes).toHaveLength(1);
 });
