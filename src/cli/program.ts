@@ -3,6 +3,7 @@ import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
 import { registerPlan } from './plan.js';
 import { registerSimulator } from './simulator.js';
+import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
 /** Exit codes shared by every command. */
@@ -25,6 +26,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerPlan(program, setExit);
   registerApply(program, setExit);
   registerSimulator(program, setExit);
+  registerStatus(program, setExit);
   return program;
 }
 

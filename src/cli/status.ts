@@ -1,0 +1,92 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { allReady, formatStatusTable, isStatusDocument } from '../observe/status-table.js';
+import type { StatusDocument } from '../observe/status.js';
+
+interface StatusOptions {
+  url: URL;
+  output: 'text' | 'json';
+  timeout: number;
+}
+
+const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+function parseUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a URL, e.g. http://127.0.0.1:8080.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http:// or https:// URL.');
+  return url;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds.');
+  return n;
+}
+
+/** The /status URL under a controller's base URL (which may itself have a path, e.g. behind a proxy). */
+export function statusUrl(base: URL): URL {
+  const url = new URL(base.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/status`;
+  url.search = '';
+  return url;
+}
+
+function field(v: unknown, name: string): unknown {
+  return typeof v === 'object' && v !== null && name in v ? (v as Record<string, unknown>)[name] : undefined;
+}
+
+/** The network cause of a failed fetch (ECONNREFUSED, ENOTFOUND, a timeout); duck-typed, since fetch errors may come from another realm. */
+function describeFetchError(err: unknown): string {
+  if (field(err, 'name') === 'TimeoutError') return 'no answer in time';
+  const code = field(field(err, 'cause'), 'code');
+  if (typeof code === 'string') return code;
+  const message = field(err, 'message');
+  return typeof message === 'string' ? message : String(err);
+}
+
+/** Fetches the status document from a running controller; throws an Error whose message says what to check. */
+export async function fetchStatus(base: URL, timeoutMs: number): Promise<StatusDocument> {
+  const url = statusUrl(base);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
+  } catch (err) {
+    throw new Error(`cannot reach the controller at ${url.href}: ${describeFetchError(err)}; is \`switchboard run\` running, and is --url its --listen address?`);
+  }
+  if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}; is --url a switchboard controller?`);
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new Error(`${url.href} did not answer JSON; is --url a switchboard controller?`);
+  }
+  if (!isStatusDocument(body)) throw new Error(`${url.href} did not answer a switchboard status document; is --url a switchboard controller?`);
+  return body;
+}
+
+/** Registers `switchboard status`: exit 0 when every resource is Ready, 1 when any is not (or the controller cannot be reached). */
+export function registerStatus(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('status')
+    .description("Show a running controller's status: source, last pass, and each resource's Ready condition.")
+    .option('--url <url>', "the controller's HTTP address (its --listen)", parseUrl, new URL(DEFAULT_URL))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <seconds>', 'give up after this long', parseSeconds, 5)
+    .addHelpText('after', '\nExit status: 0 when the controller is ready and every resource is Ready; 1 otherwise or when the controller cannot be reached; 2 on usage errors.')
+    .action(async (options: StatusOptions) => {
+      let doc: StatusDocument;
+      try {
+        doc = await fetchStatus(options.url, options.timeout * 1000);
+      } catch (err) {
+        process.stderr.write(`status: ${err instanceof Error ? err.message : String(err)}\n`);
+        setExit(1);
+        return;
+      }
+      process.stdout.write(options.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : formatStatusTable(doc));
+      setExit(allReady(doc) ? 0 : 1);
+    });
+}
