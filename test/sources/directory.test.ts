@@ -1,0 +1,269 @@
+import { mkdir, mkdtemp, open, readFile, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DirectorySource, SourceReadError, createSource } from '../../src/sources/index.js';
+import { Recorder, contents, sleep } from './helpers.js';
+
+const DEBOUNCE = 60;
+/** Long enough for any event of an earlier write to have been debounced and read. */
+const SETTLE = DEBOUNCE * 6;
+
+let root: string;
+const recorders: Recorder[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'switchboard-dir-'));
+});
+
+afterEach(async () => {
+  for (const r of recorders.splice(0)) r.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+function watchRoot(options: { pollIntervalMs?: number } = {}): Recorder {
+  const r = new Recorder().start(createSource(root, { debounceMs: DEBOUNCE, pollIntervalMs: options.pollIntervalMs ?? 60_000 }));
+  recorders.push(r);
+  return r;
+}
+
+const p = (...parts: string[]): string => path.join(root, ...parts);
+
+describe('reading a directory', () => {
+  test('reads nested YAML files and skips dotfiles, dot-folders, editor files and other extensions', async () => {
+    await mkdir(p('nested', 'deeper'), { recursive: true });
+    await mkdir(p('.hidden'));
+    await mkdir(p('.switchboard'));
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('nested', 'b.yml'), 'b: 1');
+    await writeFile(p('nested', 'deeper', 'c.YAML'), 'c: 1');
+    for (const ignored of ['.dot.yaml', 'a.yaml.swp', '.a.yaml.swx', 'a.yaml~', '#a.yaml#', '.#a.yaml', 'a.yaml.tmp', 'notes.txt', 'x.json']) {
+      await writeFile(p(ignored), 'ignored: 1');
+    }
+    await writeFile(p('.hidden', 'd.yaml'), 'd: 1');
+    await writeFile(p('.switchboard', 'status.yaml'), 'e: 1');
+
+    const s = await createSource(root, {}).read();
+
+    expect(contents(s)).toEqual({ [p('a.yaml')]: 'a: 1', [p('nested', 'b.yml')]: 'b: 1', [p('nested', 'deeper', 'c.YAML')]: 'c: 1' });
+    expect(s.complete).toBe(true);
+    expect(s.unreadable).toEqual([]);
+  });
+
+  test('paths keep the folder as the user named it', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const rel = path.relative(process.cwd(), root);
+    const s = await createSource(rel, {}).read();
+    expect(s.files.map((f) => f.path)).toEqual([path.join(rel, 'a.yaml')]);
+  });
+
+  test('the revision depends only on paths and contents', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const source = createSource(root, {});
+    const first = await source.read();
+    expect((await source.read()).revision).toBe(first.revision);
+    await writeFile(p('a.yaml'), 'a: 1'); // rewritten, same bytes
+    expect((await source.read()).revision).toBe(first.revision);
+    await writeFile(p('a.yaml'), 'a: 2');
+    expect((await source.read()).revision).not.toBe(first.revision);
+  });
+
+  test('a missing folder fails with a SourceReadError naming it', async () => {
+    const missing = p('nope');
+    const err: unknown = await createSource(missing, {}).read().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceReadError);
+    expect((err as SourceReadError).code).toBe('ENOENT');
+    expect((err as SourceReadError).message).toBe(`directory ${missing}: no such folder`);
+  });
+
+  test('a symlink loop is walked once and a self-referencing link is skipped', async () => {
+    await mkdir(p('sub'));
+    await writeFile(p('sub', 'a.yaml'), 'a: 1');
+    await symlink(root, p('sub', 'loop'));
+    await symlink(p('self.yaml'), p('self.yaml'));
+    const s = await createSource(root, {}).read();
+    expect(Object.keys(contents(s))).toEqual([p('sub', 'a.yaml')]);
+    expect(s.complete).toBe(true);
+  });
+
+  test('a file over the size limit is unreadable and makes the snapshot incomplete', async () => {
+    await writeFile(p('big.yaml'), 'x'.repeat(100));
+    await writeFile(p('small.yaml'), 'a: 1');
+    const s = await createSource(root, { maxFileSize: 50 }).read();
+    expect(Object.keys(contents(s))).toEqual([p('small.yaml')]);
+    expect(s.complete).toBe(false);
+    expect(s.unreadable).toEqual([{ path: p('big.yaml'), reason: 'file is 100 bytes, over the 50-byte limit' }]);
+  });
+
+  test('a file that vanishes between listing and reading is unreadable, not fatal, and changes the revision', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('gone.yaml'), 'g: 1');
+    const vanishing = new DirectorySource(root, {}, async (file) => {
+      if (file.endsWith('gone.yaml')) await unlink(file); // deleted right after it was listed
+      return readFile(file);
+    });
+    const s = await vanishing.read();
+    expect(Object.keys(contents(s))).toEqual([p('a.yaml')]);
+    expect(s.unreadable).toEqual([{ path: p('gone.yaml'), reason: 'vanished while being read' }]);
+    expect(s.complete).toBe(false);
+
+    const settled = await createSource(root, {}).read();
+    expect(settled.complete).toBe(true);
+    expect(settled.files.map((f) => f.path)).toEqual(s.files.map((f) => f.path));
+    expect(settled.revision).not.toBe(s.revision);
+  });
+});
+
+describe('watching a directory', () => {
+  test('emits the initial snapshot, then one per change: add, edit, delete', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const r = watchRoot();
+    expect(contents(await r.snapshot(1))).toEqual({ [p('a.yaml')]: 'a: 1' });
+
+    await writeFile(p('b.yaml'), 'b: 1');
+    expect(contents(await r.snapshot(2))).toEqual({ [p('a.yaml')]: 'a: 1', [p('b.yaml')]: 'b: 1' });
+
+    await writeFile(p('a.yaml'), 'a: 2');
+    expect(contents(await r.snapshot(3))).toEqual({ [p('a.yaml')]: 'a: 2', [p('b.yaml')]: 'b: 1' });
+
+    await unlink(p('b.yaml'));
+    expect(contents(await r.snapshot(4))).toEqual({ [p('a.yaml')]: 'a: 2' });
+    expect(r.errors).toEqual([]);
+  });
+
+  test('rewriting a file with the same bytes emits nothing', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const r = watchRoot();
+    await r.snapshot(1);
+    await writeFile(p('a.yaml'), 'a: 1');
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(1);
+  });
+
+  test('a burst of writes collapses into one snapshot', async () => {
+    const r = watchRoot();
+    await r.snapshot(1);
+    await sleep(SETTLE); // let the initial read's follow-up settle
+    for (let i = 0; i < 20; i++) await writeFile(p(`f${i}.yaml`), `n: ${i}`);
+    const s = await r.snapshot(2);
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(2);
+    expect(s.files).toHaveLength(20);
+  });
+
+  test('an atomic replace (temp file + rename) yields the new content and never the temp file', async () => {
+    await writeFile(p('app.yaml'), 'v: 1');
+    const r = watchRoot();
+    await r.snapshot(1);
+    await writeFile(p('.app.yaml.tmp'), 'v: 2');
+    await rename(p('.app.yaml.tmp'), p('app.yaml'));
+    const s = await r.snapshot(2);
+    expect(contents(s)).toEqual({ [p('app.yaml')]: 'v: 2' });
+    expect(r.snapshots.flatMap((x) => x.files.map((f) => f.path))).not.toContain(p('.app.yaml.tmp'));
+  });
+
+  test('editor swap, backup and lock files do not trigger a snapshot', async () => {
+    await writeFile(p('app.yaml'), 'v: 1');
+    const r = watchRoot();
+    await r.snapshot(1);
+    await sleep(SETTLE);
+    await writeFile(p('.app.yaml.swp'), 'swap');
+    await writeFile(p('app.yaml~'), 'v: 0');
+    await writeFile(p('#app.yaml#'), 'v: 3');
+    await writeFile(p('.#app.yaml'), 'lock');
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(1);
+  });
+
+  test('a half-written file is read as it is, and completing it yields a snapshot with the full content', async () => {
+    const r = watchRoot();
+    await r.snapshot(1);
+    const fh = await open(p('svc.yaml'), 'w');
+    try {
+      await fh.write('kind: Service\nmetadata:\n  na');
+      const half = await r.snapshot(2);
+      expect(contents(half)[p('svc.yaml')]).toBe('kind: Service\nmetadata:\n  na');
+      await fh.write('me: orders\n');
+    } finally {
+      await fh.close();
+    }
+    const full = await r.snapshotWhere((s) => contents(s)[p('svc.yaml')] === 'kind: Service\nmetadata:\n  name: orders\n');
+    expect(full.complete).toBe(true);
+    await sleep(SETTLE);
+    expect(contents(r.last as NonNullable<typeof r.last>)[p('svc.yaml')]).toBe('kind: Service\nmetadata:\n  name: orders\n');
+  });
+
+  test('a new sub-folder and the files written into it right away are picked up', async () => {
+    const r = watchRoot();
+    await r.snapshot(1);
+    await mkdir(p('team'));
+    await writeFile(p('team', 'a.yaml'), 'a: 1');
+    await r.snapshotWhere((s) => contents(s)[p('team', 'a.yaml')] === 'a: 1');
+    await sleep(DEBOUNCE * 2);
+    await writeFile(p('team', 'b.yaml'), 'b: 1');
+    await r.snapshotWhere((s) => contents(s)[p('team', 'b.yaml')] === 'b: 1');
+  });
+
+  test('a Kubernetes ConfigMap-style ..data symlink swap yields the new content through the visible links', async () => {
+    await mkdir(p('..2026_11_25_10_00_00.000000001'));
+    await writeFile(p('..2026_11_25_10_00_00.000000001', 'app.yaml'), 'v: 1');
+    await symlink('..2026_11_25_10_00_00.000000001', p('..data'));
+    await symlink(path.join('..data', 'app.yaml'), p('app.yaml'));
+    const r = watchRoot();
+    expect(contents(await r.snapshot(1))).toEqual({ [p('app.yaml')]: 'v: 1' });
+    await sleep(SETTLE);
+
+    // What the kubelet's atomic writer does: a new timestamped folder, a new ..data_tmp link renamed
+    // over ..data, then the old folder removed.
+    await mkdir(p('..2026_11_25_10_05_00.000000002'));
+    await writeFile(p('..2026_11_25_10_05_00.000000002', 'app.yaml'), 'v: 2');
+    await symlink('..2026_11_25_10_05_00.000000002', p('..data_tmp'));
+    await rename(p('..data_tmp'), p('..data'));
+    // Seen from the swap itself, before the old folder goes away.
+    expect(contents(await r.snapshot(2))).toEqual({ [p('app.yaml')]: 'v: 2' });
+    await rm(p('..2026_11_25_10_00_00.000000001'), { recursive: true });
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(2);
+    expect(r.errors).toEqual([]);
+  });
+
+  test('writing the status document does not trigger a snapshot', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const source = createSource(root, { debounceMs: DEBOUNCE, pollIntervalMs: 60_000 });
+    const r = new Recorder().start(source);
+    recorders.push(r);
+    await r.snapshot(1);
+    await sleep(SETTLE);
+    await source.writeStatus('{"resources":[]}');
+    await source.writeStatus('{"resources":[1]}');
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(1);
+    expect(await readFile(p('.switchboard', 'status.json'), 'utf8')).toBe('{"resources":[1]}');
+    expect(await readdir(p('.switchboard'))).toEqual(['status.json']); // no temp file left behind
+  });
+
+  test('a vanished folder is reported as an error without a snapshot, and its return is emitted again', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const r = watchRoot({ pollIntervalMs: 100 });
+    const first = await r.snapshot(1);
+    await rm(root, { recursive: true });
+    const err = await r.error(1);
+    expect(err.code).toBe('ENOENT');
+    expect(err.message).toBe(`directory ${root}: no such folder`);
+    expect(r.snapshots).toHaveLength(1);
+
+    await mkdir(root);
+    await writeFile(p('a.yaml'), 'a: 1');
+    // Same content as before the outage, but the consumer must learn the source is healthy again.
+    const back = await r.snapshot(2);
+    expect(back.revision).toBe(first.revision);
+  });
+
+  test('stopping the watch ends all reads', async () => {
+    const r = watchRoot({ pollIntervalMs: 50 });
+    await r.snapshot(1);
+    r.stop();
+    await writeFile(p('a.yaml'), 'a: 1');
+    await sleep(SETTLE);
+    expect(r.snapshots).toHaveLength(1);
+  });
+});
