@@ -22,18 +22,37 @@ export interface AwsClients {
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 
+/** Whether an endpoint is on this machine (the embedded simulator, an emulator). */
+export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
+
 function baseConfig(cfg: AwsClientConfig): {
   region?: string;
   endpoint?: string;
   maxAttempts: number;
   retryMode: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 } {
   const endpoint = cfg.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  // A local simulator checks no signature: when nothing else names credentials, use placeholder
+  // ones rather than walking the chain to the instance metadata service.
+  const noCredentials = !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE && !process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI && !process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
+  const local = isLoopbackEndpoint(endpoint);
+  // A local simulator serves any Region: default to its own when none is configured.
+  const region = cfg.region ?? (local && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
   return {
-    ...(cfg.region ? { region: cfg.region } : {}),
+    ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'standard',
+    ...(local && noCredentials ? { credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' } } : {}),
   };
 }
 

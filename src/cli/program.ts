@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
+import { registerDemo } from './demo.js';
 import { registerPlan } from './plan.js';
+import { registerRun } from './run.js';
 import { registerSimulator } from './simulator.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -25,6 +27,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
+  registerRun(program, setExit);
+  registerDemo(program, setExit);
   registerSimulator(program, setExit);
   registerStatus(program, setExit);
   return program;

@@ -155,6 +155,11 @@ export class Controller {
 
   /** Takes a new snapshot: validate, find what changed, queue it. */
   private accept(snapshot: Snapshot, trigger: 'initial' | 'change'): void {
+    if (this.snapshot && snapshot.revision === this.snapshot.revision && snapshot.complete === this.snapshot.complete) {
+      // The same content again (e.g. the source recovering from an error): nothing to reconcile.
+      this.options.hooks?.onSnapshot?.({ revision: snapshot.revision, complete: snapshot.complete, description: this.options.source.description });
+      return;
+    }
     const validation = validateSnapshot(snapshot.files);
     const previous = this.desired;
     const next = buildDesiredSet(validation.resources, validation.problems, previous, this.options.pass.defaultCluster);

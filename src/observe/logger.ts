@@ -22,7 +22,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   if (typeof options.destination === 'object') return pino({ level, base: undefined }, options.destination);
   if (format === 'pretty') {
-    const stream = pretty({ destination: fd, colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY, ignore: 'pid,hostname', sync: true });
+    // One line per event: the message says what happened; the rest (diffs, counts) follows inline.
+    const stream = pretty({
+      destination: fd,
+      colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY,
+      ignore: 'pid,hostname,pass,action,result,resource,revision',
+      singleLine: true,
+      sync: true,
+    });
     return pino({ level, base: undefined }, stream);
   }
   // Through the process streams (not the raw fd), so lines interleave with other output in order.

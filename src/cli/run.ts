@@ -1,0 +1,213 @@
+/**
+ * `switchboard run`: the long-lived controller. Watches a directory or an S3 prefix, reconciles
+ * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM/SIGINT once
+ * in-flight AWS calls have finished.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { connectAws } from '../aws/index.js';
+import { Controller } from '../controller/controller.js';
+import { defaultStaleAfterMs, Health } from '../observe/health.js';
+import { startHttpServer } from '../observe/http.js';
+import { createLogger, type LogFormat } from '../observe/logger.js';
+import { Metrics } from '../observe/metrics.js';
+import { kindOf } from '../observe/pass.js';
+import { StatusStore } from '../observe/status.js';
+import { ObserverCache } from '../reconcile/cache.js';
+import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
+import { createSource } from '../sources/index.js';
+import { parseDuration } from '../util/duration.js';
+import { parseCount, parsePositiveInt } from './common.js';
+
+/** Defaults of every `run` flag, for callers that start the controller themselves (the demo). */
+export const RUN_DEFAULTS: Omit<RunFlags, 'source'> = {
+  pollInterval: 30_000,
+  resyncInterval: 300_000,
+  concurrency: 4,
+  dryRun: false,
+  listen: '127.0.0.1:8080',
+  logLevel: 'info',
+  cluster: 'default',
+  controllerId: DEFAULT_CONTROLLER_ID,
+  prune: false,
+  maxPrune: 10,
+  allowEmpty: false,
+  allowReplace: false,
+  shutdownTimeout: 20_000,
+};
+
+export interface RunFlags {
+  source: string;
+  pollInterval: number;
+  resyncInterval: number;
+  concurrency: number;
+  dryRun: boolean;
+  listen: string;
+  statusTo?: string | boolean;
+  logFormat?: LogFormat;
+  logLevel: string;
+  region?: string;
+  endpointUrl?: string;
+  cluster: string;
+  controllerId: string;
+  prune: boolean;
+  maxPrune: number;
+  allowEmpty: boolean;
+  allowReplace: boolean;
+  expectedBucketOwner?: string;
+  shutdownTimeout: number;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+const env = (name: string): string => `SWITCHBOARD_${name}`;
+
+/** Registers `switchboard run`. Every flag can also come from a SWITCHBOARD_* environment variable; flags win. */
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('Run the controller: watch manifests in a directory or S3 prefix and keep AWS converged to them.')
+    .addOption(new Option('--source <dir|s3://bucket/prefix/>', 'where the manifests are').env(env('SOURCE')).makeOptionMandatory())
+    .addOption(new Option('--poll-interval <duration>', 'S3 polling interval (jittered)').env(env('POLL_INTERVAL')).argParser(duration).default(30_000, '30s'))
+    .addOption(new Option('--resync-interval <duration>', 'full drift check interval (jittered)').env(env('RESYNC_INTERVAL')).argParser(duration).default(300_000, '5m'))
+    .addOption(new Option('--concurrency <n>', 'AWS work in flight at once').env(env('CONCURRENCY')).argParser(parsePositiveInt).default(4))
+    .addOption(new Option('--dry-run', 'run the loop but only log the plans').env(env('DRY_RUN')).default(false))
+    .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).default('127.0.0.1:8080'))
+    .addOption(new Option('--status-to [where]', 'also write the status document next to the source (only "source" is supported)').env(env('STATUS_TO')))
+    .addOption(new Option('--log-format <format>', 'json, or pretty (default: pretty on a terminal)').choices(['json', 'pretty']).env(env('LOG_FORMAT')))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).env(env('LOG_LEVEL')).default('info'))
+    .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')))
+    .addOption(new Option('--cluster <name>', 'the cluster for Services that name none').env(env('CLUSTER')).default('default'))
+    .addOption(new Option('--controller-id <id>', 'ownership tag value').env(env('CONTROLLER_ID')).default(DEFAULT_CONTROLLER_ID))
+    .addOption(new Option('--prune', 'delete owned resources no manifest declares').env(env('PRUNE')).default(false))
+    .addOption(new Option('--max-prune <n>', 'never delete more than this many resources in one pass').env(env('MAX_PRUNE')).argParser(parseCount).default(10))
+    .addOption(new Option('--allow-empty', 'allow pruning when the source holds no manifests').env(env('ALLOW_EMPTY')).default(false))
+    .addOption(new Option('--allow-replace', 'recreate services whose changes AWS cannot make in place').env(env('ALLOW_REPLACE')).default(false))
+    .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
+    .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
+    .action(async (flags: RunFlags) => {
+      setExit(await runController(flags));
+    });
+}
+
+/** Runs the controller until SIGTERM/SIGINT (or `stop` aborts); resolves with the exit code. */
+export async function runController(flags: RunFlags, stop?: AbortSignal): Promise<number> {
+  const format: LogFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const logger = createLogger({ level: flags.logLevel, format, destination: 'stdout' });
+  const status = new StatusStore();
+  const metrics = new Metrics({ defaultMetrics: true });
+  const shutdown = new AbortController();
+  const health = new Health({ staleAfterMs: defaultStaleAfterMs(flags.resyncInterval) });
+  const onSignal = (sig: string): void => {
+    if (shutdown.signal.aborted) return;
+    logger.info({ action: 'shutdown', signal: sig }, `${sig}: finishing in-flight work, then exiting`);
+    shutdown.abort();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  stop?.addEventListener('abort', () => onSignal('stop'), { once: true });
+
+  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  const source = createSource(flags.source, {
+    pollIntervalMs: flags.pollInterval,
+    region: ports.region,
+    ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
+    ...(flags.endpointUrl && flags.source.startsWith('s3://') ? { s3Endpoint: flags.endpointUrl } : {}),
+  });
+  const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
+  if (flags.statusTo !== undefined && !statusToSource) {
+    logger.error(`--status-to ${String(flags.statusTo)}: only "source" is supported`);
+    return 2;
+  }
+  const http = await startHttpServer({
+    listen: flags.listen,
+    status,
+    metrics,
+    health,
+  });
+  logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; status on ${http.url}`);
+
+  let statusWrite: Promise<void> = Promise.resolve();
+  const controller = new Controller({
+    source,
+    ports,
+    cache: new ObserverCache(),
+    logger,
+    pass: {
+      controllerId: flags.controllerId,
+      defaultCluster: flags.cluster,
+      prune: flags.prune,
+      allowReplace: flags.allowReplace,
+      allowEmpty: flags.allowEmpty,
+      maxPrune: flags.maxPrune,
+      concurrency: flags.concurrency,
+    },
+    resyncIntervalMs: flags.resyncInterval,
+    dryRun: flags.dryRun,
+    passTimeoutMs: 30 * 60_000,
+    hooks: {
+      heartbeat: () => health.heartbeat(),
+      onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
+      onSourceError: (e) => {
+        const previous = status.toJSON().source;
+        status.setSource({
+          description: source.description,
+          revision: previous?.revision ?? '',
+          complete: false,
+          lastError: { message: e.message, ...(e.code ? { code: e.code } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) },
+        });
+      },
+      onReconciling: (keys, revision) => {
+        for (const k of keys) status.markReconciling(k, revision);
+      },
+      onResult: (r, revision) => {
+        status.recordResult(r.key, revision, r);
+        metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
+      },
+      onStalled: (key, problems, revision) => status.markStalled(key, revision, problems),
+      onRemoved: (key) => status.remove(key),
+      onQueueDepth: (depth) => metrics.setQueueDepth(depth),
+      onPass: (p) => {
+        status.recordPass({ pass: p.pass, revision: p.revision, durationMs: p.durationMs, counts: p.counts, trigger: p.trigger, ...(p.error ? { error: p.error } : {}) });
+        metrics.recordPass({ counts: p.counts, ...(p.error ? { error: p.error } : {}) });
+        if (p.trigger === 'resync') {
+          for (const r of p.results) if (r.outcome === 'configured' || r.outcome === 'created') metrics.recordDrift(kindOf(r.key));
+        }
+        if (controller.ready && !status.isReady()) status.firstFullPassDone();
+        if (statusToSource) {
+          statusWrite = statusWrite
+            .then(() => source.writeStatus(JSON.stringify(status.toJSON(), null, 2)))
+            .catch((err: unknown) => logger.warn({ err, action: 'status' }, 'could not write the status document next to the source'));
+        }
+      },
+    },
+  });
+
+  const running = controller.run(shutdown.signal);
+  await new Promise<void>((resolve) => {
+    if (shutdown.signal.aborted) resolve();
+    else shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  // Bounded: in-flight AWS calls finish, nothing new starts; well under the ECS stop timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    running.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), flags.shutdownTimeout);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) logger.warn({ action: 'shutdown', result: 'timeout' }, 'in-flight work did not finish in time; exiting anyway');
+  await statusWrite;
+  await http.close();
+  metrics.dispose();
+  ports.close();
+  logger.info({ action: 'shutdown', result: 'ok' }, 'stopped');
+  return 0;
+}
