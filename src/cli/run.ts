@@ -54,6 +54,7 @@ export interface RunFlags {
   allowEmpty: boolean;
   allowReplace: boolean;
   expectedBucketOwner?: string;
+  s3EndpointUrl?: string;
   shutdownTimeout: number;
 }
 
@@ -90,6 +91,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--allow-empty', 'allow pruning when the source holds no manifests').env(env('ALLOW_EMPTY')).default(false))
     .addOption(new Option('--allow-replace', 'recreate services whose changes AWS cannot make in place').env(env('ALLOW_REPLACE')).default(false))
     .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
+    .addOption(new Option('--s3-endpoint-url <url>', 'S3 source: an endpoint override for S3 alone (an S3 emulator)').env(env('S3_ENDPOINT_URL')))
     .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
       setExit(await runController(flags));
@@ -118,7 +120,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     pollIntervalMs: flags.pollInterval,
     region: ports.region,
     ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
-    ...(flags.endpointUrl && flags.source.startsWith('s3://') ? { s3Endpoint: flags.endpointUrl } : {}),
+    ...(flags.s3EndpointUrl ? { s3Endpoint: flags.s3EndpointUrl } : {}),
   });
   const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
   if (flags.statusTo !== undefined && !statusToSource) {

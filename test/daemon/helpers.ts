@@ -1,0 +1,58 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+
+/** A `switchboard run` child process started from the built `dist/`, with its JSON log lines. */
+export interface Daemon {
+  child: ChildProcessWithoutNullStreams;
+  lines: Record<string, unknown>[];
+  url: string;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts the real CLI (`node dist/main.js run ...`) and resolves once it serves HTTP. */
+export async function startDaemon(args: readonly string[], env: Record<string, string> = {}): Promise<Daemon> {
+  const child = spawn(process.execPath, [path.resolve('dist/main.js'), 'run', '--listen', '127.0.0.1:0', '--log-format', 'json', ...args], {
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = '';
+  let errText = '';
+  child.stderr.on('data', (d: Buffer) => {
+    errText += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 15_000);
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          const parsed = JSON.parse(line) as Record<string, unknown>;
+          lines.push(parsed);
+          if (parsed.action === 'start' && typeof parsed.listen === 'string') {
+            clearTimeout(timer);
+            resolve(parsed.listen);
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    void exited.then((code) => reject(new Error(`daemon exited ${String(code)}: ${errText}`)));
+  });
+  return { child, lines, url, exited, stderr: () => errText };
+}
+
+/** Polls until `check` holds. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
