@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
+import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
 import { registerSimulator } from './simulator.js';
@@ -31,6 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerDemo(program, setExit);
   registerSimulator(program, setExit);
   registerStatus(program, setExit);
+  registerLogs(program, setExit);
   return program;
 }
 
