@@ -11,7 +11,7 @@ import { familyRevision, indexTaskDefinitions, serviceCluster, type DesiredTaskD
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
-import { ownershipOf, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
@@ -23,14 +23,6 @@ export interface ObserveOptions {
   /** Extra clusters to look for orphans in. */
   pruneClusters?: readonly string[];
   concurrency?: number;
-}
-
-/** Parses the service tag `hash@family:revision`. */
-export function parseTaskDefinitionTag(value: string | undefined): { hash: string; familyRevision: string } | undefined {
-  if (value === undefined) return undefined;
-  const at = value.indexOf('@');
-  if (at <= 0) return undefined;
-  return { hash: value.slice(0, at), familyRevision: value.slice(at + 1) };
 }
 
 /** The content hash a described revision stands for: its tag, or one computed from its content. */

@@ -51,3 +51,11 @@ export function tagChanges(live: TagMap, desired: TagMap, manageAll: boolean): {
   const remove = manageAll ? Object.keys(live).filter((k) => !(k in desired) && !isReservedTagKey(k)).sort() : [];
   return { add, remove };
 }
+
+/** Parses the service tag `hash@family:revision`. */
+export function parseTaskDefinitionTag(value: string | undefined): { hash: string; familyRevision: string } | undefined {
+  if (value === undefined) return undefined;
+  const at = value.indexOf('@');
+  if (at <= 0) return undefined;
+  return { hash: value.slice(0, at), familyRevision: value.slice(at + 1) };
+}

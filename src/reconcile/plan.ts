@@ -15,13 +15,13 @@ import {
 import { diffFields, type FieldChange } from './diff.js';
 import { canonicalServiceConnect, containsDesired, isServer, namespaceIndex, type NamespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition, namedPorts } from './normalize-task-definition.js';
-import { parseTaskDefinitionTag } from './observe.js';
 import { serviceKey, type ObservedState } from './observed.js';
 import {
   ANNOTATION_ADOPT,
   ANNOTATION_REDEPLOY,
   ownershipOf,
   ownershipTags,
+  parseTaskDefinitionTag,
   TAG_MANAGED_BY,
   TAG_SPEC_HASH,
   TAG_TASK_DEFINITION,
