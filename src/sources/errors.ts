@@ -16,7 +16,12 @@ export class SourceReadError extends Error implements SourceError {
 
 function errnoCode(err: unknown): string | undefined {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code) ? code : undefined;
+}
+
+function answered(cause: unknown): boolean {
+  const meta = typeof cause === 'object' && cause !== null ? (cause as { $metadata?: { httpStatusCode?: unknown } }).$metadata : undefined;
+  return typeof meta?.httpStatusCode === 'number';
 }
 
 /** Wraps any failure into a SourceReadError whose message leads with the source's description. */
@@ -24,8 +29,10 @@ export function toSourceReadError(subject: string, err: unknown): SourceReadErro
   if (err instanceof SourceReadError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof AwsCallError) {
+    // A call that never got an HTTP answer (refused, reset, timed out) has no AWS error code.
+    const code = answered(err.cause) ? err.code : 'NetworkError';
     return new SourceReadError(`${subject}: ${message}`, {
-      ...(err.code === undefined ? {} : { code: err.code }),
+      ...(code === undefined ? {} : { code }),
       ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
       cause: err,
     });
