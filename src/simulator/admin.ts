@@ -50,6 +50,8 @@ function parseEffect(o: JsonObject): FaultEffect {
     }
     case 'reset':
       return { type: 'reset' };
+    case 'lostResponse':
+      return { type: 'lostResponse' };
     case 'slow':
       return { type: 'slow', ms: num(e, 'ms') ?? 1000 };
     case 'rolloutFailure':
@@ -100,7 +102,7 @@ function parseRandom(o: JsonObject): RandomFaults {
   if (slowMs !== undefined) out.slowMs = slowMs;
   if (isJsonObject(o.rates)) {
     const rates: FaultRates = {};
-    for (const k of ['serverError', 'throttling', 'reset', 'slow'] as const) {
+    for (const k of ['serverError', 'throttling', 'reset', 'slow', 'lostResponse'] as const) {
       const r = num(o.rates, k);
       if (r !== undefined) rates[k] = r;
     }

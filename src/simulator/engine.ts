@@ -124,7 +124,12 @@ export class SimulatorEngine {
     }
     const effects = this.faults.draw(service.key, target.operation, resourceNames(raw));
     const domain: FaultEffect[] = [];
+    let loseResponse = false;
     for (const e of effects) {
+      if (e.type === 'lostResponse') {
+        loseResponse = true;
+        continue;
+      }
       if (e.type === 'slow') await this.sleep(e.ms);
       else if (e.type === 'reset') {
         record('fault');
@@ -141,6 +146,7 @@ export class SimulatorEngine {
       const body = op.handle(ctx, new Input(raw, service.key));
       record('ok');
       if (op.kind === 'write') this.onChange();
+      if (loseResponse) return { kind: 'reset', requestId: id };
       return { kind: 'response', status: 200, body, requestId: id, service: service.key };
     } catch (err) {
       record('error');

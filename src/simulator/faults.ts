@@ -7,6 +7,8 @@ export type FaultEffect =
   | { type: 'error'; errorType: string; message?: string; status?: number }
   /** Destroy the connection without answering (the SDK sees ECONNRESET). */
   | { type: 'reset' }
+  /** Carry the call out, then drop the connection without answering: the caller cannot tell whether it happened (a timeout after the write, as on AWS). */
+  | { type: 'lostResponse' }
   /** Answer normally after an extra delay. */
   | { type: 'slow'; ms: number }
   /** The deployment this call starts trips the deployment circuit breaker. */
@@ -30,6 +32,8 @@ export interface FaultRates {
   serverError?: number;
   throttling?: number;
   reset?: number;
+  /** Calls carried out whose answer is lost (connection dropped after the write). */
+  lostResponse?: number;
   slow?: number;
 }
 
@@ -58,7 +62,7 @@ export interface LatencySettings {
   jitterMs: number;
 }
 
-const noRates: Required<FaultRates> = { serverError: 0, throttling: 0, reset: 0, slow: 0 };
+const noRates: Required<FaultRates> = { serverError: 0, throttling: 0, reset: 0, slow: 0, lostResponse: 0 };
 
 /** Holds random and targeted faults and draws them for each call from a seeded PRNG. */
 export class FaultInjector {
@@ -131,7 +135,7 @@ export class FaultInjector {
 
   private drawRandom(operation: string): FaultEffect | undefined {
     const { rates, operations } = this.settings;
-    if (rates.serverError + rates.throttling + rates.reset + rates.slow === 0) return undefined;
+    if (rates.serverError + rates.throttling + rates.reset + rates.slow + rates.lostResponse === 0) return undefined;
     if (operations && !operations.includes(operation)) return undefined;
     const r = this.prng.next();
     let edge = rates.serverError;
@@ -146,6 +150,8 @@ export class FaultInjector {
     if (r < edge) return { type: 'reset' };
     edge += rates.slow;
     if (r < edge) return { type: 'slow', ms: this.settings.slowMs };
+    edge += rates.lostResponse;
+    if (r < edge) return { type: 'lostResponse' };
     return undefined;
   }
 }

@@ -84,6 +84,13 @@ test('a connection reset surfaces as a network error when the client does not re
   await expect(once.send(new ListClustersCommand({}))).resolves.toBeDefined();
 });
 
+test('a lost response carries the call out but gives the caller no answer', async () => {
+  sim.addFault({ operation: 'CreateCluster', resource: 'lost-answer', effect: { type: 'lostResponse' } });
+  await expect(once.send(new CreateClusterCommand({ clusterName: 'lost-answer' }))).rejects.toThrow(/socket hang up|ECONNRESET/);
+  const described = await once.send(new DescribeClustersCommand({ clusters: ['lost-answer'] }));
+  expect(described.clusters?.[0]?.status).toBe('ACTIVE');
+});
+
 test('random faults are reproducible for a given seed', async () => {
   const run = async (): Promise<boolean[]> => {
     sim.setFaults({ seed: 42, rates: { serverError: 0.5 } });
