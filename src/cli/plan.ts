@@ -29,7 +29,8 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
       process.stdout.write(
         flags.output === 'json' ? formatPlanJson(plan) : formatPlanText(plan, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
       );
-      setExit(planHasPending(plan) ? 2 : 0);
+      // Live state that could not be read is an error, not a pending change.
+      setExit(plan.resources.some((r) => r.error) ? 1 : planHasPending(plan) ? 2 : 0);
     } catch (err) {
       process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
       setExit(1);

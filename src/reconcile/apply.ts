@@ -268,6 +268,11 @@ async function applyResource(r: ResourcePlan, ctx: Ctx, failed: Set<string>, sig
     failed.add(r.key);
     return result('skipped', `not applied: depends on ${blockedBy.join(', ')}, which did not converge`, { needsAttention: true });
   }
+  if (r.error) {
+    failed.add(r.key);
+    ctx.log.warn({ resource: r.key, action: 'observe', result: 'failed', awsErrorCode: r.error.code, requestId: r.error.requestId }, `${r.key}: ${r.reason}`);
+    return result('failed', r.reason, { error: r.error });
+  }
   if (r.steps.length === 0) {
     const notConverged = r.outcome !== 'unchanged';
     if (notConverged) failed.add(r.key);

@@ -73,6 +73,12 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
     const key = `LogGroup/${g.name}`;
     const live = observed.logGroups.get(g.name);
     const p: ResourcePlan = { key, kind: 'LogGroup', name: g.name, outcome: 'unchanged', reason: 'exists', changes: [], steps: [], dependsOn: [], phase: Phase.logGroup, notes: [] };
+    const readErr = observed.unavailable.logGroups.get(g.name);
+    if (readErr) {
+      extra.push({ ...p, outcome: 'blocked', reason: `log group ${g.name} could not be read: ${readErr.message}`, error: readErr });
+      for (const k of g.requiredBy) byKey.get(k)?.dependsOn.push(key);
+      continue;
+    }
     if (!live) {
       p.outcome = 'create';
       p.reason = `log group ${g.name} does not exist; ${g.requiredBy.join(', ')} write to it`;

@@ -10,7 +10,7 @@ import type { ObserverCache } from './cache.js';
 import { familyRevision, indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
-import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
+import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
@@ -75,9 +75,18 @@ export async function observe(
   }
   const clusterNames = desired.filter((r) => r.kind === 'Cluster').map((r) => (r.kind === 'Cluster' ? r.spec.clusterName : r.name));
 
+  // Each area is read on its own: an outage of one AWS service fails only what depends on it.
   const [namespaces, clusters] = await Promise.all([
-    ports.cloudMap.listNamespaces(),
-    clusterNames.length > 0 ? ports.ecs.describeClusters(clusterNames) : Promise.resolve([]),
+    ports.cloudMap.listNamespaces().catch((err: unknown) => {
+      state.unavailable.namespaces = readError(err);
+      return [];
+    }),
+    clusterNames.length > 0
+      ? ports.ecs.describeClusters(clusterNames).catch((err: unknown) => {
+          state.unavailable.clusters = readError(err);
+          return [];
+        })
+      : Promise.resolve([]),
   ]);
   state.namespaces = namespaces;
   for (const c of clusters) state.clusters.set(c.name, c);
@@ -87,7 +96,12 @@ export async function observe(
   for (const [cluster, names] of servicesByCluster) {
     for (let i = 0; i < names.length; i += 10) batches.push({ cluster, names: names.slice(i, i + 10) });
   }
-  const described = await mapLimit(batches, limit, (b) => ports.ecs.describeServices(b.cluster, b.names));
+  const described = await mapLimit(batches, limit, (b) =>
+    ports.ecs.describeServices(b.cluster, b.names).catch((err: unknown) => {
+      state.unavailable.servicesByCluster.set(b.cluster, readError(err));
+      return { services: [], missing: [], clusterMissing: false };
+    }),
+  );
   described.forEach((d, i) => {
     const cluster = batches[i]?.cluster;
     if (d.clusterMissing && cluster !== undefined) state.missingClusters.add(cluster);
@@ -118,7 +132,12 @@ export async function observe(
     async (n) => {
       let tags = cache.namespaceTags.get(n.arn);
       if (!tags) {
-        tags = await ports.cloudMap.listTags(n.arn);
+        try {
+          tags = await ports.cloudMap.listTags(n.arn);
+        } catch (err) {
+          state.unavailable.namespaces ??= readError(err);
+          return;
+        }
         cache.namespaceTags.set(n.arn, tags);
       }
       state.namespaceTags.set(n.arn, tags);
@@ -126,7 +145,11 @@ export async function observe(
   );
 
   await mapLimit([...taskDefinitions.values()], limit, async (td) => {
-    state.taskDefinitions.set(td.key, await observeTaskDefinition(ports, cache, td));
+    try {
+      state.taskDefinitions.set(td.key, await observeTaskDefinition(ports, cache, td));
+    } catch (err) {
+      state.unavailable.taskDefinitions.set(td.key, readError(err));
+    }
   });
 
   // A Service Connect port's appProtocol cannot change in place, so look at what a server runs
@@ -144,7 +167,11 @@ export async function observe(
     toInspect.push(live);
   }
   await mapLimit(toInspect, limit, async (s) => {
-    state.serviceTaskDefinitions.set(s.taskDefinition, await describeCached(ports, cache, s.taskDefinition));
+    try {
+      state.serviceTaskDefinitions.set(s.taskDefinition, await describeCached(ports, cache, s.taskDefinition));
+    } catch (err) {
+      state.unavailable.servicesByCluster.set(s.cluster, readError(err));
+    }
   });
 
   for (const s of state.services.values()) {
@@ -152,7 +179,13 @@ export async function observe(
     if (hash !== undefined) state.taskDefinitionHashes.set(s.taskDefinition, hash);
   }
 
-  if (options.prune) await observeOrphans(desired, ports, cache, options, state, servicesByCluster, clusterNames);
+  if (options.prune) {
+    try {
+      await observeOrphans(desired, ports, cache, options, state, servicesByCluster, clusterNames);
+    } catch (err) {
+      state.unavailable.orphans = readError(err);
+    }
+  }
   return state;
 }
 
@@ -219,8 +252,12 @@ export async function observeLogGroups(names: readonly string[], ports: AwsPorts
       state.logGroups.set(name, { name, ...known });
       return;
     }
-    const found = (await ports.logs.describeLogGroups(name)).find((g) => g.name === name) ?? null;
-    if (found) cache.logGroups.set(name, found.retentionInDays !== undefined ? { retentionInDays: found.retentionInDays } : {});
-    state.logGroups.set(name, found);
+    try {
+      const found = (await ports.logs.describeLogGroups(name)).find((g) => g.name === name) ?? null;
+      if (found) cache.logGroups.set(name, found.retentionInDays !== undefined ? { retentionInDays: found.retentionInDays } : {});
+      state.logGroups.set(name, found);
+    } catch (err) {
+      state.unavailable.logGroups.set(name, readError(err));
+    }
   });
 }

@@ -32,6 +32,43 @@ export interface ObservedState {
   logGroups: Map<string, LiveLogGroup | null>;
   /** Owned resources no manifest declares, found only when pruning. */
   orphans: Orphans;
+  /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
+  unavailable: Unavailable;
+}
+
+/** Why a read failed: the resources depending on it are reported failed with this error. */
+export interface ReadError {
+  message: string;
+  code?: string;
+  requestId?: string;
+  category?: string;
+}
+
+export interface Unavailable {
+  namespaces?: ReadError;
+  clusters?: ReadError;
+  servicesByCluster: Map<string, ReadError>;
+  /** By TaskDefinition manifest key. */
+  taskDefinitions: Map<string, ReadError>;
+  logGroups: Map<string, ReadError>;
+  /** Orphan discovery for prune. */
+  orphans?: ReadError;
+}
+
+/** Whether any part of live state could not be read. */
+export function anyUnavailable(u: Unavailable): boolean {
+  return u.namespaces !== undefined || u.clusters !== undefined || u.orphans !== undefined || u.servicesByCluster.size > 0 || u.taskDefinitions.size > 0 || u.logGroups.size > 0;
+}
+
+/** A read error from anything thrown by an adapter. */
+export function readError(err: unknown): ReadError {
+  const e = err as { message?: unknown; code?: unknown; requestId?: unknown; category?: unknown };
+  return {
+    message: typeof e.message === 'string' ? e.message : String(err),
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
+    ...(typeof e.category === 'string' ? { category: e.category } : {}),
+  };
 }
 
 export interface Orphans {
@@ -59,5 +96,6 @@ export function emptyObservedState(): ObservedState {
     taskDefinitionHashes: new Map(),
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
+    unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };
 }

@@ -43,6 +43,8 @@ export interface ResourcePlan {
   /** Execution order; resources in one phase may run concurrently. */
   phase: number;
   notes: string[];
+  /** Set when the live state this resource depends on could not be read: it fails this pass and is retried. */
+  error?: { message: string; code?: string; requestId?: string; category?: string };
 }
 
 export interface Plan {

@@ -15,7 +15,7 @@ import {
 import { diffFields, type FieldChange } from './diff.js';
 import { canonicalServiceConnect, containsDesired, isServer, namespaceIndex, type NamespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition, namedPorts } from './normalize-task-definition.js';
-import { serviceKey, type ObservedState } from './observed.js';
+import { anyUnavailable, serviceKey, type ObservedState, type ReadError } from './observed.js';
 import {
   ANNOTATION_ADOPT,
   ANNOTATION_REDEPLOY,
@@ -71,6 +71,11 @@ function base(r: DesiredResource, phase: number): ResourcePlan {
   return { key: r.key, kind: r.kind, name: r.name, outcome: 'unchanged', reason: 'in sync', changes: [], steps: [], dependsOn: [], phase, notes: [] };
 }
 
+/** The plan of a resource whose live state could not be read: it fails this pass (and is retried). */
+function unreadable(p: ResourcePlan, what: string, err: ReadError): ResourcePlan {
+  return { ...p, outcome: 'blocked', reason: `${what} could not be read: ${err.message}`, error: err };
+}
+
 function adopting(r: DesiredResource): boolean {
   return r.metadata.annotations?.[ANNOTATION_ADOPT] === 'true';
 }
@@ -88,6 +93,7 @@ function ownershipConflict(r: DesiredResource, tags: TagMap, controllerId: strin
 
 function planNamespace(r: DesiredResourceOf<'Namespace'>, observed: ObservedState, opts: PlanOptions): ResourcePlan {
   const p = base(r, Phase.namespace);
+  if (observed.unavailable.namespaces) return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);
   const live = observed.namespaces.find((n) => n.name === r.name);
   const desiredTags = { ...(r.spec.tags ?? {}), ...ownershipTags(opts.controllerId, r.key) };
   if (!live) {
@@ -151,6 +157,10 @@ function namespaceArnFor(ref: string | undefined, index: NamespaceIndex): string
 
 function planCluster(r: DesiredResourceOf<'Cluster'>, observed: ObservedState, opts: PlanOptions, index: NamespaceIndex): ResourcePlan {
   const p = base(r, Phase.cluster);
+  if (observed.unavailable.clusters) return unreadable(p, 'ECS clusters', observed.unavailable.clusters);
+  if (r.spec.serviceConnectDefaults?.namespace !== undefined && observed.unavailable.namespaces) {
+    return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);
+  }
   const live = observed.clusters.get(r.spec.clusterName);
   const desiredTags = { ...(r.spec.tags ?? {}), ...ownershipTags(opts.controllerId, r.key) };
   const spec = specJson(r);
@@ -206,6 +216,8 @@ function tagDiff(live: TagMap, t: { add: TagMap; remove: string[] }): FieldChang
 function planTaskDefinition(td: DesiredTaskDefinition, observed: ObservedState, opts: PlanOptions): ResourcePlan {
   const r = td.resource;
   const p = base(r, Phase.taskDefinition);
+  const readErr = observed.unavailable.taskDefinitions.get(td.key);
+  if (readErr) return unreadable(p, `task definition family ${td.family}`, readErr);
   const obs = observed.taskDefinitions.get(td.key) ?? {};
   if (obs.matchingArn !== undefined) {
     p.reason = `revision ${familyRevision(obs.matchingArn)} has this content`;
@@ -324,6 +336,11 @@ function planService(r: DesiredResourceOf<'Service'>, ctx: ServiceContext): Reso
   if (declaredCluster && !observed.clusters.has(cluster)) p.dependsOn.push(declaredCluster.key);
 
   const desiredTags = { ...(r.spec.tags ?? {}), ...ownershipTags(opts.controllerId, r.key) };
+  const servicesErr = observed.unavailable.servicesByCluster.get(cluster);
+  if (servicesErr) return unreadable(p, `services of cluster ${cluster}`, servicesErr);
+  if (r.spec.serviceConnectConfiguration?.enabled === true && observed.unavailable.namespaces) {
+    return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);
+  }
   const live = observed.services.get(serviceKey(cluster, r.name));
   if (!live && observed.missingClusters.has(cluster) && !declaredCluster) {
     return {
@@ -464,6 +481,10 @@ function planPrune(desired: readonly DesiredResource[], observed: ObservedState,
   const found = o.services.length + o.taskDefinitionFamilies.length + o.namespaces.length;
   if (!opts.sourceHealthy) {
     notes.push('prune skipped: some manifests failed to load or validate, so nothing is deleted this pass');
+    return [];
+  }
+  if (anyUnavailable(observed.unavailable)) {
+    notes.push('prune skipped: part of the live state could not be read, so nothing is deleted this pass');
     return [];
   }
   if (desired.length === 0 && !opts.allowEmpty) {
