@@ -14,6 +14,8 @@ export interface AwsClientConfig {
 
 export interface AwsClients {
   ecs: ECSClient;
+  /** ECS without SDK retries, for calls that are not idempotent (RegisterTaskDefinition). */
+  ecsNoRetry: ECSClient;
   cloudMap: ServiceDiscoveryClient;
   logs: CloudWatchLogsClient;
   region: string;
@@ -73,13 +75,16 @@ export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients
   const withRegion = { ...base, region };
   const cloudMap = new ServiceDiscoveryClient(withRegion);
   const logs = new CloudWatchLogsClient(withRegion);
+  const ecsNoRetry = new ECSClient({ ...withRegion, maxAttempts: 1 });
   return {
     ecs,
+    ecsNoRetry,
     cloudMap,
     logs,
     region,
     destroy() {
       ecs.destroy();
+      ecsNoRetry.destroy();
       cloudMap.destroy();
       logs.destroy();
     },

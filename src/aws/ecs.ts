@@ -109,9 +109,22 @@ function toLiveTaskDefinition(td: JsonObject, tags: TagMap): LiveTaskDefinition 
   };
 }
 
+const REGISTER_ATTEMPTS = 5;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** The ECS adapter over the SDK client. Inputs are validated manifest specs in the API's own shape. */
 export class SdkEcs implements EcsPort {
-  constructor(private readonly client: ECSClient) {}
+  /**
+   * @param client the client for every call
+   * @param registerClient a client without SDK retries, for RegisterTaskDefinition (see there)
+   */
+  constructor(
+    private readonly client: ECSClient,
+    private readonly registerClient: ECSClient = client,
+  ) {}
 
   async describeClusters(names: readonly string[]): Promise<LiveCluster[]> {
     const out: LiveCluster[] = [];
@@ -252,10 +265,42 @@ export class SdkEcs implements EcsPort {
     return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
   }
 
+  /**
+   * RegisterTaskDefinition has no idempotency token and registers a new revision even for identical
+   * content (aws/aws-cli#1332), so a blind retry after a lost answer would leave a duplicate
+   * revision. It is therefore sent without SDK retries: a throttled call (never carried out) is
+   * retried after a backoff, and after an answer that may have been lost, the family's newest
+   * revision is checked first and reused when it carries exactly the tags sent (which include the
+   * content hash).
+   */
   async registerTaskDefinition(input: JsonObject, tags: TagMap): Promise<LiveTaskDefinition> {
     const req = { ...input, tags: mapToEcsTags(tags) } as unknown as RegisterTaskDefinitionCommandInput;
-    const res = await awsCall('ecs:RegisterTaskDefinition', () => this.client.send(new RegisterTaskDefinitionCommand(req)));
-    return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+    const family = typeof input.family === 'string' ? input.family : '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await awsCall('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
+        return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+      } catch (err) {
+        if (!(err instanceof AwsCallError) || attempt >= REGISTER_ATTEMPTS) throw err;
+        if (err.category === 'Transient' || err.category === 'Unknown') {
+          const landed = await this.findRegistered(family, tags);
+          if (landed) return landed;
+        } else if (err.category !== 'Throttled') {
+          throw err;
+        }
+        // Full jitter, a longer base when throttled (the SDK's standard backoff).
+        const base = err.category === 'Throttled' ? 500 : 100;
+        await sleep(Math.random() * Math.min(20_000, base * 2 ** attempt));
+      }
+    }
+  }
+
+  /** The family's newest ACTIVE revision when it carries every tag in `tags`, else undefined. */
+  private async findRegistered(family: string, tags: TagMap): Promise<LiveTaskDefinition | undefined> {
+    const arn = await this.latestTaskDefinitionArn(family);
+    if (arn === undefined) return undefined;
+    const latest = await this.describeTaskDefinition(arn);
+    return Object.entries(tags).every(([k, v]) => latest.tags[k] === v) ? latest : undefined;
   }
 
   async deregisterTaskDefinition(arn: string): Promise<void> {

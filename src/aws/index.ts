@@ -10,7 +10,7 @@ export type { AwsClientConfig } from './clients.js';
 export async function connectAws(cfg: AwsClientConfig): Promise<AwsPorts & { close(): void }> {
   const clients = await createAwsClients(cfg);
   return {
-    ecs: new SdkEcs(clients.ecs),
+    ecs: new SdkEcs(clients.ecs, clients.ecsNoRetry),
     cloudMap: new SdkCloudMap(clients.cloudMap),
     logs: new SdkLogs(clients.logs),
     region: clients.region,

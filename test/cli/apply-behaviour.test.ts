@@ -3,7 +3,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { clientsFor, type TestClients } from '../helpers/aws.js';
@@ -60,6 +60,16 @@ test('a failed action stops only its dependants; the rest of the plan still appl
   // The next run converges what was left.
   expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
   expect((await service('nginx'))?.status).toBe('ACTIVE');
+});
+
+test('a registration whose answer is lost is found and reused, never registered twice', async () => {
+  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', effect: { type: 'lostResponse' } });
+  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ThrottlingException' } });
+  const apply = await cli('apply', '--log-level', 'silent');
+  expect(apply.code).toBe(0);
+  const families = await aws.ecs.send(new ListTaskDefinitionsCommand({}));
+  expect((families.taskDefinitionArns ?? []).map((a) => a.slice(a.lastIndexOf('/') + 1)).sort()).toEqual(['curl:1', 'nginx:1']);
+  expect((await service('nginx'))?.taskDefinition).toMatch(/nginx:1$/);
 });
 
 test('--wait reports a rollout the circuit breaker rolled back as a failure with the service events', async () => {
