@@ -158,6 +158,8 @@ export function handleAdmin(engine: SimulatorEngine, method: string, path: strin
       return { status: 200, body: { ok: true } };
     case 'GET /_sim/calls':
       return { status: 200, body: engine.counters.snapshot() };
+    case 'GET /_sim/calls/log':
+      return { status: 200, body: engine.counters.callLog() };
     case 'POST /_sim/calls/reset':
       engine.counters.reset();
       return { status: 200, body: engine.counters.snapshot() };

@@ -26,6 +26,25 @@ export interface CallCounts {
 /** How one call ended. */
 export type CallOutcome = 'ok' | 'error' | 'throttled' | 'fault';
 
+/** One call in the call log: when it arrived (epoch ms, before any simulated latency) and how it ended. */
+export interface CallLogEntry {
+  at: number;
+  service: ServiceKey;
+  operation: string;
+  kind: 'read' | 'write';
+  outcome: CallOutcome;
+}
+
+/** What `GET /_sim/calls/log` returns: the newest calls, oldest first, and how many older ones were dropped. */
+export interface CallLog {
+  capacity: number;
+  dropped: number;
+  entries: CallLogEntry[];
+}
+
+/** Calls kept in the log; older ones are dropped (and counted) so the log stays bounded. */
+export const CALL_LOG_CAPACITY = 10_000;
+
 function emptyCounts(): CallCounts {
   const svc = (): ServiceCounts => ({ reads: 0, writes: 0, operations: {} });
   return {
@@ -38,9 +57,20 @@ function emptyCounts(): CallCounts {
 /** AWS call counters, split by service, operation and read/write. */
 export class CallCounters {
   private counts: CallCounts = emptyCounts();
+  private log: CallLogEntry[] = [];
+  private dropped = 0;
 
-  /** Records one call to a known operation. */
-  record(service: ServiceKey, operation: string, kind: 'read' | 'write', outcome: CallOutcome): void {
+  constructor(private readonly logCapacity = CALL_LOG_CAPACITY) {}
+
+  /** Records one call to a known operation; `at` is when it arrived (epoch ms), for the call log. */
+  record(service: ServiceKey, operation: string, kind: 'read' | 'write', outcome: CallOutcome, at = Date.now()): void {
+    this.log.push({ at, service, operation, kind, outcome });
+    if (this.log.length > this.logCapacity) {
+      // Drop in chunks, so a full log costs no array shift per call.
+      const excess = this.log.length - this.logCapacity + Math.ceil(this.logCapacity / 10);
+      this.log.splice(0, excess);
+      this.dropped += excess;
+    }
     const s = this.counts.services[service];
     const op = (s.operations[operation] ??= { kind, calls: 0, throttled: 0, errors: 0, faults: 0 });
     op.calls += 1;
@@ -77,8 +107,15 @@ export class CallCounters {
     return structuredClone(this.counts);
   }
 
-  /** Zeroes every counter. */
+  /** The call log (a copy), oldest call first. */
+  callLog(): CallLog {
+    return { capacity: this.logCapacity, dropped: this.dropped, entries: this.log.map((e) => ({ ...e })) };
+  }
+
+  /** Zeroes every counter and empties the call log. */
   reset(): void {
     this.counts = emptyCounts();
+    this.log = [];
+    this.dropped = 0;
   }
 }

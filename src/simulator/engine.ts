@@ -104,7 +104,8 @@ export class SimulatorEngine {
       return this.errorResult(id, service?.key ?? 'ecs', new SimulatorError('UnknownOperationException', `Unknown operation ${name}`));
     }
     const region = regionFromAuthorization(req.authorization) ?? this.defaultRegion;
-    const record = (outcome: CallOutcome): void => this.counters.record(service.key, target.operation, op.kind, outcome);
+    const arrived = this.clock.now();
+    const record = (outcome: CallOutcome): void => this.counters.record(service.key, target.operation, op.kind, outcome, arrived);
     let raw: unknown;
     try {
       raw = parseBody(req.body);

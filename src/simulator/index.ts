@@ -1,5 +1,5 @@
 import type { Timings } from './clock.js';
-import type { CallCounts } from './counters.js';
+import type { CallCounts, CallLog } from './counters.js';
 import { SimulatorEngine, type EngineOptions } from './engine.js';
 import type { LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 import { loadState, StateSaver } from './persistence.js';
@@ -7,7 +7,7 @@ import { closeServer, createSimulatorServer, listen } from './server.js';
 import type { SimState } from './state.js';
 import type { ThrottleSettings } from './throttle.js';
 
-export type { CallCounts } from './counters.js';
+export type { CallCounts, CallLog, CallLogEntry } from './counters.js';
 export type { FaultEffect, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 export type { SimState } from './state.js';
 export type { ThrottleSettings, BucketLimit } from './throttle.js';
@@ -39,6 +39,9 @@ export interface SimulatorHandle {
   engine: SimulatorEngine;
   /** Per-operation call counters (reads/writes, throttled, errors, faults). */
   calls(): CallCounts;
+  /** The newest calls (bounded), each with when it arrived, oldest first. */
+  callLog(): CallLog;
+  /** Zeroes the counters and empties the call log. */
   resetCalls(): void;
   /** A settled deep copy of the whole state. */
   dumpState(): SimState;
@@ -76,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     host: addr.address,
     engine,
     calls: () => engine.counters.snapshot(),
+    callLog: () => engine.counters.callLog(),
     resetCalls: () => engine.counters.reset(),
     dumpState: () => engine.dump(),
     resetState: () => engine.resetState(),
