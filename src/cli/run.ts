@@ -208,6 +208,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   if (timedOut) logger.warn({ action: 'shutdown', result: 'timeout' }, 'in-flight work did not finish in time; exiting anyway');
   await statusWrite;
   await http.close();
+  source.close();
   metrics.dispose();
   ports.close();
   logger.info({ action: 'shutdown', result: 'ok' }, 'stopped');

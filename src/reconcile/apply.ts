@@ -11,7 +11,7 @@ import type { ObservedState } from './observed.js';
 import { TAG_TASK_DEFINITION } from './ownership.js';
 import { Phase, type Plan, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
 import type { AwsPorts, JsonObject, LiveService } from './ports.js';
-import { DEFAULT_WAIT, waitUntil, type WaitOptions } from './wait.js';
+import { DEFAULT_WAIT, WaitError, waitUntil, type WaitOptions } from './wait.js';
 
 /** What happened to one resource. */
 export type ResultOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
@@ -86,7 +86,7 @@ async function waitNamespaceOperation(operationId: string, what: string, ctx: Ct
     async () => {
       const op = await ctx.ports.cloudMap.getOperation(operationId);
       if (op.status === 'SUCCESS') return { done: true, value: op.namespaceId };
-      if (op.status === 'FAIL') return { failed: `operation ${operationId} failed: ${op.errorCode ?? ''} ${op.errorMessage ?? ''}`.trim() };
+      if (op.status === 'FAIL') return { failed: `Cloud Map operation ${operationId} ended in FAIL: ${op.errorCode ?? ''} ${op.errorMessage ?? ''}`.trim() };
       ctx.log.debug({ action: 'wait', operationId, status: op.status }, `${what}: ${op.status}`);
       return { done: false, status: op.status };
     },
@@ -152,8 +152,18 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
   const { ecs, cloudMap, logs } = ctx.ports;
   switch (step.op) {
     case 'createNamespace': {
+      // The deterministic id makes an SDK retry after a timeout (or a restart) find the same
+      // operation instead of creating a second namespace. After a FAIL that same id would only
+      // return the failed operation again, so one more try uses a fresh id.
       const opId = await cloudMap.createNamespace(step);
-      await waitNamespaceOperation(opId, `${r.key}: create`, ctx);
+      try {
+        await waitNamespaceOperation(opId, `${r.key}: create`, ctx);
+      } catch (err) {
+        if (!(err instanceof WaitError) || !err.message.includes('ended in FAIL')) throw err;
+        ctx.log.warn({ resource: r.key, action: 'create', result: 'retry', err }, `${r.key}: namespace creation failed; trying once more with a new request id`);
+        const retryId = await cloudMap.createNamespace({ ...step, creatorRequestId: `${step.creatorRequestId}-${Date.now().toString(36)}` });
+        await waitNamespaceOperation(retryId, `${r.key}: create`, ctx);
+      }
       return;
     }
     case 'updateNamespace': {

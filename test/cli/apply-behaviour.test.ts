@@ -72,6 +72,18 @@ test('a registration whose answer is lost is found and reused, never registered 
   expect((await service('nginx'))?.taskDefinition).toMatch(/nginx:1$/);
 });
 
+test('a namespace operation that ends in FAIL is retried once with a fresh request id, and reported when that fails too', async () => {
+  sim.addFault({ operation: 'CreateHttpNamespace', count: 2, effect: { type: 'operationFailure', errorCode: 'CANNOT_CREATE_HOSTED_ZONE', message: 'simulated failure' } });
+  const first = await cli('apply', '--log-level', 'silent');
+  expect(first.code).toBe(1);
+  expect(first.stdout).toMatch(/failed\s+Namespace\/test-namespace .*ended in FAIL: CANNOT_CREATE_HOSTED_ZONE/);
+  expect(first.stdout).toMatch(/skipped\s+Service\/nginx .*depends on .*Namespace\/test-namespace/);
+  // A new process: its deterministic id finds the failed operation, and the fresh id then succeeds.
+  const second = await cli('apply', '--log-level', 'silent');
+  expect(second.code).toBe(0);
+  expect((await service('nginx'))?.status).toBe('ACTIVE');
+});
+
 test('--wait reports a rollout the circuit breaker rolled back as a failure with the service events', async () => {
   expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
   edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:broken');
