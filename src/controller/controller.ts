@@ -66,8 +66,12 @@ export interface ControllerOptions {
   /** Upper bound of one pass; its AWS waits are aborted after it. */
   passTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /** When to look at a changed service again, to see its rollout's outcome (default 60 s). */
+  rolloutCheckMs?: number;
   hooks?: ControllerHooks;
 }
+
+const DEFAULT_ROLLOUT_CHECK_MS = 60_000;
 
 // Failures a retry of the same spec cannot fix (see src/aws/errors.ts for the categories).
 const TERMINAL_CATEGORIES = new Set(['Invalid', 'QuotaExceeded', 'Denied']);
@@ -272,6 +276,10 @@ export class Controller {
             this.queue.addAfter(r.key, delay, 'change');
           } else {
             this.backoff.forget(r.key);
+            // Look at a changed service again once its rollout had time to finish or fail.
+            if (r.key.startsWith('Service/') && (r.outcome === 'created' || r.outcome === 'configured')) {
+              this.queue.addAfter(r.key, this.options.rolloutCheckMs ?? DEFAULT_ROLLOUT_CHECK_MS, 'resync');
+            }
           }
         }
       }

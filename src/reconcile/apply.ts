@@ -222,6 +222,10 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
         input.taskDefinition = arn;
       }
       const s = await ecs.updateService(input);
+      const started = s.deployments.find((d) => d.status === 'PRIMARY');
+      if (started && step.taskDefinition) {
+        ctx.cache.pendingRollouts.set(`${String(step.input.cluster)}/${String(step.input.service)}`, { deploymentId: started.id, taskDefinition: started.taskDefinition });
+      }
       if (step.taskDefinition && arn !== undefined) {
         const tag = taskDefinitionTag(step.taskDefinition, arn);
         if (Object.keys(tag).length > 0) await ecs.tagResource(step.arn, tag);

@@ -16,6 +16,14 @@ export class ObserverCache {
   private readonly described = new Map<string, LiveTaskDefinition>();
   /** Namespace tags by ARN, as last read or written. */
   readonly namespaceTags = new Map<string, TagMap>();
+  /**
+   * Rollouts the deployment circuit breaker failed, by `cluster/service`: the task definition they
+   * tried and what the service events said. The same spec is not rolled out again until its
+   * manifest changes; AWS drops the failed deployment from the service soon, so it is remembered.
+   */
+  readonly failedRollouts = new Map<string, { taskDefinition: string; message: string }>();
+  /** Deployments this process started and has not seen finish, by `cluster/service`. */
+  readonly pendingRollouts = new Map<string, { deploymentId: string; taskDefinition: string }>();
   /** Log groups known to exist, with their retention (undefined = never expire). */
   readonly logGroups = new Map<string, { retentionInDays?: number }>();
 

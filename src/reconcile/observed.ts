@@ -32,6 +32,8 @@ export interface ObservedState {
   logGroups: Map<string, LiveLogGroup | null>;
   /** Owned resources no manifest declares, found only when pruning. */
   orphans: Orphans;
+  /** Rollouts that failed and were rolled back, by `cluster/service` (remembered across passes). */
+  failedRollouts: Map<string, { taskDefinition: string; message: string }>;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
   unavailable: Unavailable;
 }
@@ -96,6 +98,7 @@ export function emptyObservedState(): ObservedState {
     taskDefinitionHashes: new Map(),
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
+    failedRollouts: new Map(),
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };
 }

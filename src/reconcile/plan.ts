@@ -377,7 +377,28 @@ function planService(r: DesiredResourceOf<'Service'>, ctx: ServiceContext): Reso
   if (ref && !liveTaskDefinitionMatches(ref, live, ctx)) {
     tdChange = ref;
     const target = 'external' in ref ? ref.external : (observed.taskDefinitions.get(ref.manifest)?.matchingArn ?? `${ref.family}:(new revision)`);
+    const failed = observed.failedRollouts.get(serviceKey(cluster, r.name));
+    if (failed && familyRevision(failed.taskDefinition) === familyRevision(target)) {
+      // Rolling the same spec out again would fail the same way: wait for the manifest to change.
+      return {
+        ...p,
+        outcome: 'blocked',
+        reason: `the rollout of ${familyRevision(target)} failed and was rolled back (${failed.message}); change the manifest to try again`,
+        error: { message: `rollout of ${familyRevision(target)} failed: ${failed.message}`, code: 'RolloutFailed', category: 'Invalid' },
+      };
+    }
     p.changes.push({ path: 'taskDefinition', old: familyRevision(live.taskDefinition), new: familyRevision(target) });
+  }
+  const primary = primaryDeployment(live);
+  if (!tdChange && primary?.rolloutState === 'FAILED') {
+    // The circuit breaker failed this spec and did not roll back: nothing in place can fix that.
+    const events = live.events.slice(0, 3).map((e) => e.message).join(' | ');
+    return {
+      ...p,
+      outcome: 'blocked',
+      reason: `the rollout of ${familyRevision(primary.taskDefinition)} failed (${primary.rolloutStateReason ?? 'circuit breaker'}: ${events}); change the manifest to try again`,
+      error: { message: `rollout of ${familyRevision(primary.taskDefinition)} failed`, code: 'RolloutFailed', category: 'Invalid' },
+    };
   }
   const spec = specJson(r);
   for (const [field, want] of Object.entries(spec)) {

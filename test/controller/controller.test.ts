@@ -31,7 +31,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function start(options: { prune?: boolean; resyncIntervalMs?: number } = {}): Promise<void> {
+async function start(options: { prune?: boolean; resyncIntervalMs?: number; rolloutCheckMs?: number } = {}): Promise<void> {
   const ports = await connectAws({ endpoint: sim.url, region: 'us-east-1' });
   passes = [];
   stalled = [];
@@ -45,6 +45,7 @@ async function start(options: { prune?: boolean; resyncIntervalMs?: number } = {
     resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
     dryRun: false,
     backoff: { baseMs: 50, maxMs: 500, jitter: 0 },
+    rolloutCheckMs: options.rolloutCheckMs ?? 60_000,
     hooks: { onPass: (p) => passes.push(p), onStalled: (k) => stalled.push(k) },
   });
   running = controller.run(abort.signal).finally(() => ports.close());
@@ -152,4 +153,24 @@ test('a failure that retrying cannot fix is not retried in a loop', async () => 
   await new Promise((r) => setTimeout(r, 400));
   expect(ops('CreateService')).toBe(2); // nginx, and curl's one failed attempt: no backoff retries
   expect(passes).toHaveLength(1);
+});
+
+test('a rollout the circuit breaker rolled back is reported and not retried until the manifest changes', async () => {
+  await start({ resyncIntervalMs: 250, rolloutCheckMs: 100 });
+  sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
+  sim.resetCalls();
+  source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('nginx/nginx:1.27', 'nginx/nginx:broken') });
+  await until('the failure is reported', () =>
+    passes.some((p) => p.results.some((r) => r.key === 'Service/nginx' && r.outcome === 'failed' && r.reason.includes('rolled back'))),
+  );
+  const reported = passes.flatMap((p) => p.results).find((r) => r.key === 'Service/nginx' && r.outcome === 'failed');
+  expect(reported?.reason).toMatch(/deployment failed/);
+  // Several resyncs later, the same spec has not been rolled out again.
+  await new Promise((r) => setTimeout(r, 800));
+  expect(ops('UpdateService')).toBe(1);
+  expect((await service('nginx'))?.taskDefinition).toMatch(/nginx:1$/);
+
+  // A new spec is rolled out.
+  source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('nginx/nginx:broken', 'nginx/nginx:1.28') });
+  await until('the fixed spec rolled out', async () => /nginx:3$/.test((await service('nginx'))?.taskDefinition ?? ''));
 });
