@@ -2,6 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { PacingOptions } from './pacing.js';
 
 /** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
 export interface AwsClientConfig {
@@ -10,6 +11,11 @@ export interface AwsClientConfig {
   endpoint?: string;
   /** Attempts per HTTP call, the SDK's standard retry mode (one retry layer per call). */
   maxAttempts?: number;
+  /**
+   * Client-side pacing at AWS's published rates (see pacing.ts). `enabled` defaults to on for AWS
+   * and off for a loopback endpoint; `SWITCHBOARD_AWS_PACING=on|off` overrides that default.
+   */
+  pacing?: PacingOptions;
 }
 
 export interface AwsClients {

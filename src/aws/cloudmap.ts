@@ -12,13 +12,23 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import type { CloudMapPort, LiveNamespace, NamespaceOperation, TagMap } from '../reconcile/ports.js';
 import { awsCall } from './errors.js';
+import { NO_PACING, type Pacer } from './pacing.js';
 import { cloudMapTagsToMap, mapToCloudMapTags } from './json.js';
 
 const OPERATION_STATUSES = new Set(['SUBMITTED', 'PENDING', 'SUCCESS', 'FAIL']);
 
 /** The Cloud Map adapter over the SDK client. */
 export class SdkCloudMap implements CloudMapPort {
-  constructor(private readonly client: ServiceDiscoveryClient) {}
+  constructor(
+    private readonly client: ServiceDiscoveryClient,
+    private readonly pacer: Pacer = NO_PACING,
+  ) {}
+
+  /** Waits for the pacer's token, then makes the call (the wait is not part of the call's duration). */
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    await this.pacer.acquire(operation);
+    return awsCall(operation, send);
+  }
 
   async listNamespaces(): Promise<LiveNamespace[]> {
     const out: LiveNamespace[] = [];
@@ -26,7 +36,7 @@ export class SdkCloudMap implements CloudMapPort {
     do {
       const token = nextToken;
       // 100 per page is the maximum: https://docs.aws.amazon.com/cloud-map/latest/api/API_ListNamespaces.html
-      const res = await awsCall('servicediscovery:ListNamespaces', () =>
+      const res = await this.call('servicediscovery:ListNamespaces', () =>
         this.client.send(new ListNamespacesCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) })),
       );
       for (const n of res.Namespaces ?? []) {
@@ -45,7 +55,7 @@ export class SdkCloudMap implements CloudMapPort {
   }
 
   async listTags(arn: string): Promise<TagMap> {
-    const res = await awsCall('servicediscovery:ListTagsForResource', () =>
+    const res = await this.call('servicediscovery:ListTagsForResource', () =>
       this.client.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
     );
     return cloudMapTagsToMap(res.Tags);
@@ -66,19 +76,19 @@ export class SdkCloudMap implements CloudMapPort {
       ...(input.description !== undefined ? { Description: input.description } : {}),
     };
     if (input.type === 'DNS_PRIVATE') {
-      const res = await awsCall('servicediscovery:CreatePrivateDnsNamespace', () =>
+      const res = await this.call('servicediscovery:CreatePrivateDnsNamespace', () =>
         this.client.send(new CreatePrivateDnsNamespaceCommand({ ...common, Vpc: input.vpc ?? '' })),
       );
       return res.OperationId ?? '';
     }
-    const res = await awsCall('servicediscovery:CreateHttpNamespace', () =>
+    const res = await this.call('servicediscovery:CreateHttpNamespace', () =>
       this.client.send(new CreateHttpNamespaceCommand(common)),
     );
     return res.OperationId ?? '';
   }
 
   async updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string> {
-    const res = await awsCall('servicediscovery:UpdateHttpNamespace', () =>
+    const res = await this.call('servicediscovery:UpdateHttpNamespace', () =>
       this.client.send(
         new UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: updaterRequestId, Namespace: { Description: description } }),
       ),
@@ -87,12 +97,12 @@ export class SdkCloudMap implements CloudMapPort {
   }
 
   async deleteNamespace(id: string): Promise<string> {
-    const res = await awsCall('servicediscovery:DeleteNamespace', () => this.client.send(new DeleteNamespaceCommand({ Id: id })));
+    const res = await this.call('servicediscovery:DeleteNamespace', () => this.client.send(new DeleteNamespaceCommand({ Id: id })));
     return res.OperationId ?? '';
   }
 
   async getOperation(operationId: string): Promise<NamespaceOperation> {
-    const res = await awsCall('servicediscovery:GetOperation', () =>
+    const res = await this.call('servicediscovery:GetOperation', () =>
       this.client.send(new GetOperationCommand({ OperationId: operationId })),
     );
     const op = res.Operation ?? {};
@@ -108,13 +118,13 @@ export class SdkCloudMap implements CloudMapPort {
   }
 
   async tagResource(arn: string, tags: TagMap): Promise<void> {
-    await awsCall('servicediscovery:TagResource', () =>
+    await this.call('servicediscovery:TagResource', () =>
       this.client.send(new TagResourceCommand({ ResourceARN: arn, Tags: mapToCloudMapTags(tags) })),
     );
   }
 
   async untagResource(arn: string, keys: readonly string[]): Promise<void> {
-    await awsCall('servicediscovery:UntagResource', () =>
+    await this.call('servicediscovery:UntagResource', () =>
       this.client.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: [...keys] })),
     );
   }

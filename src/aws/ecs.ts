@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { EcsPort, JsonObject, LiveCluster, LiveDeployment, LiveService, LiveTaskDefinition, TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
+import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
 
 // DescribeServices accepts at most 10 names per call:
@@ -120,16 +121,24 @@ export class SdkEcs implements EcsPort {
   /**
    * @param client the client for every call
    * @param registerClient a client without SDK retries, for RegisterTaskDefinition (see there)
+   * @param pacer waited on before every call, so bursts are spread at AWS's refill rates
    */
   constructor(
     private readonly client: ECSClient,
     private readonly registerClient: ECSClient = client,
+    private readonly pacer: Pacer = NO_PACING,
   ) {}
+
+  /** Waits for the pacer's token, then makes the call (the wait is not part of the call's duration). */
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    await this.pacer.acquire(operation);
+    return awsCall(operation, send);
+  }
 
   async describeClusters(names: readonly string[]): Promise<LiveCluster[]> {
     const out: LiveCluster[] = [];
     for (const batch of chunk(names, DESCRIBE_CLUSTERS_BATCH)) {
-      const res = await awsCall('ecs:DescribeClusters', () =>
+      const res = await this.call('ecs:DescribeClusters', () =>
         this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] })),
       );
       for (const c of res.clusters ?? []) if (c.status !== 'INACTIVE') out.push(toLiveCluster(c));
@@ -138,14 +147,14 @@ export class SdkEcs implements EcsPort {
   }
 
   async createCluster(input: JsonObject): Promise<LiveCluster> {
-    const res = await awsCall('ecs:CreateCluster', () =>
+    const res = await this.call('ecs:CreateCluster', () =>
       this.client.send(new CreateClusterCommand(input as CreateClusterCommandInput)),
     );
     return toLiveCluster(res.cluster ?? {});
   }
 
   async updateCluster(input: JsonObject): Promise<LiveCluster> {
-    const res = await awsCall('ecs:UpdateCluster', () =>
+    const res = await this.call('ecs:UpdateCluster', () =>
       this.client.send(new UpdateClusterCommand(input as unknown as UpdateClusterCommandInput)),
     );
     return toLiveCluster(res.cluster ?? {});
@@ -158,7 +167,7 @@ export class SdkEcs implements EcsPort {
     for (const batch of chunk(names, DESCRIBE_SERVICES_BATCH)) {
       let res;
       try {
-        res = await awsCall('ecs:DescribeServices', () =>
+        res = await this.call('ecs:DescribeServices', () =>
           this.client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
         );
       } catch (err) {
@@ -188,7 +197,7 @@ export class SdkEcs implements EcsPort {
     let nextToken: string | undefined;
     do {
       const token = nextToken;
-      const res = await awsCall('ecs:ListServices', () =>
+      const res = await this.call('ecs:ListServices', () =>
         this.client.send(new ListServicesCommand({ cluster, maxResults: 100, ...(token ? { nextToken: token } : {}) })),
       );
       out.push(...(res.serviceArns ?? []));
@@ -198,28 +207,28 @@ export class SdkEcs implements EcsPort {
   }
 
   async createService(input: JsonObject): Promise<LiveService> {
-    const res = await awsCall('ecs:CreateService', () =>
+    const res = await this.call('ecs:CreateService', () =>
       this.client.send(new CreateServiceCommand(input as unknown as CreateServiceCommandInput)),
     );
     return toLiveService(res.service ?? {});
   }
 
   async updateService(input: JsonObject): Promise<LiveService> {
-    const res = await awsCall('ecs:UpdateService', () =>
+    const res = await this.call('ecs:UpdateService', () =>
       this.client.send(new UpdateServiceCommand(input as unknown as UpdateServiceCommandInput)),
     );
     return toLiveService(res.service ?? {});
   }
 
   async deleteService(cluster: string, service: string, force: boolean): Promise<LiveService> {
-    const res = await awsCall('ecs:DeleteService', () =>
+    const res = await this.call('ecs:DeleteService', () =>
       this.client.send(new DeleteServiceCommand({ cluster, service, force })),
     );
     return toLiveService(res.service ?? {});
   }
 
   async latestTaskDefinitionArn(family: string): Promise<string | undefined> {
-    const res = await awsCall('ecs:ListTaskDefinitions', () =>
+    const res = await this.call('ecs:ListTaskDefinitions', () =>
       this.client.send(
         new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: 10 }),
       ),
@@ -233,7 +242,7 @@ export class SdkEcs implements EcsPort {
     let nextToken: string | undefined;
     do {
       const token = nextToken;
-      const res = await awsCall('ecs:ListTaskDefinitions', () =>
+      const res = await this.call('ecs:ListTaskDefinitions', () =>
         this.client.send(
           new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', ...(token ? { nextToken: token } : {}) }),
         ),
@@ -249,7 +258,7 @@ export class SdkEcs implements EcsPort {
     let nextToken: string | undefined;
     do {
       const token = nextToken;
-      const res = await awsCall('ecs:ListTaskDefinitionFamilies', () =>
+      const res = await this.call('ecs:ListTaskDefinitionFamilies', () =>
         this.client.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', ...(token ? { nextToken: token } : {}) })),
       );
       out.push(...(res.families ?? []));
@@ -259,7 +268,7 @@ export class SdkEcs implements EcsPort {
   }
 
   async describeTaskDefinition(arnOrFamily: string): Promise<LiveTaskDefinition> {
-    const res = await awsCall('ecs:DescribeTaskDefinition', () =>
+    const res = await this.call('ecs:DescribeTaskDefinition', () =>
       this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: arnOrFamily, include: ['TAGS'] })),
     );
     return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
@@ -278,7 +287,7 @@ export class SdkEcs implements EcsPort {
     const family = typeof input.family === 'string' ? input.family : '';
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await awsCall('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
+        const res = await this.call('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
         return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
       } catch (err) {
         if (!(err instanceof AwsCallError) || attempt >= REGISTER_ATTEMPTS) throw err;
@@ -304,17 +313,17 @@ export class SdkEcs implements EcsPort {
   }
 
   async deregisterTaskDefinition(arn: string): Promise<void> {
-    await awsCall('ecs:DeregisterTaskDefinition', () =>
+    await this.call('ecs:DeregisterTaskDefinition', () =>
       this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
     );
   }
 
   async tagResource(arn: string, tags: TagMap): Promise<void> {
-    await awsCall('ecs:TagResource', () => this.client.send(new TagResourceCommand({ resourceArn: arn, tags: mapToEcsTags(tags) })));
+    await this.call('ecs:TagResource', () => this.client.send(new TagResourceCommand({ resourceArn: arn, tags: mapToEcsTags(tags) })));
   }
 
   async untagResource(arn: string, keys: readonly string[]): Promise<void> {
-    await awsCall('ecs:UntagResource', () =>
+    await this.call('ecs:UntagResource', () =>
       this.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
     );
   }

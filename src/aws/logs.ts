@@ -6,17 +6,27 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LiveLogGroup, LogsPort, TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
+import { NO_PACING, type Pacer } from './pacing.js';
 
 /** The CloudWatch Logs adapter over the SDK client. */
 export class SdkLogs implements LogsPort {
-  constructor(private readonly client: CloudWatchLogsClient) {}
+  constructor(
+    private readonly client: CloudWatchLogsClient,
+    private readonly pacer: Pacer = NO_PACING,
+  ) {}
+
+  /** Waits for the pacer's token, then makes the call (the wait is not part of the call's duration). */
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    await this.pacer.acquire(operation);
+    return awsCall(operation, send);
+  }
 
   async describeLogGroups(prefix: string): Promise<LiveLogGroup[]> {
     const out: LiveLogGroup[] = [];
     let nextToken: string | undefined;
     do {
       const token = nextToken;
-      const res = await awsCall('logs:DescribeLogGroups', () =>
+      const res = await this.call('logs:DescribeLogGroups', () =>
         this.client.send(
           new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, ...(token ? { nextToken: token } : {}) }),
         ),
@@ -35,7 +45,7 @@ export class SdkLogs implements LogsPort {
 
   async createLogGroup(name: string, tags: TagMap): Promise<boolean> {
     try {
-      await awsCall('logs:CreateLogGroup', () => this.client.send(new CreateLogGroupCommand({ logGroupName: name, tags })));
+      await this.call('logs:CreateLogGroup', () => this.client.send(new CreateLogGroupCommand({ logGroupName: name, tags })));
       return true;
     } catch (err) {
       // Creating is the check: an existing group is what we wanted.
@@ -45,7 +55,7 @@ export class SdkLogs implements LogsPort {
   }
 
   async putRetentionPolicy(name: string, days: number): Promise<void> {
-    await awsCall('logs:PutRetentionPolicy', () =>
+    await this.call('logs:PutRetentionPolicy', () =>
       this.client.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: days })),
     );
   }

@@ -1,0 +1,177 @@
+/**
+ * Client-side pacing: token buckets that mirror AWS's own request-rate buckets, taken before each
+ * call, so a burst of work (a cold converge of 1,000 services) is spread at the rate AWS refills
+ * instead of being sent at once, throttled, and retried by the SDK until its attempts run out.
+ * A throttled response (the buckets are shared with everything else in the account) still goes
+ * through the SDK's standard retry: pacing only keeps us from causing it.
+ */
+
+/** A token bucket's size and refill rate. */
+export interface BucketLimit {
+  burst: number;
+  ratePerSecond: number;
+}
+
+/**
+ * AWS's published per-account, per-Region rate limits, by category. ECS:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html ;
+ * CloudWatch Logs (5 TPS per operation):
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html .
+ * Cloud Map publishes no rate for the operations we call (only DiscoverInstances), so its two
+ * categories use the same conservative stand-ins as the embedded simulator; a controller makes a
+ * handful of those calls per pass, so they never wait in practice.
+ */
+export const AWS_RATE_LIMITS: Readonly<Record<string, BucketLimit>> = {
+  'ecs.clusterRead': { burst: 50, ratePerSecond: 20 },
+  'ecs.clusterWrite': { burst: 20, ratePerSecond: 1 },
+  'ecs.serviceRead': { burst: 100, ratePerSecond: 20 },
+  'ecs.serviceWrite': { burst: 50, ratePerSecond: 5 },
+  'ecs.taskDefinitionRead': { burst: 50, ratePerSecond: 20 },
+  'ecs.taskDefinitionWrite': { burst: 20, ratePerSecond: 1 },
+  'ecs.tagRead': { burst: 50, ratePerSecond: 20 },
+  'ecs.tagWrite': { burst: 20, ratePerSecond: 10 },
+  'cloudmap.read': { burst: 100, ratePerSecond: 20 },
+  'cloudmap.write': { burst: 20, ratePerSecond: 5 },
+  'logs.CreateLogGroup': { burst: 5, ratePerSecond: 5 },
+  'logs.DescribeLogGroups': { burst: 5, ratePerSecond: 5 },
+  'logs.DeleteLogGroup': { burst: 5, ratePerSecond: 5 },
+  'logs.PutRetentionPolicy': { burst: 5, ratePerSecond: 5 },
+};
+
+/** Which bucket each operation we call draws from (`service:Operation` as `awsCall` names it). */
+const CATEGORY_OF: Readonly<Record<string, string>> = {
+  'ecs:DescribeClusters': 'ecs.clusterRead',
+  'ecs:CreateCluster': 'ecs.clusterWrite',
+  'ecs:UpdateCluster': 'ecs.clusterWrite',
+  'ecs:DescribeServices': 'ecs.serviceRead',
+  'ecs:ListServices': 'ecs.serviceRead',
+  'ecs:CreateService': 'ecs.serviceWrite',
+  'ecs:UpdateService': 'ecs.serviceWrite',
+  'ecs:DeleteService': 'ecs.serviceWrite',
+  'ecs:DescribeTaskDefinition': 'ecs.taskDefinitionRead',
+  'ecs:ListTaskDefinitions': 'ecs.taskDefinitionRead',
+  'ecs:ListTaskDefinitionFamilies': 'ecs.taskDefinitionRead',
+  'ecs:RegisterTaskDefinition': 'ecs.taskDefinitionWrite',
+  'ecs:DeregisterTaskDefinition': 'ecs.taskDefinitionWrite',
+  'ecs:ListTagsForResource': 'ecs.tagRead',
+  'ecs:TagResource': 'ecs.tagWrite',
+  'ecs:UntagResource': 'ecs.tagWrite',
+  'servicediscovery:ListNamespaces': 'cloudmap.read',
+  'servicediscovery:GetOperation': 'cloudmap.read',
+  'servicediscovery:ListTagsForResource': 'cloudmap.read',
+  'servicediscovery:CreateHttpNamespace': 'cloudmap.write',
+  'servicediscovery:CreatePrivateDnsNamespace': 'cloudmap.write',
+  'servicediscovery:UpdateHttpNamespace': 'cloudmap.write',
+  'servicediscovery:DeleteNamespace': 'cloudmap.write',
+  'servicediscovery:TagResource': 'cloudmap.write',
+  'servicediscovery:UntagResource': 'cloudmap.write',
+  'logs:CreateLogGroup': 'logs.CreateLogGroup',
+  'logs:DescribeLogGroups': 'logs.DescribeLogGroups',
+  'logs:DeleteLogGroup': 'logs.DeleteLogGroup',
+  'logs:PutRetentionPolicy': 'logs.PutRetentionPolicy',
+};
+
+/** The throttle category of an operation (`ecs:RegisterTaskDefinition`), or undefined when unpaced. */
+export function categoryOf(operation: string): string | undefined {
+  return CATEGORY_OF[operation];
+}
+
+/** Time, injectable so tests run on a fake clock. */
+export interface PacingClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: PacingClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * One token bucket with reservations: a caller takes a token at once, going into debt when the
+ * bucket is empty, and waits until its token has refilled. Callers are therefore served in the
+ * order they asked, and the calls let through never exceed `burst + rate × elapsed` in any window.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly limit: BucketLimit,
+    private readonly clock: PacingClock = realClock,
+  ) {
+    if (!(limit.burst >= 1) || !(limit.ratePerSecond > 0)) throw new RangeError(`a bucket needs burst >= 1 and a positive rate, got ${JSON.stringify(limit)}`);
+    this.tokens = limit.burst;
+    this.last = clock.now();
+  }
+
+  /** Reserves one token; returns how many ms the caller must wait before using it (0: now). */
+  reserve(): number {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.ratePerSecond);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.limit.ratePerSecond) * 1000;
+  }
+
+  /** Takes one token, waiting for it to refill when the bucket is empty. */
+  async take(): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await this.clock.sleep(wait);
+  }
+}
+
+/** Pacing settings: off, or on with AWS's limits and optional per-category overrides. */
+export interface PacingOptions {
+  enabled?: boolean;
+  /** Per-category limits replacing AWS's defaults (keys as in AWS_RATE_LIMITS). */
+  overrides?: Record<string, BucketLimit>;
+  /**
+   * Tokens of each burst left unused (default 1). Sending at exactly AWS's refill rate leaves its
+   * bucket empty, so a call that travels a little faster than the one before it would be
+   * throttled; one token in reserve absorbs up to 1/rate of such jitter (50 ms at 20/s, 1 s at 1/s).
+   */
+  headroom?: number;
+  clock?: PacingClock;
+}
+
+/** Paces AWS calls by operation, one token bucket per throttle category. */
+export class Pacer {
+  private readonly buckets = new Map<string, TokenBucket>();
+  readonly enabled: boolean;
+
+  constructor(private readonly options: PacingOptions = {}) {
+    this.enabled = options.enabled ?? true;
+  }
+
+  /** Resolves when `operation` may be sent; at once when pacing is off or the operation is unpaced. */
+  async acquire(operation: string): Promise<void> {
+    if (!this.enabled) return;
+    const category = categoryOf(operation);
+    if (category === undefined) return;
+    let bucket = this.buckets.get(category);
+    if (!bucket) {
+      const limit = this.options.overrides?.[category] ?? AWS_RATE_LIMITS[category];
+      if (!limit) return;
+      const headroom = this.options.headroom ?? 1;
+      bucket = new TokenBucket({ burst: Math.max(1, limit.burst - headroom), ratePerSecond: limit.ratePerSecond }, this.options.clock);
+      this.buckets.set(category, bucket);
+    }
+    await bucket.take();
+  }
+}
+
+/** A pacer that never waits (adapters built without one). */
+export const NO_PACING = new Pacer({ enabled: false });
+
+/**
+ * Whether pacing is on when the caller does not say: `SWITCHBOARD_AWS_PACING=on|off` wins; else on
+ * for AWS, off for a loopback endpoint (the embedded simulator or an emulator, which share no
+ * account-wide buckets and throttle only when a test asks them to, and then it turns pacing on).
+ */
+export function defaultPacingEnabled(loopback: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  const setting = env.SWITCHBOARD_AWS_PACING?.trim().toLowerCase();
+  if (setting === 'on' || setting === 'true' || setting === '1') return true;
+  if (setting === 'off' || setting === 'false' || setting === '0') return false;
+  return !loopback;
+}
