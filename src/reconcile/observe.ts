@@ -23,7 +23,17 @@ export interface ObserveOptions {
   /** Extra clusters to look for orphans in. */
   pruneClusters?: readonly string[];
   concurrency?: number;
+  /** How to read services and task definitions (default `batched`). */
+  strategy?: ObserveStrategy;
 }
+
+/**
+ * How live state is read. `batched` is this controller's way. `per-resource` is how typical
+ * controllers read it (one DescribeServices per service and one DescribeTaskDefinition per task
+ * definition on every pass, nothing remembered between passes); it exists only as the
+ * benchmark's baseline, to measure the batched way against.
+ */
+export type ObserveStrategy = 'batched' | 'per-resource';
 
 /** The content hash a described revision stands for: its tag, or one computed from its content. */
 export function hashOfLiveTaskDefinition(td: LiveTaskDefinition): string {
@@ -52,6 +62,27 @@ async function observeTaskDefinition(
   if (latestArn === undefined) return {};
   const latest = await describeCached(ports, cache, latestArn);
   // Our own tag, or the same content registered by hand or before a crash: reuse, never re-register.
+  const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
+  return same ? { matchingArn: latest.arn, latest } : { latest };
+}
+
+/** The per-resource baseline: describe the family's latest revision on every pass, whatever is known. */
+async function observeTaskDefinitionEveryPass(
+  ports: AwsPorts,
+  cache: ObserverCache,
+  td: DesiredTaskDefinition,
+): Promise<{ matchingArn?: string; latest?: LiveTaskDefinition }> {
+  let latest: LiveTaskDefinition;
+  try {
+    // A family name describes its latest ACTIVE revision:
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
+    latest = await ports.ecs.describeTaskDefinition(td.family);
+  } catch (err) {
+    // ECS answers an unknown family with ClientException "Unable to describe task definition".
+    if ((err as { code?: unknown }).code === 'ClientException') return {};
+    throw err;
+  }
+  cache.rememberTaskDefinition(latest, latest.tags[TAG_SPEC_HASH] ?? hashOfLiveTaskDefinition(latest));
   const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
   return same ? { matchingArn: latest.arn, latest } : { latest };
 }
@@ -91,10 +122,12 @@ export async function observe(
   state.namespaces = namespaces;
   for (const c of clusters) state.clusters.set(c.name, c);
 
-  // Services: batches of 10 per cluster.
+  // Services: batches of 10 per cluster (one per call for the per-resource baseline).
+  const perResource = options.strategy === 'per-resource';
+  const batchSize = perResource ? 1 : 10;
   const batches: { cluster: string; names: string[] }[] = [];
   for (const [cluster, names] of servicesByCluster) {
-    for (let i = 0; i < names.length; i += 10) batches.push({ cluster, names: names.slice(i, i + 10) });
+    for (let i = 0; i < names.length; i += batchSize) batches.push({ cluster, names: names.slice(i, i + batchSize) });
   }
   const described = await mapLimit(batches, limit, (b) =>
     ports.ecs.describeServices(b.cluster, b.names).catch((err: unknown) => {
@@ -146,7 +179,7 @@ export async function observe(
 
   await mapLimit([...taskDefinitions.values()], limit, async (td) => {
     try {
-      state.taskDefinitions.set(td.key, await observeTaskDefinition(ports, cache, td));
+      state.taskDefinitions.set(td.key, await (perResource ? observeTaskDefinitionEveryPass : observeTaskDefinition)(ports, cache, td));
     } catch (err) {
       state.unavailable.taskDefinitions.set(td.key, readError(err));
     }
