@@ -182,7 +182,8 @@ export function parseYaml(file: string, text: string, limits: LoadLimits): Parse
     }
     for (const w of doc.warnings) add('warning', 'yaml-warning', w.pos[0], w.message.split('\n')[0] ?? w.message);
     const contents = doc.contents as ParsedNode | null;
-    if (contents === null) return;
+    // An empty document (`---` followed by nothing or by comments only) parses as an empty plain scalar.
+    if (contents === null || (isScalar(contents) && contents.value === null && contents.source === '')) return;
     sawContent = true;
     const start = rangeStart(contents) ?? 0;
     if (!isMap(contents)) {
