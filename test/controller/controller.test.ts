@@ -131,6 +131,17 @@ test('deleting a manifest with prune deletes its resources', async () => {
   expect((await service('nginx'))?.status).toBe('ACTIVE');
 });
 
+test('a source whose listing was incomplete never prunes', async () => {
+  await start({ prune: true });
+  const before = passes.length;
+  source.complete = false;
+  source.set({ 'curl.yaml': undefined });
+  await until('a pass', () => passes.length > before);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(ops('DeleteService') + ops('DeregisterTaskDefinition')).toBe(0);
+  expect((await service('curl'))?.status).toBe('ACTIVE');
+});
+
 test('drift made out of band is repaired within one resync', async () => {
   await start({ resyncIntervalMs: 300 });
   await aws.ecs.send(new UpdateServiceCommand({ cluster: 'default', service: 'nginx', desiredCount: 4 }));

@@ -122,3 +122,25 @@ test('SIGTERM during a pass exits 0 quickly and leaves nothing half-applied', as
   daemon.child.kill('SIGTERM');
   expect(await daemon.exited).toBe(0);
 }, 60_000);
+
+test('no secret-looking environment value appears in logs, status, the status file or metrics', async () => {
+  const withSecret = (value: string): string =>
+    readFileSync(path.join(dir, 'nginx.yaml'), 'utf8').replace(/      essential: true\n(      environment:\n(?: {8}.*\n)+)?/, `      essential: true\n      environment:\n        - name: DB_PASSWORD\n          value: ${value}\n        - name: LOG_FORMAT\n          value: json\n`);
+  replaceFile('nginx.yaml', withSecret('first-hunter2-value'));
+  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--log-level', 'debug', '--status-to', 'source']);
+  await until('ready', async () => (await fetch(`${daemon?.url}/readyz`)).status === 200);
+  // A change of the secret's value, so it shows up in a change set too.
+  replaceFile('nginx.yaml', withSecret('second-hunter2-value'));
+  await until('the change applied', () => daemon?.lines.some((l) => l.resource === 'TaskDefinition/nginx' && l.result === 'configured') ?? false);
+  const everything = [
+    JSON.stringify(daemon.lines),
+    daemon.stderr(),
+    JSON.stringify((await json(`${daemon.url}/status`)).body),
+    String((await json(`${daemon.url}/metrics`)).body),
+    readFileSync(path.join(dir, '.switchboard', 'status.json'), 'utf8'),
+  ].join('\n');
+  expect(everything).toContain('DB_PASSWORD');
+  expect(everything).not.toContain('hunter2');
+  daemon.child.kill('SIGTERM');
+  expect(await daemon.exited).toBe(0);
+}, 30_000);
