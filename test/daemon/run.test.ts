@@ -125,7 +125,7 @@ test('SIGTERM during a pass exits 0 quickly and leaves nothing half-applied', as
 
 test('no secret-looking environment value appears in logs, status, the status file or metrics', async () => {
   const withSecret = (value: string): string =>
-    readFileSync(path.join(dir, 'nginx.yaml'), 'utf8').replace(/      essential: true\n(      environment:\n(?: {8}.*\n)+)?/, `      essential: true\n      environment:\n        - name: DB_PASSWORD\n          value: ${value}\n        - name: LOG_FORMAT\n          value: json\n`);
+    readFileSync(path.join(dir, 'nginx.yaml'), 'utf8').replace(/ {6}essential: true\n( {6}environment:\n(?: {8}.*\n)+)?/, `      essential: true\n      environment:\n        - name: DB_PASSWORD\n          value: ${value}\n        - name: LOG_FORMAT\n          value: json\n`);
   replaceFile('nginx.yaml', withSecret('first-hunter2-value'));
   daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--log-level', 'debug', '--status-to', 'source']);
   await until('ready', async () => (await fetch(`${daemon?.url}/readyz`)).status === 200);
