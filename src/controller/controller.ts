@@ -259,6 +259,21 @@ export class Controller {
         const { plan } = await planPass(desired, this.options.ports, this.options.cache, passOptions);
         const counts = planCounts(plan);
         log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
+        // Status shows what would happen, so no resource stays "Reconciling" for ever.
+        for (const r of plan.resources) {
+          const wouldChange = r.outcome !== 'unchanged';
+          const result: ResourceResult = {
+            key: r.key,
+            outcome: wouldChange ? 'skipped' : 'unchanged',
+            reason: wouldChange ? `dry run: would ${r.outcome}: ${r.reason}` : r.reason,
+            changes: r.changes,
+            durationMs: 0,
+            needsAttention: false,
+          };
+          summary.results.push(result);
+          summary.counts[result.outcome]++;
+          this.options.hooks?.onResult?.(result, snapshot.revision);
+        }
       } else {
         const { result } = await applyPass(desired, this.options.ports, this.options.cache, { ...passOptions, logger: log, wait: false, signal: passSignal });
         summary.results = result.results;

@@ -31,7 +31,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function start(options: { prune?: boolean; resyncIntervalMs?: number; rolloutCheckMs?: number } = {}): Promise<void> {
+async function start(options: { prune?: boolean; resyncIntervalMs?: number; rolloutCheckMs?: number; dryRun?: boolean } = {}): Promise<void> {
   const ports = await connectAws({ endpoint: sim.url, region: 'us-east-1' });
   passes = [];
   stalled = [];
@@ -43,7 +43,7 @@ async function start(options: { prune?: boolean; resyncIntervalMs?: number; roll
     logger: silentLogger(),
     pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: options.prune ?? false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
     resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
-    dryRun: false,
+    dryRun: options.dryRun ?? false,
     backoff: { baseMs: 50, maxMs: 500, jitter: 0 },
     rolloutCheckMs: options.rolloutCheckMs ?? 60_000,
     hooks: { onPass: (p) => passes.push(p), onStalled: (k) => stalled.push(k) },
@@ -77,6 +77,14 @@ test('the first pass converges the source', async () => {
   expect(passes[0]?.counts.failed).toBe(0);
   expect((await service('nginx'))?.status).toBe('ACTIVE');
   expect((await service('curl'))?.status).toBe('ACTIVE');
+});
+
+test('a dry run plans and reports but writes nothing', async () => {
+  await start({ dryRun: true });
+  expect(sim.calls().mutatingCalls).toBe(0);
+  const nginx = passes[0]?.results.find((r) => r.key === 'Service/nginx');
+  expect(nginx).toMatchObject({ outcome: 'skipped' });
+  expect(nginx?.reason).toMatch(/^dry run: would create/);
 });
 
 test('editing one manifest reconciles exactly that change', async () => {
