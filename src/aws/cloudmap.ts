@@ -10,7 +10,7 @@ import {
   UpdateHttpNamespaceCommand,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
-import type { CloudMapPort, LiveNamespace, NamespaceOperation, TagMap } from '../reconcile/ports.js';
+import type { CloudMapPort, LiveNamespace, NamespaceCreation, NamespaceOperation, TagMap } from '../reconcile/ports.js';
 import { awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { cloudMapTagsToMap, mapToCloudMapTags } from './json.js';
@@ -61,14 +61,7 @@ export class SdkCloudMap implements CloudMapPort {
     return cloudMapTagsToMap(res.Tags);
   }
 
-  async createNamespace(input: {
-    name: string;
-    type: 'HTTP' | 'DNS_PRIVATE';
-    vpc?: string;
-    description?: string;
-    tags: TagMap;
-    creatorRequestId: string;
-  }): Promise<string> {
+  async createNamespace(input: NamespaceCreation): Promise<string> {
     const common = {
       Name: input.name,
       CreatorRequestId: input.creatorRequestId,

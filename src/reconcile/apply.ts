@@ -7,7 +7,7 @@ import { mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
 import { familyRevision } from './desired.js';
 import type { FieldChange } from './diff.js';
-import type { ObservedState } from './observed.js';
+import { readError, type ObservedState } from './observed.js';
 import { TAG_TASK_DEFINITION } from './ownership.js';
 import { Phase, type Plan, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
 import type { AwsPorts, JsonObject, LiveService } from './ports.js';
@@ -59,15 +59,8 @@ interface Ctx {
   changedServices: Map<string, ChangedService>;
 }
 
-function errorInfo(err: unknown): NonNullable<ResourceResult['error']> {
-  const e = err as { message?: unknown; code?: unknown; requestId?: unknown; category?: unknown };
-  return {
-    message: typeof e.message === 'string' ? e.message : String(err),
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
-    ...(typeof e.category === 'string' ? { category: e.category } : {}),
-  };
-}
+/** The error of a failed resource, as results report it. */
+const errorInfo = (err: unknown): NonNullable<ResourceResult['error']> => readError(err);
 
 function resolveTaskDefinition(ref: TaskDefinitionRef, ctx: Ctx): string {
   if ('external' in ref) return ref.external;

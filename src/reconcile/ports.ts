@@ -99,20 +99,24 @@ export interface NamespaceOperation {
   namespaceId?: string;
 }
 
+/** What creating a namespace takes. */
+export interface NamespaceCreation {
+  name: string;
+  type: 'HTTP' | 'DNS_PRIVATE';
+  vpc?: string;
+  description?: string;
+  tags: TagMap;
+  /** Makes the call retry-safe: the same id returns the same operation. */
+  creatorRequestId: string;
+}
+
 /** The Cloud Map calls the controller makes. */
 export interface CloudMapPort {
   /** Every namespace, all pages. */
   listNamespaces(): Promise<LiveNamespace[]>;
   listTags(arn: string): Promise<TagMap>;
   /** Starts creating a namespace; returns the operation id. */
-  createNamespace(input: {
-    name: string;
-    type: 'HTTP' | 'DNS_PRIVATE';
-    vpc?: string;
-    description?: string;
-    tags: TagMap;
-    creatorRequestId: string;
-  }): Promise<string>;
+  createNamespace(input: NamespaceCreation): Promise<string>;
   updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string>;
   deleteNamespace(id: string): Promise<string>;
   getOperation(operationId: string): Promise<NamespaceOperation>;
