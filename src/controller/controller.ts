@@ -29,6 +29,8 @@ export interface Snapshot {
   files: SnapshotFile[];
   /** False when the listing may be partial: never prune from it. */
   complete: boolean;
+  /** Files the source listed but could not read (too large, vanished, unreadable). */
+  unreadable?: readonly { path: string; reason: string }[];
 }
 
 export interface PassSummary {
@@ -176,6 +178,9 @@ export class Controller {
         `${key}: invalid manifest; its AWS resources are left untouched`,
       );
       this.options.hooks?.onStalled?.(key, problems, snapshot.revision);
+    }
+    for (const u of snapshot.unreadable ?? []) {
+      this.log.error({ file: u.path, action: 'read', result: 'stalled' }, `${u.path}: not read (${u.reason}); what it declares is left untouched and nothing is pruned`);
     }
     for (const [file, problems] of next.fileErrors) {
       this.log.error({ file, action: 'validate', result: 'stalled', problems: problems.map((p) => `${p.line}:${p.column}: ${p.message}`) }, `${file}: cannot be read as manifests`);

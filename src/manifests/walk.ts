@@ -29,14 +29,20 @@ export async function collectFiles(paths: readonly string[], limits: Pick<LoadLi
   const seenFiles = new Set<string>();
 
   const readOne = async (p: string, size: number): Promise<void> => {
-    const real = await realpath(p);
-    if (seenFiles.has(real)) return;
-    seenFiles.add(real);
-    if (size > limits.maxFileSize) {
-      problems.push(fileProblem(p, 'file-too-large', `file is ${size} bytes, over the ${limits.maxFileSize}-byte limit`, 'split it into several files, or raise the limit with --max-file-size'));
-      return;
+    try {
+      const real = await realpath(p);
+      if (seenFiles.has(real)) return;
+      seenFiles.add(real);
+      if (size > limits.maxFileSize) {
+        problems.push(fileProblem(p, 'file-too-large', `file is ${size} bytes, over the ${limits.maxFileSize}-byte limit`, 'split it into several files, or raise the limit with --max-file-size'));
+        return;
+      }
+      files.push({ path: p, content: await readFile(p) });
+    } catch (err) {
+      // Listed a moment ago, gone (or unreadable) now: like a dangling symlink, not the walk's end.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      problems.push(fileProblem(p, 'unreadable-file', `cannot read the file: ${(err as Error).message}`, 'check its permissions'));
     }
-    files.push({ path: p, content: await readFile(p) });
   };
 
   const walk = async (dir: string): Promise<void> => {
