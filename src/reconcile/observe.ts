@@ -143,8 +143,13 @@ export async function observe(
     for (const s of services) {
       state.services.set(serviceKey(s.cluster, s.name), s);
       const tag = parseTaskDefinitionTag(s.tags[TAG_TASK_DEFINITION]);
-      // The service records which content its task definition has, so no describe is needed.
-      if (tag && familyRevision(s.taskDefinition) === tag.familyRevision) cache.rememberHash(s.taskDefinition, tag.hash);
+      // The service records which revision we set and what content it has, so no describe is
+      // needed; that holds even when someone has since deployed another revision by hand.
+      if (tag) {
+        const slash = s.taskDefinition.lastIndexOf('/');
+        const taggedArn = s.taskDefinition.startsWith('arn:') && slash >= 0 ? `${s.taskDefinition.slice(0, slash + 1)}${tag.familyRevision}` : tag.familyRevision;
+        cache.rememberHash(taggedArn, tag.hash);
+      }
     }
   }
 
@@ -261,7 +266,7 @@ async function observeOrphans(
     const latest = await describeCached(ports, cache, latestArn);
     const key = owned(latest.tags);
     if (key === undefined) return;
-    state.orphans.taskDefinitionFamilies.push({ family, key, arns: await ports.ecs.listTaskDefinitionArns(family) });
+    state.orphans.taskDefinitionFamilies.push({ family, key, arns: await ports.ecs.listTaskDefinitionArns(family), tags: latest.tags });
   });
 
   const declaredNamespaces = new Set(desired.filter((r) => r.kind === 'Namespace').map((r) => r.name));
@@ -271,6 +276,7 @@ async function observeOrphans(
     async (n) => {
       const tags = cache.namespaceTags.get(n.arn) ?? (await ports.cloudMap.listTags(n.arn));
       cache.namespaceTags.set(n.arn, tags);
+      state.namespaceTags.set(n.arn, tags);
       const key = owned(tags);
       if (key !== undefined) state.orphans.namespaces.push({ namespace: n, key });
     },

@@ -75,8 +75,8 @@ export function readError(err: unknown): ReadError {
 
 export interface Orphans {
   services: LiveService[];
-  /** Families whose newest revision carries our ownership tag, with their ACTIVE revision ARNs. */
-  taskDefinitionFamilies: { family: string; key: string; arns: string[] }[];
+  /** Families whose newest revision carries our ownership tag, with their ACTIVE revision ARNs and that revision's tags. */
+  taskDefinitionFamilies: { family: string; key: string; arns: string[]; tags: TagMap }[];
   namespaces: { namespace: LiveNamespace; key: string }[];
 }
 

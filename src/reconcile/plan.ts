@@ -498,7 +498,13 @@ function planNewEndpoints(services: DesiredResourceOf<'Service'>[], plans: Map<s
 
 function planPrune(desired: readonly DesiredResource[], observed: ObservedState, opts: PlanOptions, notes: string[]): ResourcePlan[] {
   if (!opts.prune) return [];
-  const o = observed.orphans;
+  // Ownership is checked here again, whatever the observation says: a delete needs our tag.
+  const ours = (tags: TagMap | undefined): boolean => ownershipOf(tags ?? {}, opts.controllerId) === 'ours';
+  const o = {
+    services: observed.orphans.services.filter((s) => ours(s.tags)),
+    taskDefinitionFamilies: observed.orphans.taskDefinitionFamilies.filter((f) => ours(f.tags)),
+    namespaces: observed.orphans.namespaces.filter((n) => ours(observed.namespaceTags.get(n.namespace.arn))),
+  };
   const found = o.services.length + o.taskDefinitionFamilies.length + o.namespaces.length;
   if (!opts.sourceHealthy) {
     notes.push('prune skipped: some manifests failed to load or validate, so nothing is deleted this pass');

@@ -478,12 +478,9 @@ test('prune deletes only owned orphans, never more than --max-prune, nothing fro
   );
 });
 
-// Bug (src/reconcile/plan.ts, planPrune): the planner deletes every entry of observed.orphans
-// without checking its ownership tag; only observe.ts filters by tag. An observation that lists a
-// resource managed by another controller (or by nobody) as an orphan — a bug or a change in
-// observe, a stale cache — turns into a planned DeleteService/DeleteNamespace. The planner should
-// re-check `switchboard.dev/managed-by` itself, as it does for updates (ownershipConflict).
-test.failing('the planner itself never plans the deletion of a resource tagged for another controller or for none', () => {
+// The planner re-checks `switchboard.dev/managed-by` on every orphan it is handed, so a wrong or
+// stale observation can never turn into a deletion of someone else's resource.
+test('the planner itself never plans the deletion of a resource tagged for another controller or for none', () => {
   fc.assert(
     fc.property(inventoryArb, (inv) => {
       const desired = declaredResources(inv);
@@ -495,12 +492,10 @@ test.failing('the planner itself never plans the deletion of a resource tagged f
   );
 });
 
-// Bug (src/reconcile/observe.ts, observeTaskDefinition): with a cold cache (after a restart, and in
-// every one-shot `plan`/`apply`) the family is judged by its newest ACTIVE revision alone. When
-// someone registers a revision by hand on top of a family the controller manages and deploys it,
-// the cold plan reports the whole family as "not managed by switchboard" (conflict) and never
-// repairs the drift, while a warm controller reuses its own revision and rolls the service back.
-test.failing('after a restart, a revision registered by hand in an owned family is planned the same as before the restart', async () => {
+// A cold cache (after a restart, and in every one-shot `plan`/`apply`) plans what a warm one does:
+// the service's own tag names the revision we set, so a revision registered by hand on top of the
+// family does not make the family look unmanaged.
+test('after a restart, a revision registered by hand in an owned family is planned the same as before the restart', async () => {
   sim.resetState();
   const state: StateGen = {
     namespaces: 1,
