@@ -7,7 +7,7 @@ import type { DesiredResource } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import { jsonEqual } from './canonical.js';
 import type { ObserverCache } from './cache.js';
-import { familyRevision, indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
