@@ -127,13 +127,16 @@ export interface PacingOptions {
   /** Per-category limits replacing AWS's defaults (keys as in AWS_RATE_LIMITS). */
   overrides?: Record<string, BucketLimit>;
   /**
-   * Tokens of each burst left unused (default 1). Sending at exactly AWS's refill rate leaves its
-   * bucket empty, so a call that travels a little faster than the one before it would be
-   * throttled; one token in reserve absorbs up to 1/rate of such jitter (50 ms at 20/s, 1 s at 1/s).
+   * How much earlier than its turn a call may reach AWS without being throttled, ms (default 100).
+   * Sending at exactly AWS's refill rate leaves its bucket empty, so a call that travels faster
+   * than the one before it (latency jitter) would find no token; each bucket therefore keeps
+   * ceil(rate x allowance) tokens of its burst unused: 2 at 20/s, 1 at 5/s or 1/s.
    */
-  headroom?: number;
+  jitterAllowanceMs?: number;
   clock?: PacingClock;
 }
+
+const DEFAULT_JITTER_ALLOWANCE_MS = 100;
 
 /** Paces AWS calls by operation, one token bucket per throttle category. */
 export class Pacer {
@@ -153,8 +156,8 @@ export class Pacer {
     if (!bucket) {
       const limit = this.options.overrides?.[category] ?? AWS_RATE_LIMITS[category];
       if (!limit) return;
-      const headroom = this.options.headroom ?? 1;
-      bucket = new TokenBucket({ burst: Math.max(1, limit.burst - headroom), ratePerSecond: limit.ratePerSecond }, this.options.clock);
+      const reserve = Math.ceil((limit.ratePerSecond * (this.options.jitterAllowanceMs ?? DEFAULT_JITTER_ALLOWANCE_MS)) / 1000);
+      bucket = new TokenBucket({ burst: Math.max(1, limit.burst - reserve), ratePerSecond: limit.ratePerSecond }, this.options.clock);
       this.buckets.set(category, bucket);
     }
     await bucket.take();

@@ -52,7 +52,7 @@ test('an idle bucket refills only up to its burst', () => {
 test('the pacer waits per throttle category, with AWS limits unless overridden, and not at all when off or unpaced', async () => {
   const clock = new FakeClock();
   const pacer = new Pacer({ clock, overrides: { 'ecs.serviceWrite': { burst: 1, ratePerSecond: 2 } } });
-  // AWS's burst of 20 less one token of headroom.
+  // AWS's burst of 20 less one token kept for jitter.
   for (let i = 0; i < 20; i++) await pacer.acquire('ecs:RegisterTaskDefinition');
   // DeregisterTaskDefinition shares RegisterTaskDefinition's bucket.
   await pacer.acquire('ecs:DeregisterTaskDefinition');
@@ -62,7 +62,7 @@ test('the pacer waits per throttle category, with AWS limits unless overridden, 
   expect(clock.sleeps).toEqual([1000, 2000, 500]);
 
   const exact = new FakeClock();
-  const noHeadroom = new Pacer({ clock: exact, headroom: 0 });
+  const noHeadroom = new Pacer({ clock: exact, jitterAllowanceMs: 0 });
   for (let i = 0; i < 21; i++) await noHeadroom.acquire('ecs:RegisterTaskDefinition');
   expect(exact.sleeps).toEqual([1000]);
 
@@ -70,6 +70,14 @@ test('the pacer waits per throttle category, with AWS limits unless overridden, 
   const disabled = new Pacer({ enabled: false, clock: off });
   for (let i = 0; i < 100; i++) await disabled.acquire('ecs:RegisterTaskDefinition');
   expect(off.sleeps).toEqual([]);
+});
+
+test('a fast bucket keeps more of its burst for jitter: 100 ms worth of its refill', async () => {
+  const clock = new FakeClock();
+  const pacer = new Pacer({ clock });
+  // DescribeServices: AWS burst 100 at 20/s; 2 tokens (100 ms) kept back.
+  for (let i = 0; i < 99; i++) await pacer.acquire('ecs:DescribeServices');
+  expect(clock.sleeps).toEqual([50]);
 });
 
 test('every operation the adapters call maps to a category with a published or stand-in limit', () => {
@@ -105,7 +113,7 @@ describe('against a throttling simulator', () => {
     try {
       const started = Date.now();
       await Promise.all(Array.from({ length: 12 }, (_, i) => aws.ecs.registerTaskDefinition(register(i), {})));
-      // 2 at once (one token of the burst kept in reserve), then 10 more at 40 per second.
+      // 1 at once (4 tokens, 100 ms at 40/s, of the burst kept for jitter), then 11 more at 40 per second.
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
       const ops = sim.calls().services.ecs.operations;
       expect(ops.RegisterTaskDefinition).toMatchObject({ calls: 12, throttled: 0 });
