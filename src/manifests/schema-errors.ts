@@ -82,7 +82,11 @@ function translate(e: ErrorObject, data: unknown): Draft {
         code: 'wrong-type',
         path,
         message: `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}`}, found ${describe(value)}`,
-        ...(numeric ? { hint: 'remove the quotes around the number' } : want === 'string' && value !== null && typeof value !== 'object' ? { hint: 'quote the value' } : {}),
+        hint: numeric
+          ? 'remove the quotes around the number'
+          : want === 'string' && value !== null && typeof value !== 'object'
+            ? 'quote the value'
+            : `write ${want === 'object' ? 'a mapping (key: value lines)' : want === 'array' ? 'a list (- item lines, or [a, b])' : `${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}`} here`,
       };
     }
     case 'enum': {
@@ -98,7 +102,25 @@ function translate(e: ErrorObject, data: unknown): Draft {
     case 'const':
       return { code: 'invalid-value', path, message: `must be \`${String(params.allowedValue)}\`, found ${describe(e.data)}` };
     case 'pattern':
-      return { code: 'invalid-format', path, message: `${describe(e.data)} does not match the pattern ${String(params.pattern)}` };
+      return {
+        code: 'invalid-format',
+        path,
+        message: `${describe(e.data)} does not match the pattern ${String(params.pattern)}`,
+        hint: 'see the field\'s description in the schema (or docs/manifest-reference.md) for the accepted form',
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        code: 'out-of-range',
+        path,
+        message: `${describe(e.data)} ${e.message ?? 'is out of range'}`,
+        hint: `use a whole number ${e.keyword.endsWith('inimum') ? 'of at least' : 'of at most'} ${String(params.limit)}`,
+      };
+    case 'minLength':
+    case 'maxLength':
+      return { code: 'invalid-length', path, message: `${describe(e.data)} ${e.message ?? 'has the wrong length'}`, hint: `use ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params.limit)} characters` };
     case 'anyOf':
     case 'oneOf': {
       const description = (e.parentSchema as { description?: string } | undefined)?.description;

@@ -179,7 +179,7 @@ function generatedCases(): HostileCase[] {
     }),
     g('nul-in-text.yaml', `${NS('h-nul')}  description: a\u0000b\n`, { code: 'binary-file', line: 1, hint: 'keep only YAML manifests' }),
     g('long-line.yaml', `${NS('h-long-line')}  description: ${'x'.repeat(500_000)}\n`, {
-      code: 'schema-maxLength',
+      code: 'invalid-length',
       line: 7,
       column: 16,
       resource: 'Namespace/h-long-line',

@@ -141,8 +141,9 @@ function convert(model: SdkModel, out: Emitted, t: ts.TypeNode): { ts: string; s
     case ts.SyntaxKind.StringKeyword:
       return { ts: 'string', schema: { type: 'string' } };
     case ts.SyntaxKind.NumberKeyword:
-      // ECS input numbers are all integers (ports, counts, CPU units, MiB, seconds).
-      return { ts: 'number', schema: { type: 'integer' } };
+      // ECS input numbers are all integers (ports, counts, CPU units, MiB, seconds), and the API's
+      // Integer is 32-bit: a larger value only fails at AWS, so the schema says so up front.
+      return { ts: 'number', schema: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } };
     case ts.SyntaxKind.BooleanKeyword:
       return { ts: 'boolean', schema: { type: 'boolean' } };
     default:

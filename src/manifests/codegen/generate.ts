@@ -125,6 +125,8 @@ function specDefs(defs: Map<string, JsonSchema>): Record<string, JsonSchema> {
         description:
           'The TaskDefinition manifest this service runs (its `metadata.name`), or an external task definition as `family:revision` or a full ARN.',
       },
+      // A task count: never negative (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html).
+      desiredCount: { minimum: 0 },
     }),
     ClusterSpec: withTags('ClusterSpecFields', 'The CreateCluster input (subset). `clusterName` defaults to `metadata.name`.', {
       clusterName: { description: 'The name of the cluster. Defaults to `metadata.name`.' },
