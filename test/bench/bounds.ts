@@ -71,6 +71,25 @@ export function coldConvergeFloor(shape: FleetShape, namespaceOperationMs: numbe
   };
 }
 
+/**
+ * What a cold converge costs when run as this apply runs it, for comparison with the floor: the
+ * observe step's ListTaskDefinitions per family (20/s after a burst of 50), then the namespace
+ * operation, then all task definitions (1/s after 20), then all services (5/s after 50), each
+ * phase waiting for the one before. The pacer keeps 1-2 tokens of each burst for jitter.
+ */
+export function phasedColdConverge(shape: FleetShape, namespaceOperationMs: number): Bound<number> {
+  const n = shape.services;
+  const list = Math.max(0, n - 48) / 20;
+  const td = Math.max(0, n - 19) / 1;
+  const svc = Math.max(0, n - 49) / 5;
+  const ns = namespaceOperationMs / 1000;
+  const value = list + ns + td + svc;
+  return {
+    value,
+    arithmetic: `ListTaskDefinitions (${n}-48)/20/s = ${list.toFixed(1)} s + namespace ${ns.toFixed(1)} s + RegisterTaskDefinition (${n}-19)/1/s = ${td.toFixed(0)} s + CreateService (${n}-49)/5/s = ${svc.toFixed(1)} s = ${value.toFixed(1)} s`,
+  };
+}
+
 /** The writes of a cold converge: one per resource (namespaces, clusters, task definitions, services). */
 export function coldConvergeWrites(shape: FleetShape): Bound<number> {
   const value = shape.namespaces + shape.clusters + 2 * shape.services;

@@ -86,7 +86,7 @@ for (const n of sizes) {
   try {
     await step(`N=${n} cold converge`, () => coldConverge(ctx));
     if (n <= unpacedMax) await step(`N=${n} cold converge without pacing`, () => coldConverge(ctx, false));
-    if (wanted.has('2')) await step(`N=${n} steady state`, () => steadyState(ctx, 3, n >= 1000 ? 1 : 2));
+    if (wanted.has('2')) await step(`N=${n} steady state`, () => steadyState(ctx, 5, n >= 1000 ? 1 : 2));
     if (wanted.has('4')) await step(`N=${n} drift repair`, () => driftRepair(ctx, true));
     if (wanted.has('3')) await step(`N=${n} one change`, () => oneChange(ctx, edits));
     if (wanted.has('5')) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { fleetCluster } from '../helpers/fleet.js';
-import { coldConvergeFloor, coldConvergeWrites, driftCalls, ONE_CHANGE_READS, oneChangeWrites, s3PollCalls, steadyStateCalls, total, type FleetShape } from './bounds.js';
+import { coldConvergeFloor, coldConvergeWrites, driftCalls, ONE_CHANGE_READS, oneChangeWrites, phasedColdConverge, s3PollCalls, steadyStateCalls, total, type FleetShape } from './bounds.js';
 import { BenchDaemon } from './daemon.js';
 import { runTask, runWorker, type WorkerResult, type WorkerTask } from './engine-worker.js';
 import { addOps, percentile, scaleOps, sleep, sortOps, until, type OpCounts } from './measure.js';
@@ -110,9 +110,17 @@ export async function coldConverge(ctx: SizeContext, pacing = true): Promise<Sce
     calls,
     callsAre: 'in total',
     throttled,
-    details: { passes: r.passes.length, writes: writeCalls, writesBound: writes.value, readCalls: total(calls) - writeCalls, pacing },
+    details: {
+      passes: r.passes.length,
+      writes: writeCalls,
+      writesBound: writes.value,
+      readCalls: total(calls) - writeCalls,
+      pacing,
+      phasedS: Math.round(phasedColdConverge(ctx.shape, NAMESPACE_OPERATION_MS).value * 10) / 10,
+      phasedArithmetic: phasedColdConverge(ctx.shape, NAMESPACE_OPERATION_MS).arithmetic,
+    },
     limits: pacing
-      ? 'RegisterTaskDefinition refill (1/s) dominates from N > 20; the apply runs in phases (all task definitions, then all services), so the service writes (5/s) do not overlap the registrations'
+      ? 'RegisterTaskDefinition refill (1/s) dominates from N > 20; the observe step lists each family (ListTaskDefinitions, 20/s) before any write, and the apply runs in phases (all task definitions, then all services), so the service writes (5/s) do not overlap the registrations (see phasedS)'
       : 'without pacing, calls over the burst are throttled and retried by the SDK (backoff with jitter, 5 attempts), and failed resources wait for the next pass',
   };
 }
