@@ -3,7 +3,7 @@
  * ajv's, which only know JSON pointers) can be reported at `file:line:column`. Also where hostile
  * input is stopped: alias bombs, deep nesting and prototype-polluting keys.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node, ParsedNode } from 'yaml';
 import type { LoadLimits } from './decode.js';
 import { positionOf } from './decode.js';
@@ -193,6 +193,17 @@ export function parseYaml(file: string, text: string, limits: LoadLimits): Parse
     }
     const treeOk = checkTree(contents, limits, (node, code, message, hint) => add('error', code, rangeStart(node) ?? start, message, hint));
     if (!treeOk) return;
+    // An alias must follow its anchor; report the alias itself, not the document.
+    let unresolved = false;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.resolve(doc) !== undefined) return undefined;
+        unresolved = true;
+        add('error', 'unknown-anchor', rangeStart(node) ?? start, `alias \`*${node.source}\` refers to no anchor`, `define \`&${node.source}\` on a value above this line, or write the value here`);
+        return undefined;
+      },
+    });
+    if (unresolved) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
