@@ -73,14 +73,23 @@ function taskDefinitionTag(ref: TaskDefinitionRef, arn: string): Record<string, 
   return 'manifest' in ref ? { [TAG_TASK_DEFINITION]: `${ref.hash}@${familyRevision(arn)}` } : {};
 }
 
+// How often a long wait reports its progress at info level.
+const PROGRESS_EVERY_MS = 3000;
+
 async function waitNamespaceOperation(operationId: string, what: string, ctx: Ctx): Promise<string | undefined> {
+  const started = Date.now();
+  let lastLog = started;
   return waitUntil(
     what,
     async () => {
       const op = await ctx.ports.cloudMap.getOperation(operationId);
       if (op.status === 'SUCCESS') return { done: true, value: op.namespaceId };
       if (op.status === 'FAIL') return { failed: `Cloud Map operation ${operationId} ended in FAIL: ${op.errorCode ?? ''} ${op.errorMessage ?? ''}`.trim() };
-      ctx.log.debug({ action: 'wait', operationId, status: op.status }, `${what}: ${op.status}`);
+      const now = Date.now();
+      if (now - lastLog >= PROGRESS_EVERY_MS) {
+        lastLog = now;
+        ctx.log.info({ action: 'wait', operationId, status: op.status, waitedMs: now - started }, `${what}: Cloud Map operation ${op.status} after ${Math.round((now - started) / 1000)} s`);
+      }
       return { done: false, status: op.status };
     },
     ctx.waits,
@@ -116,7 +125,7 @@ export async function waitForServiceStable(
       const settled = rollout === 'COMPLETED' || (rollout === undefined && s.deployments.length === 1);
       if (settled && s.runningCount === s.desiredCount) return { done: true, value: s };
       const now = Date.now();
-      if (now - lastLog > 3000) {
+      if (now - lastLog > PROGRESS_EVERY_MS) {
         lastLog = now;
         ctx.log.info(
           { resource: `Service/${service}`, action: 'wait', running: s.runningCount, desired: s.desiredCount, rolloutState: rollout ?? 'n/a' },
