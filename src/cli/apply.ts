@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
-import { applyPass } from '../reconcile/engine.js';
 import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
-import { openSession, type PruneFlags } from './reconcile-command.js';
+import type { PruneFlags } from './reconcile-command.js';
 
 interface ApplyFlags extends AwsFlags, PruneFlags {
   filename: string[];
@@ -23,6 +22,9 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .option('--wait', 'wait until every changed service has rolled out', false)
     .option('-v, --verbose', 'also list unchanged resources', false);
   addPruneFlags(addAwsFlags(cmd)).action(async (flags: ApplyFlags) => {
+    // Loaded here, not at start-up: the AWS SDK is only needed by the commands that call AWS.
+    const { openSession } = await import('./reconcile-command.js');
+    const { applyPass } = await import('../reconcile/engine.js');
     const session = await openSession(flags.filename, flags);
     if (!session) {
       setExit(1);

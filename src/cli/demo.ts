@@ -6,9 +6,8 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startSimulator } from '../simulator/index.js';
 import { packageRoot } from './package-info.js';
-import { RUN_DEFAULTS, runController } from './run.js';
+import { RUN_DEFAULTS } from './run.js';
 
 interface DemoFlags {
   dir?: string;
@@ -30,6 +29,8 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
       process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
       const dir = flags.dir ?? mkdtempSync(path.join(tmpdir(), 'switchboard-demo-'));
       cpSync(path.join(packageRoot, 'manifests', 'examples'), dir, { recursive: true });
+      const { startSimulator } = await import('../simulator/index.js');
+      const { runController } = await import('./run-controller.js');
       const sim = await startSimulator({ timeScale: flags.timeScale, port: 0 });
       process.stdout.write(
         [

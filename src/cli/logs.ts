@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import { AwsCallError } from '../aws/errors.js';
-import { followLogEvents, readLogEvents, type LogEvent } from '../aws/logs-reader.js';
+import type { LogEvent } from '../aws/logs-reader.js';
 import { formatLogLine } from '../observe/log-lines.js';
 
 /** Options of `switchboard logs`, as commander parses them. */
@@ -54,6 +54,9 @@ function explain(err: unknown, flags: LogsFlags, region: string): string {
  * through `out`; resolves with the exit code: 0, or 1 when AWS cannot be read (reason via `err`).
  */
 export async function runLogs(flags: LogsFlags, stop: AbortSignal, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  // The SDK is loaded only by the commands that call AWS, so `validate` and `--help` start fast.
+  const { createAwsClients } = await import('../aws/clients.js');
+  const { followLogEvents, readLogEvents } = await import('../aws/logs-reader.js');
   let clients: AwsClients;
   try {
     clients = await createAwsClients({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });

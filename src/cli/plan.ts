@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { formatPlanJson, formatPlanText, planHasPending } from '../observe/plan-output.js';
-import { planPass } from '../reconcile/engine.js';
 import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
-import { openSession, type PruneFlags } from './reconcile-command.js';
+import type { PruneFlags } from './reconcile-command.js';
 
 interface PlanFlags extends AwsFlags, PruneFlags {
   filename: string[];
@@ -19,6 +18,9 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'also list unchanged resources', false);
   addPruneFlags(addAwsFlags(cmd)).action(async (flags: PlanFlags) => {
+    // Loaded here, not at start-up: the AWS SDK is only needed by the commands that call AWS.
+    const { openSession } = await import('./reconcile-command.js');
+    const { planPass } = await import('../reconcile/engine.js');
     const session = await openSession(flags.filename, flags);
     if (!session) {
       setExit(1);

@@ -1,0 +1,132 @@
+/**
+ * The controller daemon's wiring: AWS ports, the source, status, metrics, health and the HTTP
+ * endpoints around the loop. Loaded only when `run` or `demo` starts.
+ */
+import { connectAws } from '../aws/index.js';
+import { Controller } from '../controller/controller.js';
+import { defaultStaleAfterMs, Health } from '../observe/health.js';
+import { startHttpServer } from '../observe/http.js';
+import { createLogger, type LogFormat } from '../observe/logger.js';
+import { Metrics } from '../observe/metrics.js';
+import { kindOf } from '../observe/pass.js';
+import { StatusStore } from '../observe/status.js';
+import { ObserverCache } from '../reconcile/cache.js';
+import { createSource } from '../sources/index.js';
+import type { RunFlags } from './run.js';
+
+/** Runs the controller until SIGTERM/SIGINT (or `stop` aborts); resolves with the exit code. */
+export async function runController(flags: RunFlags, stop?: AbortSignal): Promise<number> {
+  const format: LogFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const logger = createLogger({ level: flags.logLevel, format, destination: 'stdout' });
+  const status = new StatusStore();
+  const metrics = new Metrics({ defaultMetrics: true });
+  const shutdown = new AbortController();
+  const health = new Health({ staleAfterMs: defaultStaleAfterMs(flags.resyncInterval) });
+  const onSignal = (sig: string): void => {
+    if (shutdown.signal.aborted) return;
+    logger.info({ action: 'shutdown', signal: sig }, `${sig}: finishing in-flight work, then exiting`);
+    shutdown.abort();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  stop?.addEventListener('abort', () => onSignal('stop'), { once: true });
+
+  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  const source = createSource(flags.source, {
+    pollIntervalMs: flags.pollInterval,
+    region: ports.region,
+    ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
+    ...(flags.s3EndpointUrl ? { s3Endpoint: flags.s3EndpointUrl } : {}),
+  });
+  const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
+  if (flags.statusTo !== undefined && !statusToSource) {
+    logger.error(`--status-to ${String(flags.statusTo)}: only "source" is supported`);
+    return 2;
+  }
+  const http = await startHttpServer({
+    listen: flags.listen,
+    status,
+    metrics,
+    health,
+  });
+  logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; status on ${http.url}`);
+
+  let statusWrite: Promise<void> = Promise.resolve();
+  const controller = new Controller({
+    source,
+    ports,
+    cache: new ObserverCache(),
+    logger,
+    pass: {
+      controllerId: flags.controllerId,
+      defaultCluster: flags.cluster,
+      prune: flags.prune,
+      allowReplace: flags.allowReplace,
+      allowEmpty: flags.allowEmpty,
+      maxPrune: flags.maxPrune,
+      concurrency: flags.concurrency,
+    },
+    resyncIntervalMs: flags.resyncInterval,
+    dryRun: flags.dryRun,
+    passTimeoutMs: 30 * 60_000,
+    hooks: {
+      heartbeat: () => health.heartbeat(),
+      onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
+      onSourceError: (e) => {
+        const previous = status.toJSON().source;
+        status.setSource({
+          description: source.description,
+          revision: previous?.revision ?? '',
+          complete: false,
+          lastError: { message: e.message, ...(e.code ? { code: e.code } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) },
+        });
+      },
+      onReconciling: (keys, revision) => {
+        for (const k of keys) status.markReconciling(k, revision);
+      },
+      onResult: (r, revision) => {
+        status.recordResult(r.key, revision, r);
+        metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
+      },
+      onStalled: (key, problems, revision) => status.markStalled(key, revision, problems),
+      onRemoved: (key) => status.remove(key),
+      onQueueDepth: (depth) => metrics.setQueueDepth(depth),
+      onPass: (p) => {
+        status.recordPass({ pass: p.pass, revision: p.revision, durationMs: p.durationMs, counts: p.counts, trigger: p.trigger, ...(p.error ? { error: p.error } : {}) });
+        metrics.recordPass({ counts: p.counts, ...(p.error ? { error: p.error } : {}) });
+        if (p.trigger === 'resync') {
+          for (const r of p.results) if (r.outcome === 'configured' || r.outcome === 'created') metrics.recordDrift(kindOf(r.key));
+        }
+        if (controller.ready && !status.isReady()) status.firstFullPassDone();
+        if (statusToSource) {
+          statusWrite = statusWrite
+            .then(() => source.writeStatus(JSON.stringify(status.toJSON(), null, 2)))
+            .catch((err: unknown) => logger.warn({ err, action: 'status' }, 'could not write the status document next to the source'));
+        }
+      },
+    },
+  });
+
+  const running = controller.run(shutdown.signal);
+  await new Promise<void>((resolve) => {
+    if (shutdown.signal.aborted) resolve();
+    else shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  // Bounded: in-flight AWS calls finish, nothing new starts; well under the ECS stop timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    running.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), flags.shutdownTimeout);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) logger.warn({ action: 'shutdown', result: 'timeout' }, 'in-flight work did not finish in time; exiting anyway');
+  await statusWrite;
+  await http.close();
+  source.close();
+  metrics.dispose();
+  ports.close();
+  logger.info({ action: 'shutdown', result: 'ok' }, 'stopped');
+  return 0;
+}
