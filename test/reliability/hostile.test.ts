@@ -26,6 +26,7 @@ import type { SnapshotFile } from '../../src/manifests/load.js';
 import type { Problem } from '../../src/manifests/problems.js';
 import type { AwsPorts } from '../../src/reconcile/ports.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { reportRow } from '../helpers/report.js';
 
 /** Files whose name contains this marker are deleted just before they are read: the listing-to-read race. */
 const VANISH_MARKER = 'vanishes-when-read';
@@ -192,6 +193,13 @@ function generatedCases(): HostileCase[] {
 }
 
 const CASES = [...fixtureCases(), ...generatedCases()];
+
+test('the corpus is reported', () => {
+  // Fixture files and generated inputs, plus the four filesystem cases below (symlink loops, a
+  // dangling link, a 10 MiB file in a folder, a file that vanishes mid-walk).
+  expect(CASES.length).toBeGreaterThanOrEqual(40);
+  reportRow({ test: 'hostile', cases: CASES.length + 4, fixtureFiles: CASES.filter((c) => !c.name.startsWith('generated/')).length, generated: CASES.filter((c) => c.name.startsWith('generated/')).length });
+});
 
 function matches(p: Problem, e: Expectation): boolean {
   return (

@@ -27,9 +27,12 @@ import { planChanges } from '../../src/reconcile/plan.js';
 import { isChange, type Plan } from '../../src/reconcile/plan-types.js';
 import type { AwsPorts, JsonObject, LiveService, TagMap } from '../../src/reconcile/ports.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { reportRow } from '../helpers/report.js';
 import { clientsFor, type TestClients } from '../helpers/aws.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 7_2024);
+// Random desired and live states applied against the simulator (more in the report run).
+const APPLY_RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.RELIABILITY_FULL === '1' ? 60 : 20));
 const CONTROLLER = 'switchboard';
 
 // --- Random desired states ------------------------------------------------------------------
@@ -297,7 +300,7 @@ test('for random desired and live states, apply then plan is empty, and describe
         expect(canonicalTaskDefinition(described.definition)).toEqual(td.canonical);
       }
     }),
-    { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), seed: SEED, endOnFailure: true },
+    { numRuns: APPLY_RUNS, seed: SEED, endOnFailure: true },
   );
   expect(runs).toBe(Number(process.env.PROPERTY_RUNS ?? 20));
 }, 60_000);
@@ -511,4 +514,9 @@ test('after a restart, a revision registered by hand in an owned family is plann
   expect(warm).toEqual([expect.stringMatching(/^Service\/prop-svc0: update: /)]);
   const cold = pending((await planPass(desired, ports, new ObserverCache(), passOptions)).plan);
   expect(cold).toEqual(warm);
+});
+
+test('the property runs are reported', () => {
+  reportRow({ test: 'properties', seed: SEED, 'apply-then-plan runs': APPLY_RUNS, 'normalisation runs': 450, 'prune-ownership runs': 600 });
+  expect(APPLY_RUNS).toBeGreaterThan(0);
 });
