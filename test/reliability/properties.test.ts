@@ -302,7 +302,7 @@ test('for random desired and live states, apply then plan is empty, and describe
     }),
     { numRuns: APPLY_RUNS, seed: SEED, endOnFailure: true },
   );
-  expect(runs).toBe(Number(process.env.PROPERTY_RUNS ?? 20));
+  expect(runs).toBe(APPLY_RUNS);
 }, 60_000);
 
 // --- Normalisation --------------------------------------------------------------------------
