@@ -132,4 +132,6 @@ test('the daemon starts, passes and resyncs without failures (footprint scenario
   expect(r.details.resyncPasses).toBe(3);
   expect(r.details.resyncPassesNotOk).toBe(0);
   expect(r.peakRssMiB).toBeGreaterThan(0);
+  const samples = r.details.rssSamples as { heapUsedMiB?: number }[];
+  expect(samples.at(-1)?.heapUsedMiB).toBeGreaterThan(0);
 });

@@ -18,6 +18,8 @@ export class BenchDaemon {
   readonly passes: PassLine[] = [];
   readonly spawnedAt: number;
   readonly sampler: ProcSampler;
+  /** Where its HTTP endpoints listen, once it said so. */
+  url: string | undefined;
   private stderr = '';
   private readonly exited: Promise<number | null>;
 
@@ -40,6 +42,7 @@ export class BenchDaemon {
           continue;
         }
         // Keep what the benchmark reads; drop per-resource lines so 1,000 services do not fill memory.
+        if (line.action === 'start' && typeof line.listen === 'string') this.url = line.listen;
         if (line.action === 'pass') this.passes.push(line as unknown as PassLine);
         else if (line.level !== undefined && Number(line.level) >= 40) this.lines.push(line);
       }
@@ -61,6 +64,18 @@ export class BenchDaemon {
       return this.passes.length >= n;
     }, timeoutMs);
     return this.passes[n - 1] as PassLine;
+  }
+
+  /** The V8 heap in use, MiB, from its /metrics (prom-client's default metrics); undefined if unavailable. */
+  async heapUsedMiB(): Promise<number | undefined> {
+    if (this.url === undefined) return undefined;
+    try {
+      const text = await (await fetch(`${this.url}/metrics`)).text();
+      const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]);
+      return Number.isFinite(bytes) ? bytes / 2 ** 20 : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Warnings and errors the daemon logged. */

@@ -52,7 +52,9 @@ export function renderMarkdown(doc: ResultsFile): string {
     if (r.scenario.startsWith('4')) out.push(`- ${r.scenario}, N = ${n}: K = ${fmt(d.k as number)} drifted, ${fmt(d.repaired as number)} repaired in one pass with ${fmt(d.writes as number)} writes`);
     if (r.scenario.startsWith('5')) out.push(`- ${r.scenario}, N = ${n}: ${fmt(d.keys as number)} keys; ${fmt(d.quietPolls as number)} unchanged polls made ${fmt(d.quietListPages as number)} ListObjectsV2 pages, ${fmt(d.quietGets as number)} GetObject and ${fmt(d.awsCallsWhileQuiet as number)} AWS calls; one changed object: ${fmt(d.changeGets as number)} GetObject`);
     if (r.scenario.startsWith('6')) {
-      const samples = (d.rssSamples as { pass: number; rssMiB: number }[]).map((x) => `${x.pass}: ${fmt(x.rssMiB, 1)}`).join(', ');
+      const samples = (d.rssSamples as { pass: number; rssMiB: number; heapUsedMiB?: number }[])
+        .map((x) => `${x.pass}: ${fmt(x.rssMiB, 1)}${x.heapUsedMiB !== undefined ? ` (heap ${fmt(x.heapUsedMiB, 1)})` : ''}`)
+        .join(', ');
       out.push(`- ${r.scenario}, N = ${n}: start-up to end of first pass ${time(d.startupToFirstPassMs as number)} (the pass itself ${time(d.firstPassMs as number)}); RSS after the first pass ${fmt(d.rssAfterFirstPassMiB as number, 1)} MiB; RSS (MiB) after resync pass ${samples}; growth from pass 10 to 100: ${fmt(d.rssGrowth10To100MiB as number, 1)} MiB; CPU per resync pass ${time(d.cpuMsPerResyncPass as number)}; resync every ${fmt(d.resyncIntervalMs as number)} ms, throttling ${d.throttling ? 'on' : 'off'}, ${fmt(d.resyncPassesNotOk as number)} passes not ok`);
     }
   }

@@ -431,12 +431,14 @@ export async function footprint(ctx: SizeContext, passes: number, throttled: boo
     const first = await daemon.pass(1, 120_000 + ctx.n * 100);
     const afterFirst = daemon.sampler.sample();
     const startupMs = first.time - daemon.spawnedAt;
-    const samples: { pass: number; rssMiB: number; cpuMs: number }[] = [];
+    const samples: { pass: number; rssMiB: number; heapUsedMiB?: number; cpuMs: number }[] = [];
     const checkpoints = [...new Set([11, 26, 51, 76, passes + 1].filter((cp) => cp <= passes + 1))];
     for (const cp of checkpoints) {
       await daemon.pass(cp, (intervalMs * 1.2 + 5000) * passes + 60_000);
       const s = daemon.sampler.sample();
-      if (s) samples.push({ pass: cp - 1, rssMiB: Math.round(s.rssMiB * 10) / 10, cpuMs: Math.round(s.cpuMs) });
+      // The heap in use tells a leak (it keeps growing) from V8 collecting lazily (RSS grows, the heap does not).
+      const heap = await daemon.heapUsedMiB();
+      if (s) samples.push({ pass: cp - 1, rssMiB: Math.round(s.rssMiB * 10) / 10, ...(heap !== undefined ? { heapUsedMiB: Math.round(heap * 10) / 10 } : {}), cpuMs: Math.round(s.cpuMs) });
     }
     const end = daemon.sampler.sample();
     const resyncs = daemon.passes.slice(1, passes + 1);
