@@ -432,7 +432,9 @@ export async function footprint(ctx: SizeContext, passes: number, throttled: boo
     const afterFirst = daemon.sampler.sample();
     const startupMs = first.time - daemon.spawnedAt;
     const samples: { pass: number; rssMiB: number; heapUsedMiB?: number; cpuMs: number }[] = [];
-    const checkpoints = [...new Set([11, 26, 51, 76, passes + 1].filter((cp) => cp <= passes + 1))];
+    // Pass 10, 25, 50, 75, then every 100th (long runs show whether the heap ever comes back down).
+    const hundreds = Array.from({ length: Math.floor(passes / 100) }, (_, i) => (i + 1) * 100 + 1);
+    const checkpoints = [...new Set([11, 26, 51, 76, ...hundreds, passes + 1].filter((cp) => cp <= passes + 1))].sort((a, b) => a - b);
     for (const cp of checkpoints) {
       await daemon.pass(cp, (intervalMs * 1.2 + 5000) * passes + 60_000);
       const s = daemon.sampler.sample();
@@ -445,7 +447,7 @@ export async function footprint(ctx: SizeContext, passes: number, throttled: boo
     const failed = resyncs.filter((p) => p.result !== 'ok').length;
     const cpuPerPass = end && afterFirst ? (end.cpuMs - afterFirst.cpuMs) / Math.max(1, daemon.passes.length - 1) : Number.NaN;
     const rss10 = samples[0]?.rssMiB ?? Number.NaN;
-    const rssEnd = samples[samples.length - 1]?.rssMiB ?? Number.NaN;
+    const rssEnd = samples.find((x) => x.pass === Math.min(100, passes))?.rssMiB ?? Number.NaN;
     const peak = end?.peakRssMiB ?? Number.NaN;
     return {
       scenario: '6 footprint',
