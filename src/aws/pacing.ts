@@ -6,37 +6,11 @@
  * through the SDK's standard retry: pacing only keeps us from causing it.
  */
 
-/** A token bucket's size and refill rate. */
-export interface BucketLimit {
-  burst: number;
-  ratePerSecond: number;
-}
+import { AWS_RATE_LIMITS, type BucketLimit } from '../util/aws-rate-limits.js';
 
-/**
- * AWS's published per-account, per-Region rate limits, by category. ECS:
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html ;
- * CloudWatch Logs (5 TPS per operation):
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html .
- * Cloud Map publishes no rate for the operations we call (only DiscoverInstances), so its two
- * categories use the same conservative stand-ins as the embedded simulator; a controller makes a
- * handful of those calls per pass, so they never wait in practice.
- */
-export const AWS_RATE_LIMITS: Readonly<Record<string, BucketLimit>> = {
-  'ecs.clusterRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.clusterWrite': { burst: 20, ratePerSecond: 1 },
-  'ecs.serviceRead': { burst: 100, ratePerSecond: 20 },
-  'ecs.serviceWrite': { burst: 50, ratePerSecond: 5 },
-  'ecs.taskDefinitionRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.taskDefinitionWrite': { burst: 20, ratePerSecond: 1 },
-  'ecs.tagRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.tagWrite': { burst: 20, ratePerSecond: 10 },
-  'cloudmap.read': { burst: 100, ratePerSecond: 20 },
-  'cloudmap.write': { burst: 20, ratePerSecond: 5 },
-  'logs.CreateLogGroup': { burst: 5, ratePerSecond: 5 },
-  'logs.DescribeLogGroups': { burst: 5, ratePerSecond: 5 },
-  'logs.DeleteLogGroup': { burst: 5, ratePerSecond: 5 },
-  'logs.PutRetentionPolicy': { burst: 5, ratePerSecond: 5 },
-};
+// AWS's published rates (ECS request throttling, CloudWatch Logs 5 TPS per operation; Cloud Map
+// publishes none for these calls, so conservative stand-ins): one table shared with the simulator.
+export { AWS_RATE_LIMITS, type BucketLimit };
 
 /** Which bucket each operation we call draws from (`service:Operation` as `awsCall` names it). */
 const CATEGORY_OF: Readonly<Record<string, string>> = {

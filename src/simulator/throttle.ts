@@ -1,37 +1,9 @@
-/** A token bucket's size and refill rate. */
-export interface BucketLimit {
-  burst: number;
-  ratePerSecond: number;
-}
+import { AWS_RATE_LIMITS, type BucketLimit } from '../util/aws-rate-limits.js';
 
-/**
- * AWS's published request-rate limits per account and Region, by category. ECS:
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html ;
- * CloudWatch Logs: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html .
- * Cloud Map publishes no rate for these operations (only DiscoverInstances), so its values are
- * conservative stand-ins.
- */
-export const defaultLimits: Readonly<Record<string, BucketLimit>> = {
-  'ecs.clusterRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.clusterWrite': { burst: 20, ratePerSecond: 1 },
-  'ecs.serviceRead': { burst: 100, ratePerSecond: 20 },
-  'ecs.serviceWrite': { burst: 50, ratePerSecond: 5 },
-  'ecs.taskDefinitionRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.taskDefinitionWrite': { burst: 20, ratePerSecond: 1 },
-  'ecs.listServicesByNamespace': { burst: 10, ratePerSecond: 1 },
-  'ecs.tagRead': { burst: 50, ratePerSecond: 20 },
-  'ecs.tagWrite': { burst: 20, ratePerSecond: 10 },
-  'cloudmap.read': { burst: 100, ratePerSecond: 20 },
-  'cloudmap.write': { burst: 20, ratePerSecond: 5 },
-  'logs.CreateLogGroup': { burst: 5, ratePerSecond: 5 },
-  'logs.DescribeLogGroups': { burst: 5, ratePerSecond: 5 },
-  'logs.DeleteLogGroup': { burst: 5, ratePerSecond: 5 },
-  'logs.PutRetentionPolicy': { burst: 5, ratePerSecond: 5 },
-  'logs.tags': { burst: 10, ratePerSecond: 10 },
-  'logs.streamWrite': { burst: 50, ratePerSecond: 50 },
-  'logs.PutLogEvents': { burst: 5000, ratePerSecond: 5000 },
-  'logs.read': { burst: 25, ratePerSecond: 25 },
-};
+export type { BucketLimit } from '../util/aws-rate-limits.js';
+
+/** AWS's published request-rate limits by category (the simulator's throttling defaults). */
+export const defaultLimits: Readonly<Record<string, BucketLimit>> = AWS_RATE_LIMITS;
 
 /** Throttling settings: on/off plus per-category overrides of the defaults. */
 export interface ThrottleSettings {
