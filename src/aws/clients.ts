@@ -73,6 +73,31 @@ async function resolveRegion(client: ECSClient): Promise<string> {
   }
 }
 
+type RetryStrategy = Awaited<ReturnType<CloudWatchLogsClient['config']['retryStrategy']>>;
+
+/**
+ * The SDK's standard retry strategy, except that CloudWatch Logs' LimitExceededException is not
+ * retried: there it means "too many log groups", a quota that no retry lifts, while the SDK's
+ * classifier takes the name for throttling and would back off for up to a minute
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+ */
+async function quotaErrorsNotRetried(config: ReturnType<typeof baseConfig> & { region: string }): Promise<RetryStrategy> {
+  const probe = new CloudWatchLogsClient(config);
+  const standard = await probe.config.retryStrategy();
+  probe.destroy();
+  if (!('refreshRetryTokenForRetry' in standard)) return standard;
+  return {
+    ...('mode' in standard ? { mode: standard.mode } : {}),
+    acquireInitialRetryToken: (scope: string) => standard.acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: (token, errorInfo) => {
+      // Throwing here ends the retries with the call's own error.
+      if ((errorInfo.error as { name?: unknown } | undefined)?.name === 'LimitExceededException') return Promise.reject(errorInfo.error);
+      return standard.refreshRetryTokenForRetry(token, errorInfo);
+    },
+    recordSuccess: (token) => standard.recordSuccess(token),
+  } as RetryStrategy;
+}
+
 /** Builds the ECS, Cloud Map and CloudWatch Logs clients with one shared configuration. */
 export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients> {
   const base = baseConfig(cfg);
@@ -80,7 +105,7 @@ export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients
   const region = await resolveRegion(ecs);
   const withRegion = { ...base, region };
   const cloudMap = new ServiceDiscoveryClient(withRegion);
-  const logs = new CloudWatchLogsClient(withRegion);
+  const logs = new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
   const ecsNoRetry = new ECSClient({ ...withRegion, maxAttempts: 1 });
   return {
     ecs,

@@ -282,14 +282,22 @@ export class Controller {
       } else {
         const { result } = await applyPass(desired, this.options.ports, this.options.cache, { ...passOptions, logger: log, wait: false, signal: passSignal });
         summary.results = result.results;
+        // Keys that failed in a way no retry fixes; what waits on them waits for a change too.
+        const terminalKeys = new Set<string>();
         for (const r of result.results) {
           summary.counts[r.outcome]++;
           this.options.hooks?.onResult?.(r, snapshot.revision);
-          const terminal = r.outcome === 'failed' && TERMINAL_CATEGORIES.has(r.error?.category ?? '');
+          const terminal =
+            (r.outcome === 'failed' && TERMINAL_CATEGORIES.has(r.error?.category ?? '')) ||
+            (r.blockedBy !== undefined && r.blockedBy.length > 0 && r.blockedBy.every((k) => terminalKeys.has(k)));
+          if (terminal) terminalKeys.add(r.key);
           if (terminal) {
             // Retrying the same spec cannot help (invalid input, a quota, missing permissions):
             // wait for the manifest to change or for the next resync.
-            log.warn({ resource: r.key, action: 'retry', result: 'terminal', awsErrorCode: r.error?.code }, `${r.key}: not retried until its manifest changes or the next resync (${r.error?.category ?? ''})`);
+            log.warn(
+              { resource: r.key, action: 'retry', result: 'terminal', awsErrorCode: r.error?.code },
+              `${r.key}: not retried until a manifest changes or the next resync (${r.error?.category ?? `waits on ${(r.blockedBy ?? []).join(', ')}`})`,
+            );
           } else if (r.outcome === 'failed' || (r.outcome === 'skipped' && r.reason.startsWith('not applied: depends on'))) {
             const delay = this.backoff.next(r.key);
             log.debug({ resource: r.key, action: 'retry', delayMs: delay, attempt: this.backoff.attempts(r.key) }, `${r.key}: retry in ${delay} ms`);

@@ -26,6 +26,8 @@ export interface ResourceResult {
   error?: { message: string; code?: string; requestId?: string; category?: string };
   /** True when the result leaves the resource not converged (failed, conflict, blocked, replace not allowed). */
   needsAttention: boolean;
+  /** For a resource skipped because what it depends on did not converge: those keys. */
+  blockedBy?: string[];
 }
 
 export interface ApplyResult {
@@ -282,7 +284,7 @@ async function applyResource(r: ResourcePlan, ctx: Ctx, failed: Set<string>, sig
   const blockedBy = r.dependsOn.filter((d) => failed.has(d));
   if (blockedBy.length > 0 && r.steps.length > 0) {
     failed.add(r.key);
-    return result('skipped', `not applied: depends on ${blockedBy.join(', ')}, which did not converge`, { needsAttention: true });
+    return result('skipped', `not applied: depends on ${blockedBy.join(', ')}, which did not converge`, { needsAttention: true, blockedBy });
   }
   if (r.error) {
     failed.add(r.key);

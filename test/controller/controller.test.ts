@@ -165,6 +165,20 @@ test('a failed resource is retried with backoff until it converges', async () =>
   expect(ops('CreateService')).toBe(4); // nginx once, curl three times (two injected failures)
 });
 
+test('a CloudWatch Logs quota error (LimitExceededException) is terminal, not retried for ever', async () => {
+  // LimitExceededException in CloudWatch Logs means too many log groups, not a request rate:
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+  sim.addFault({ operation: 'CreateLogGroup', resource: '/ecs/curl', count: 100, effect: { type: 'error', errorType: 'LimitExceededException', message: 'Resource limit exceeded.' } });
+  await start();
+  const result = passes[0]?.results.find((r) => r.key === 'LogGroup//ecs/curl');
+  expect(result).toMatchObject({ outcome: 'failed', error: { code: 'LimitExceededException', category: 'QuotaExceeded' } });
+  const attempts = sim.calls().services.logs?.operations.CreateLogGroup?.calls ?? 0;
+  await new Promise((r) => setTimeout(r, 500));
+  expect(sim.calls().services.logs?.operations.CreateLogGroup?.calls ?? 0).toBe(attempts);
+  expect(passes).toHaveLength(1);
+  expect((await service('nginx'))?.status).toBe('ACTIVE');
+});
+
 test('a failure that retrying cannot fix is not retried in a loop', async () => {
   sim.addFault({ operation: 'CreateService', resource: 'curl', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad input' } });
   await start();
