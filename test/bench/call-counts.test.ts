@@ -108,10 +108,16 @@ describe('S3 source', () => {
       },
       counts: () => {
         const lists = proxy.requests.filter((r) => r.method === 'GET' && r.query.get('list-type') === '2');
+        const pages: number[] = [];
+        for (const r of lists) {
+          if (!r.query.has('continuation-token')) pages.push(1);
+          else if (pages.length > 0) pages[pages.length - 1] = (pages[pages.length - 1] ?? 0) + 1;
+        }
         return {
           listFirstPages: lists.filter((r) => !r.query.has('continuation-token')).length,
           listContinuations: lists.filter((r) => r.query.has('continuation-token')).length,
           gets: proxy.operations().filter((o) => o === 'GetObject').length,
+          pages,
         };
       },
       resetCounts: () => {

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../../src/simulator/index.js';
 import { writeFleet } from '../helpers/fleet.js';
 import { machineInfo, formatTable } from './report.js';
-import { coldConverge, driftRepair, fakeBucket, fleetShape, footprint, oneChange, s3Source, steadyState, type ScenarioResult, type SizeContext } from './scenarios.js';
+import { coldConverge, driftRepair, fakeBucket, fleetShape, footprint, oneChange, s3Source, setupConverge, steadyState, type ScenarioResult, type SizeContext } from './scenarios.js';
 
 const { values } = parseArgs({
   options: {
@@ -84,8 +84,13 @@ for (const n of sizes) {
   const sim = await startSimulator({ timeScale: 1, throttling: true, latency });
   const ctx: SizeContext = { n, shape, sim, dir, latency, isolate: true, concurrency, cli, log: say };
   try {
-    await step(`N=${n} cold converge`, () => coldConverge(ctx));
-    if (n <= unpacedMax) await step(`N=${n} cold converge without pacing`, () => coldConverge(ctx, false));
+    if (wanted.has('1')) {
+      await step(`N=${n} cold converge`, () => coldConverge(ctx));
+      if (n <= unpacedMax) await step(`N=${n} cold converge without pacing`, () => coldConverge(ctx, false));
+    } else {
+      say(`N=${n} set-up: converging without throttling (not measured)`);
+      await setupConverge(ctx);
+    }
     if (wanted.has('2')) await step(`N=${n} steady state`, () => steadyState(ctx, 5, n >= 1000 ? 1 : 2));
     if (wanted.has('4')) await step(`N=${n} drift repair`, () => driftRepair(ctx, true));
     if (wanted.has('3')) await step(`N=${n} one change`, () => oneChange(ctx, edits));

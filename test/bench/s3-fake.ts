@@ -15,8 +15,8 @@ function escapeXml(s: string): string {
 export class FakeS3 {
   private readonly objects = new Map<string, { body: Buffer; etag: string }>();
   private server: http.Server | undefined;
-  /** Requests seen: ListObjectsV2 first pages, continuation pages, GetObject. */
-  counts = { listFirstPages: 0, listContinuations: 0, gets: 0, other: 0 };
+  /** Requests seen: ListObjectsV2 first pages, continuation pages, GetObject; `pages`: the pages of each listing, in order. */
+  counts = { listFirstPages: 0, listContinuations: 0, gets: 0, other: 0, pages: [] as number[] };
 
   constructor(readonly bucket: string) {}
 
@@ -31,7 +31,7 @@ export class FakeS3 {
   }
 
   resetCounts(): void {
-    this.counts = { listFirstPages: 0, listContinuations: 0, gets: 0, other: 0 };
+    this.counts = { listFirstPages: 0, listContinuations: 0, gets: 0, other: 0, pages: [] };
   }
 
   async start(): Promise<string> {
@@ -60,8 +60,14 @@ export class FakeS3 {
     }
     if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
       const token = url.searchParams.get('continuation-token');
-      if (token) this.counts.listContinuations++;
-      else this.counts.listFirstPages++;
+      if (token) {
+        this.counts.listContinuations++;
+        const last = this.counts.pages.length - 1;
+        if (last >= 0) this.counts.pages[last] = (this.counts.pages[last] ?? 0) + 1;
+      } else {
+        this.counts.listFirstPages++;
+        this.counts.pages.push(1);
+      }
       const prefix = url.searchParams.get('prefix') ?? '';
       const max = Math.min(1000, Number(url.searchParams.get('max-keys') ?? 1000));
       const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();

@@ -125,6 +125,18 @@ export async function coldConverge(ctx: SizeContext, pacing = true): Promise<Sce
   };
 }
 
+/** Converges the fleet quickly (throttling and pacing off) when the cold-converge scenario is not measured. */
+export async function setupConverge(ctx: SizeContext): Promise<void> {
+  ctx.sim.resetState();
+  ctx.sim.setThrottling({ enabled: false });
+  try {
+    await work(ctx, task(ctx, { mode: 'converge', passes: 5, pacing: false }));
+  } finally {
+    refillBuckets(ctx.sim);
+  }
+  if (servicesIn(ctx.sim) !== ctx.n) throw new Error(`set-up at N=${ctx.n}: ${servicesIn(ctx.sim)} of ${ctx.n} services exist`);
+}
+
 function passCallsBound(ctx: SizeContext): number {
   return total(steadyStateCalls(ctx.shape).value);
 }
@@ -340,7 +352,8 @@ export interface BenchBucket {
   name: string;
   endpoint: string;
   put(key: string, body: string): Promise<void>;
-  counts(): { listFirstPages: number; listContinuations: number; gets: number };
+  /** Requests so far; `pages` holds the number of pages of each listing (poll), in order. */
+  counts(): { listFirstPages: number; listContinuations: number; gets: number; pages: number[] };
   resetCounts(): void;
   keyCount(): number;
   /** Extra environment for the daemon (e.g. the emulator's own credentials). */
@@ -355,7 +368,7 @@ export async function fakeBucket(): Promise<BenchBucket & { close(): Promise<voi
     name: 'bench',
     endpoint,
     put: async (key, body) => s3.put(key, body),
-    counts: () => ({ ...s3.counts }),
+    counts: () => ({ ...s3.counts, pages: [...s3.counts.pages] }),
     resetCounts: () => s3.resetCounts(),
     keyCount: () => s3.keyCount,
     close: () => s3.close(),
@@ -376,8 +389,10 @@ export async function s3Source(ctx: SizeContext, bucket: BenchBucket, pollMs: nu
     await daemon.pass(1, 120_000 + ctx.n * 100);
     bucket.resetCounts();
     ctx.sim.resetCalls();
-    await until(`${quietPolls} quiet polls`, () => bucket.counts().listFirstPages >= quietPolls, quietPolls * pollMs * 3 + 10_000, 10);
-    const quiet = bucket.counts();
+    // One more listing than counted, so the last counted one has all its pages.
+    await until(`${quietPolls} quiet polls`, () => bucket.counts().listFirstPages > quietPolls, quietPolls * pollMs * 3 + 10_000, 10);
+    const seen = bucket.counts();
+    const quiet = { listFirstPages: quietPolls, pages: seen.pages.slice(0, quietPolls), gets: seen.gets };
     const quietAws = ctx.sim.calls().totals.calls;
 
     // One object changes.
@@ -391,7 +406,8 @@ export async function s3Source(ctx: SizeContext, bucket: BenchBucket, pollMs: nu
     const changed = bucket.counts();
     const keys = bucket.keyCount();
     const bound = s3PollCalls(keys);
-    const pagesPerPoll = (quiet.listFirstPages + quiet.listContinuations) / quiet.listFirstPages;
+    const quietPages = quiet.pages.reduce((a, b) => a + b, 0);
+    const pagesPerPoll = quietPages / quiet.listFirstPages;
     const getsPerPoll = quiet.gets / quiet.listFirstPages;
     return {
       scenario: '5 S3 source',
@@ -407,7 +423,8 @@ export async function s3Source(ctx: SizeContext, bucket: BenchBucket, pollMs: nu
       details: {
         keys,
         quietPolls: quiet.listFirstPages,
-        quietListPages: quiet.listFirstPages + quiet.listContinuations,
+        quietListPages: quietPages,
+        pagesOfEachPoll: quiet.pages,
         quietGets: quiet.gets,
         awsCallsWhileQuiet: quietAws,
         changeGets: changed.gets,
