@@ -55,7 +55,7 @@ lines.push('', '## Measured', '');
 const row = (name) => rows.find((r) => r.test === name);
 const examples = row('faults-examples');
 if (examples) {
-  lines.push(`- **Examples under faults** (30% ThrottlingException, 5% 5xx, 3% connection resets, 2% lost answers, seed 7): converged in ${examples.faultyMs} ms against ${examples.faultFreeMs} ms fault-free (${(examples.faultyMs / examples.faultFreeMs).toFixed(1)}x); ${examples.faultsInjected} faults and ${examples.throttled} throttles injected over ${examples.calls} calls; no duplicate service, namespace or revision.`);
+  lines.push(`- **Examples under faults** (30% ThrottlingException, 5% 5xx, 3% connection resets, 2% lost answers, seed 7): converged in ${examples.faultyMs} ms against ${examples.faultFreeMs} ms fault-free (${(examples.faultyMs / examples.faultFreeMs).toFixed(1)}x); ${examples.faultsInjected} faults and ${examples.throttled} throttles injected over ${examples.calls} calls; no duplicate service, namespace or revision. The slowdown is the SDK's standard backoff on throttling (500 ms base, doubling, full jitter): a few consecutive throttles of one call on the critical path (namespace, log groups, task definitions, servers, clients) cost seconds.`);
 }
 for (const r of rows.filter((x) => String(x.test).startsWith('faults-fleet-'))) {
   lines.push(`- **${String(r.test).slice('faults-fleet-'.length)}-service fleet under the same faults**: converged in ${r.faultyMs} ms; ${r.faultsInjected} faults and ${r.throttled} throttles over ${r.calls} calls; every family has exactly one revision, every cluster exactly its services.`);
