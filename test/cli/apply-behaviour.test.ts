@@ -1,51 +1,27 @@
 /**
  * How apply behaves around failures, waits, Service Connect ordering, log groups and secrets.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { DescribeServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { ListTaskDefinitionsCommand, type Service } from '@aws-sdk/client-ecs';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
-import { runSwitchboard } from '../helpers/cli.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
+import type { CliRun } from '../helpers/cli.js';
+import { WalkthroughWorld } from '../helpers/walkthrough.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let dir: string;
-let cleanup: () => void;
+const w = WalkthroughWorld.perTest();
 
-async function cli(cmd: 'plan' | 'apply', ...extra: string[]): Promise<Awaited<ReturnType<typeof runSwitchboard>>> {
-  return runSwitchboard([cmd, '-f', dir, '--endpoint-url', sim.url, ...extra]);
+function cli(cmd: 'plan' | 'apply', ...extra: string[]): Promise<CliRun> {
+  return w.cli(cmd, ...extra);
 }
 
 function edit(file: string, from: string, to: string): void {
-  const p = path.join(dir, file);
-  const text = readFileSync(p, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
-  writeFileSync(p, text.replace(from, to));
+  w.edit(file, from, to);
 }
 
-async function service(name: string) {
-  const res = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: [name] }));
-  return res.services?.[0];
+async function service(name: string): Promise<Service | undefined> {
+  return w.service(name);
 }
-
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  aws = clientsFor(sim.url);
-  ({ dir, cleanup } = tempDir());
-  copyWalkthrough(dir);
-});
-
-afterEach(async () => {
-  aws.destroy();
-  await sim.close();
-  cleanup();
-});
 
 test('a failed action stops only its dependants; the rest of the plan still applies', async () => {
-  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad container' } });
+  w.sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad container' } });
   const apply = await cli('apply', '--log-level', 'silent', '--output', 'json');
   expect(apply.code).toBe(1);
   const report = JSON.parse(apply.stdout) as { results: { key: string; outcome: string; reason: string; error?: { code?: string; requestId?: string } }[] };
@@ -63,17 +39,17 @@ test('a failed action stops only its dependants; the rest of the plan still appl
 });
 
 test('a registration whose answer is lost is found and reused, never registered twice', async () => {
-  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', effect: { type: 'lostResponse' } });
-  sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ThrottlingException' } });
+  w.sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'nginx', effect: { type: 'lostResponse' } });
+  w.sim.addFault({ operation: 'RegisterTaskDefinition', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ThrottlingException' } });
   const apply = await cli('apply', '--log-level', 'silent');
   expect(apply.code).toBe(0);
-  const families = await aws.ecs.send(new ListTaskDefinitionsCommand({}));
+  const families = await w.aws.ecs.send(new ListTaskDefinitionsCommand({}));
   expect((families.taskDefinitionArns ?? []).map((a) => a.slice(a.lastIndexOf('/') + 1)).sort()).toEqual(['curl:1', 'nginx:1']);
   expect((await service('nginx'))?.taskDefinition).toMatch(/nginx:1$/);
 });
 
 test('a namespace operation that ends in FAIL is retried once with a fresh request id, and reported when that fails too', async () => {
-  sim.addFault({ operation: 'CreateHttpNamespace', count: 2, effect: { type: 'operationFailure', errorCode: 'CANNOT_CREATE_HOSTED_ZONE', message: 'simulated failure' } });
+  w.sim.addFault({ operation: 'CreateHttpNamespace', count: 2, effect: { type: 'operationFailure', errorCode: 'CANNOT_CREATE_HOSTED_ZONE', message: 'simulated failure' } });
   const first = await cli('apply', '--log-level', 'silent');
   expect(first.code).toBe(1);
   expect(first.stdout).toMatch(/failed\s+Namespace\/test-namespace .*ended in FAIL: CANNOT_CREATE_HOSTED_ZONE/);
@@ -87,7 +63,7 @@ test('a namespace operation that ends in FAIL is retried once with a fresh reque
 test('--wait reports a rollout the circuit breaker rolled back as a failure with the service events', async () => {
   expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
   edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:broken');
-  sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
+  w.sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
   const apply = await cli('apply', '--wait', '--log-level', 'silent');
   expect(apply.code).toBe(1);
   expect(apply.stdout).toMatch(/failed\s+Service\/nginx .*rollout failed: .*deployment failed/);
@@ -131,7 +107,7 @@ test('a new endpoint is noted for running clients, and redeploys the clients tha
 test('log groups get the retention their manifest asks for', async () => {
   edit('nginx.yaml', 'kind: TaskDefinition\nmetadata:\n  name: nginx', 'kind: TaskDefinition\nmetadata:\n  name: nginx\n  annotations:\n    switchboard.dev/log-retention-days: "14"');
   expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
-  const groups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }));
+  const groups = await w.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }));
   expect(groups.logGroups?.[0]?.retentionInDays).toBe(14);
 });
 

@@ -4,53 +4,31 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type Service, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
-import { runSwitchboard } from '../helpers/cli.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
+import { runSwitchboard, type CliRun } from '../helpers/cli.js';
+import { WalkthroughWorld } from '../helpers/walkthrough.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let dir: string;
-let cleanup: () => void;
+const w = WalkthroughWorld.perTest();
 
 function calls(service: 'ecs' | 'cloudmap' | 'logs', op: string): number {
-  return sim.calls().services[service]?.operations[op]?.calls ?? 0;
+  return w.calls(service, op);
 }
 
-async function cli(cmd: 'plan' | 'apply', ...extra: string[]): Promise<Awaited<ReturnType<typeof runSwitchboard>>> {
-  return runSwitchboard([cmd, '-f', dir, '--endpoint-url', sim.url, '--log-level', 'silent', ...extra]);
+function cli(cmd: 'plan' | 'apply', ...extra: string[]): Promise<CliRun> {
+  return w.cli(cmd, '--log-level', 'silent', ...extra);
 }
 
-async function describe1(cluster: string, service: string) {
-  const res = await aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
-  const s = res.services?.[0];
+async function describe1(cluster: string, service: string): Promise<Service> {
+  const s = await w.service(service, cluster);
   if (!s) throw new Error(`no service ${service}`);
   return s;
 }
 
 function edit(file: string, from: string, to: string): void {
-  const p = path.join(dir, file);
-  const text = readFileSync(p, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
-  writeFileSync(p, text.replace(from, to));
+  w.edit(file, from, to);
 }
-
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  aws = clientsFor(sim.url);
-  ({ dir, cleanup } = tempDir());
-  copyWalkthrough(dir);
-});
-
-afterEach(async () => {
-  aws.destroy();
-  await sim.close();
-  cleanup();
-});
 
 test('the walkthrough converges from empty with one apply', async () => {
   const plan = await cli('plan');
@@ -62,11 +40,11 @@ test('the walkthrough converges from empty with one apply', async () => {
   expect(apply.code).toBe(0);
   expect(apply.stdout).toMatch(/Apply: \d+ created, 0 configured, 0 deleted, 0 unchanged, 0 skipped, 0 failed/);
 
-  const ns = await aws.cloudMap.send(new ListNamespacesCommand({}));
+  const ns = await w.aws.cloudMap.send(new ListNamespacesCommand({}));
   const namespace = ns.Namespaces?.find((n) => n.Name === 'test-namespace');
   expect(namespace?.Type).toBe('HTTP');
 
-  const td = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nginx' }));
+  const td = await w.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nginx' }));
   expect(td.taskDefinition?.containerDefinitions?.[0]?.portMappings?.[0]).toMatchObject({ name: 'nginx-80-tcp', containerPort: 80, appProtocol: 'http' });
 
   const nginx = await describe1('default', 'nginx');
@@ -81,19 +59,19 @@ test('the walkthrough converges from empty with one apply', async () => {
   expect(curlSc?.enabled).toBe(true);
   expect(curlSc?.services ?? []).toEqual([]);
 
-  const groups = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/' }));
+  const groups = await w.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/' }));
   expect((groups.logGroups ?? []).map((g) => g.logGroupName).sort()).toEqual(['/ecs/curl', '/ecs/nginx', '/ecs/service-connect-proxy']);
 });
 
 test('re-planning converged manifests shows no change and re-applying makes no write', async () => {
   expect((await cli('apply')).code).toBe(0);
-  sim.resetCalls();
+  w.sim.resetCalls();
   const plan = await cli('plan');
   expect(plan.code).toBe(0);
   expect(plan.stdout).toContain('No changes.');
   const apply = await cli('apply');
   expect(apply.code).toBe(0);
-  expect(sim.calls().mutatingCalls).toBe(0);
+  expect(w.sim.calls().mutatingCalls).toBe(0);
   expect(calls('ecs', 'DescribeTaskDefinition')).toBe(0);
 });
 
@@ -101,7 +79,7 @@ test('out-of-band drift is shown by plan and repaired by apply', async () => {
   expect((await cli('apply')).code).toBe(0);
   const nginx = await describe1('default', 'nginx');
   const sc = nginx.deployments?.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
-  await aws.ecs.send(
+  await w.aws.ecs.send(
     new UpdateServiceCommand({
       cluster: 'default',
       service: 'nginx',
@@ -109,7 +87,7 @@ test('out-of-band drift is shown by plan and repaired by apply', async () => {
       serviceConnectConfiguration: { ...sc, enabled: true, services: (sc?.services ?? []).map((s) => ({ ...s, clientAliases: [] })) },
     }),
   );
-  await aws.ecs.send(new UntagResourceCommand({ resourceArn: nginx.serviceArn, tagKeys: ['team'] }));
+  await w.aws.ecs.send(new UntagResourceCommand({ resourceArn: nginx.serviceArn, tagKeys: ['team'] }));
 
   const plan = await cli('plan');
   expect(plan.code).toBe(2);
@@ -128,7 +106,7 @@ test('out-of-band drift is shown by plan and repaired by apply', async () => {
 test('a changed image registers exactly one revision; an unchanged one registers none, also in a new process', async () => {
   expect((await cli('apply')).code).toBe(0);
   edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:1.28');
-  sim.resetCalls();
+  w.sim.resetCalls();
   const apply = await cli('apply');
   expect(apply.code).toBe(0);
   expect(calls('ecs', 'RegisterTaskDefinition')).toBe(1);
@@ -137,28 +115,28 @@ test('a changed image registers exactly one revision; an unchanged one registers
   expect(nginx.taskDefinition).toMatch(/task-definition\/nginx:2$/);
 
   // Each CLI run is a new process-level cache: the service's tags say which content it runs.
-  sim.resetCalls();
+  w.sim.resetCalls();
   expect((await cli('apply')).code).toBe(0);
   expect(calls('ecs', 'RegisterTaskDefinition')).toBe(0);
   expect(calls('ecs', 'DescribeTaskDefinition')).toBe(0);
-  expect(sim.calls().mutatingCalls).toBe(0);
+  expect(w.sim.calls().mutatingCalls).toBe(0);
 });
 
 test('a revision registered with the same content before a crash is reused, not registered again', async () => {
   // Register what the manifest says (with our hash tag) as if a previous run died right after it.
   expect((await cli('apply')).code).toBe(0);
   edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:1.29');
-  const plan = await runSwitchboard(['plan', '-f', dir, '--endpoint-url', sim.url, '--output', 'json', '--log-level', 'silent']);
+  const plan = await runSwitchboard(['plan', '-f', w.dir, '--endpoint-url', w.sim.url, '--output', 'json', '--log-level', 'silent']);
   const parsed = JSON.parse(plan.stdout) as { resources: { key: string; steps: { op: string; input: Record<string, unknown>; tags: Record<string, string> }[] }[] };
   const step = parsed.resources.find((r) => r.key === 'TaskDefinition/nginx')?.steps[0];
   expect(step?.op).toBe('registerTaskDefinition');
-  await aws.ecs.send(
+  await w.aws.ecs.send(
     new RegisterTaskDefinitionCommand({
       ...(step?.input as unknown as { family: string; containerDefinitions: [] }),
       tags: Object.entries(step?.tags ?? {}).map(([key, value]) => ({ key, value })),
     }),
   );
-  sim.resetCalls();
+  w.sim.resetCalls();
   expect((await cli('apply')).code).toBe(0);
   expect(calls('ecs', 'RegisterTaskDefinition')).toBe(0);
   expect((await describe1('default', 'nginx')).taskDefinition).toMatch(/nginx:2$/);
@@ -166,10 +144,10 @@ test('a revision registered with the same content before a crash is reused, not 
 
 test('removing serviceConnectConfiguration turns Service Connect off explicitly', async () => {
   expect((await cli('apply')).code).toBe(0);
-  const text = readFileSync(path.join(dir, 'curl.yaml'), 'utf8');
+  const text = readFileSync(path.join(w.dir, 'curl.yaml'), 'utf8');
   const without = text.replace(/\n {2}serviceConnectConfiguration:\n(?: {4}.*\n)+/, '\n');
   expect(without).not.toContain('  serviceConnectConfiguration:');
-  writeFileSync(path.join(dir, 'curl.yaml'), without);
+  writeFileSync(path.join(w.dir, 'curl.yaml'), without);
   const plan = await cli('plan');
   expect(plan.stdout).toContain('serviceConnectConfiguration.enabled: true -> false');
   expect((await cli('apply')).code).toBe(0);
@@ -182,7 +160,7 @@ test('a change AWS cannot make in place is planned as replace and runs only with
   edit('curl.yaml', 'launchType: FARGATE', 'launchType: EC2');
   const plan = await cli('plan');
   expect(plan.stdout).toMatch(/-\/\+ Service\/curl\s+replace: launchType cannot change in place/);
-  sim.resetCalls();
+  w.sim.resetCalls();
   const refused = await cli('apply');
   expect(refused.code).toBe(1);
   expect(refused.stdout).toContain('--allow-replace');
@@ -199,9 +177,9 @@ test('a change AWS cannot make in place is planned as replace and runs only with
 });
 
 test('a service of the same name not created by switchboard is a conflict and is not touched', async () => {
-  await aws.ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
-  await aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'theirs', containerDefinitions: [{ name: 'c', image: 'busybox' }] }));
-  await aws.ecs.send(new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE' }));
+  await w.aws.ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
+  await w.aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'theirs', containerDefinitions: [{ name: 'c', image: 'busybox' }] }));
+  await w.aws.ecs.send(new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE' }));
   const plan = await cli('plan');
   expect(plan.stdout).toMatch(/! Service\/curl\s+conflict: service curl in cluster default exists and is not managed by switchboard/);
   expect(plan.stdout).toContain('switchboard.dev/adopt');
@@ -219,15 +197,15 @@ test('a service of the same name not created by switchboard is a conflict and is
   expect(adopt.code).toBe(0);
   const adopted = await describe1('default', 'curl');
   expect(adopted.taskDefinition).toMatch(/curl:1$/);
-  const tags = await aws.ecs.send(new ListTagsForResourceCommand({ resourceArn: adopted.serviceArn }));
+  const tags = await w.aws.ecs.send(new ListTagsForResourceCommand({ resourceArn: adopted.serviceArn }));
   expect(tags.tags).toContainEqual({ key: 'switchboard.dev/managed-by', value: 'switchboard' });
 });
 
 describe('prune safety', () => {
   async function convergedThenRemoveCurl(): Promise<void> {
     expect((await cli('apply')).code).toBe(0);
-    rmSync(path.join(dir, 'curl.yaml'));
-    sim.resetCalls();
+    rmSync(path.join(w.dir, 'curl.yaml'));
+    w.sim.resetCalls();
   }
 
   test('without --prune nothing is deleted', async () => {
@@ -244,26 +222,26 @@ describe('prune safety', () => {
     expect(apply.stdout).toContain('deleted    Service/curl');
     expect(calls('ecs', 'DeleteService')).toBe(1);
     expect(calls('ecs', 'DeregisterTaskDefinition')).toBe(1);
-    const res = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['curl'] }));
+    const res = await w.aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['curl'] }));
     expect(res.services?.[0]?.status ?? 'MISSING').not.toBe('ACTIVE');
   });
 
   test('an invalid manifest anywhere means no AWS call at all', async () => {
     await convergedThenRemoveCurl();
-    writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: switchboard.dev/v1alpha1\nkind: Service\nmetadata: {name: x}\nspec:\n  desiredCount: "many"\n');
+    writeFileSync(path.join(w.dir, 'broken.yaml'), 'apiVersion: switchboard.dev/v1alpha1\nkind: Service\nmetadata: {name: x}\nspec:\n  desiredCount: "many"\n');
     const apply = await cli('apply', '--prune');
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('broken.yaml:5');
-    expect(sim.calls().totals.calls).toBe(0);
+    expect(w.sim.calls().totals.calls).toBe(0);
   });
 
   test('an empty source prunes nothing without --allow-empty', async () => {
     expect((await cli('apply')).code).toBe(0);
-    for (const f of ['namespace.yaml', 'cluster.yaml', 'nginx.yaml', 'curl.yaml']) rmSync(path.join(dir, f));
-    sim.resetCalls();
+    for (const f of ['namespace.yaml', 'cluster.yaml', 'nginx.yaml', 'curl.yaml']) rmSync(path.join(w.dir, f));
+    w.sim.resetCalls();
     const apply = await cli('apply', '--prune');
     expect(apply.stdout).toContain('prune skipped: the source holds no manifests');
-    expect(sim.calls().mutatingCalls).toBe(0);
+    expect(w.sim.calls().mutatingCalls).toBe(0);
   });
 
   test('more deletions than --max-prune deletes nothing', async () => {
@@ -276,17 +254,17 @@ describe('prune safety', () => {
   test('a resource without our ownership tag is never pruned', async () => {
     await convergedThenRemoveCurl();
     const curl = await describe1('default', 'curl');
-    await aws.ecs.send(new UntagResourceCommand({ resourceArn: curl.serviceArn, tagKeys: ['switchboard.dev/managed-by'] }));
-    const td = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'curl' }));
-    await aws.ecs.send(new UntagResourceCommand({ resourceArn: td.taskDefinition?.taskDefinitionArn, tagKeys: ['switchboard.dev/managed-by'] }));
-    sim.resetCalls();
+    await w.aws.ecs.send(new UntagResourceCommand({ resourceArn: curl.serviceArn, tagKeys: ['switchboard.dev/managed-by'] }));
+    const td = await w.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'curl' }));
+    await w.aws.ecs.send(new UntagResourceCommand({ resourceArn: td.taskDefinition?.taskDefinitionArn, tagKeys: ['switchboard.dev/managed-by'] }));
+    w.sim.resetCalls();
     await cli('apply', '--prune');
     expect(calls('ecs', 'DeleteService') + calls('ecs', 'DeregisterTaskDefinition')).toBe(0);
   });
 
   test('a namespace is deleted only once no service uses it', async () => {
     expect((await cli('apply')).code).toBe(0);
-    for (const f of ['namespace.yaml', 'cluster.yaml', 'nginx.yaml', 'curl.yaml']) rmSync(path.join(dir, f));
+    for (const f of ['namespace.yaml', 'cluster.yaml', 'nginx.yaml', 'curl.yaml']) rmSync(path.join(w.dir, f));
     const first = await cli('apply', '--prune', '--allow-empty');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('deleted    Service/nginx');
@@ -300,14 +278,14 @@ describe('prune safety', () => {
       second = await cli('apply', '--prune', '--allow-empty');
     } while (!second.stdout.includes('deleted    Namespace/test-namespace') && Date.now() < end);
     expect(second.stdout).toContain('deleted    Namespace/test-namespace');
-    const ns = await aws.cloudMap.send(new ListNamespacesCommand({}));
+    const ns = await w.aws.cloudMap.send(new ListNamespacesCommand({}));
     expect(ns.Namespaces?.map((n) => n.Name)).not.toContain('test-namespace');
   });
 
   test('another controller\'s resources are never pruned', async () => {
     await convergedThenRemoveCurl();
     const curl = await describe1('default', 'curl');
-    await aws.ecs.send(new TagResourceCommand({ resourceArn: curl.serviceArn, tags: [{ key: 'switchboard.dev/managed-by', value: 'other' }] }));
+    await w.aws.ecs.send(new TagResourceCommand({ resourceArn: curl.serviceArn, tags: [{ key: 'switchboard.dev/managed-by', value: 'other' }] }));
     await cli('apply', '--prune');
     expect(calls('ecs', 'DeleteService')).toBe(0);
   });
