@@ -3,7 +3,7 @@
  * A failed resource stops only its dependants; everything else still applies.
  */
 import type { Logger } from '../observe/logger.js';
-import { mapLimit } from '../util/concurrency.js';
+import { mapGraph, mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
 import { familyRevision } from './desired.js';
 import type { FieldChange } from './diff.js';
@@ -316,6 +316,16 @@ async function applyResource(r: ResourcePlan, ctx: Ctx, failed: Set<string>, sig
   }
 }
 
+/**
+ * Among resources ready to start: services first (their task definition is already registered, and
+ * registrations are the slow, paced step, so a worker should not queue behind the next one while a
+ * service could be created), then the rest in phase order (namespaces, clusters and log groups,
+ * which services wait for, before task definitions).
+ */
+function creationPriority(r: ResourcePlan): number {
+  return r.phase === Phase.serverService || r.phase === Phase.clientService ? Number.MAX_SAFE_INTEGER : -r.phase;
+}
+
 /** Applies a plan and reports one result per resource. */
 export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsPorts, cache: ObserverCache, options: ApplyOptions): Promise<ApplyResult> {
   const tdArns = new Map<string, string>();
@@ -323,11 +333,22 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
   const ctx: Ctx = { ports, cache, log: options.logger, tdArns, waits: { ...DEFAULT_WAIT, ...options.waits, ...(options.signal ? { signal: options.signal } : {}) }, changedServices: new Map() };
   const failed = new Set<string>();
   const results: ResourceResult[] = [];
-  const phases = [...new Set(plan.resources.map((r) => r.phase))].sort((a, b) => a - b);
-  for (const phase of phases) {
-    const inPhase = plan.resources.filter((r) => r.phase === phase);
-    if (phase === Phase.clientService) await waitForServers(plan, ctx, failed, results);
-    results.push(...(await mapLimit(inPhase, options.concurrency, (r) => applyResource(r, ctx, failed, options.signal))));
+  const apply = (r: ResourcePlan): Promise<ResourceResult> => applyResource(r, ctx, failed, options.signal);
+  // Creation follows the dependency graph rather than phase by phase: a service is created as soon
+  // as its own task definition is registered, so service writes (5 per second) overlap the
+  // registrations (1 per second) instead of waiting for all of them.
+  const creation = plan.resources.filter((r) => r.phase < Phase.clientService);
+  results.push(...(await mapGraph(creation, options.concurrency, creationPriority, apply)));
+  // Clients start after every server changed in this pass is ready (see waitForServers).
+  const clients = plan.resources.filter((r) => r.phase === Phase.clientService);
+  if (clients.length > 0) {
+    await waitForServers(plan, ctx, failed, results);
+    results.push(...(await mapGraph(clients, options.concurrency, creationPriority, apply)));
+  }
+  // Deletions stay strictly in phase order: services, then task definitions, then namespaces.
+  const deletionPhases = [...new Set(plan.resources.filter((r) => r.phase > Phase.clientService).map((r) => r.phase))].sort((a, b) => a - b);
+  for (const phase of deletionPhases) {
+    results.push(...(await mapLimit(plan.resources.filter((r) => r.phase === phase), options.concurrency, apply)));
   }
   if (options.wait) {
     await mapLimit([...ctx.changedServices.entries()], options.concurrency, async ([key, s]) => {
