@@ -259,7 +259,7 @@ export class SdkEcs implements EcsPort {
     do {
       const token = nextToken;
       const res = await this.call('ecs:ListTaskDefinitionFamilies', () =>
-        this.client.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', ...(token ? { nextToken: token } : {}) })),
+        this.client.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', maxResults: 100, ...(token ? { nextToken: token } : {}) })),
       );
       out.push(...(res.families ?? []));
       nextToken = res.nextToken;
