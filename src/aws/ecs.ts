@@ -17,6 +17,8 @@ import {
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
   type Deployment,
+  type DescribeServicesCommandInput,
+  type DescribeServicesCommandOutput,
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -28,6 +30,7 @@ import type { EcsPort, JsonObject, LiveCluster, LiveDeployment, LiveService, Liv
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
+import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
 
 // DescribeServices accepts at most 10 names per call:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
@@ -110,6 +113,20 @@ function toLiveTaskDefinition(td: JsonObject, tags: TagMap): LiveTaskDefinition 
   };
 }
 
+/** What one DescribeServices call found. */
+interface DescribedBatch {
+  services: LiveService[];
+  missing: string[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 const REGISTER_ATTEMPTS = 5;
 
 function sleep(ms: number): Promise<void> {
@@ -123,6 +140,8 @@ export class SdkEcs implements EcsPort {
    * @param registerClient a client without SDK retries, for RegisterTaskDefinition (see there)
    * @param pacer waited on before every call, so bursts are spread at AWS's refill rates
    */
+  private readonly describedServices = new UnchangedResponseMemo<DescribedBatch>();
+
   constructor(
     private readonly client: ECSClient,
     private readonly registerClient: ECSClient = client,
@@ -165,11 +184,9 @@ export class SdkEcs implements EcsPort {
     const missing: string[] = [];
     let clusterMissing = false;
     for (const batch of chunk(names, DESCRIBE_SERVICES_BATCH)) {
-      let res;
+      let described: DescribedBatch;
       try {
-        res = await this.call('ecs:DescribeServices', () =>
-          this.client.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
-        );
+        described = await this.describeServiceBatch(cluster, batch);
       } catch (err) {
         // A cluster that does not exist holds none of the services.
         if (err instanceof AwsCallError && err.code === 'ClusterNotFoundException') {
@@ -179,17 +196,42 @@ export class SdkEcs implements EcsPort {
         }
         throw err;
       }
-      for (const s of res.services ?? []) {
-        // INACTIVE services are still returned for a while after deletion; they do not exist for us.
-        if (s.status === 'INACTIVE') missing.push(s.serviceName ?? '');
-        else services.push(toLiveService(s));
-      }
-      for (const f of res.failures ?? []) {
-        const name = f.arn ? f.arn.slice(f.arn.lastIndexOf('/') + 1) : '';
-        if (f.reason === 'MISSING' && name) missing.push(name);
-      }
+      services.push(...described.services);
+      missing.push(...described.missing);
     }
     return { services, missing, clusterMissing };
+  }
+
+  /**
+   * One DescribeServices call. An answer byte for byte the same as last time for the same batch is
+   * not parsed again: the services made of it last time are returned (they are frozen, as they
+   * are shared between passes).
+   */
+  private async describeServiceBatch(cluster: string, batch: readonly string[], memo = true): Promise<DescribedBatch> {
+    const key = `${cluster}\n${batch.join('\n')}`;
+    const { middleware, seen } = this.describedServices.probe<DescribeServicesCommandInput, DescribeServicesCommandOutput>(key);
+    const res = await this.call('ecs:DescribeServices', () => {
+      const command = new DescribeServicesCommand({ cluster, services: [...batch], include: ['TAGS'] });
+      if (memo) command.middlewareStack.add(middleware, UNCHANGED_RESPONSE_STEP);
+      return this.client.send(command);
+    });
+    if (seen.unchanged) {
+      const known = this.describedServices.reuse(key);
+      // Forgotten in the meantime (the memo is bounded): ask again and parse.
+      return known ?? this.describeServiceBatch(cluster, batch, false);
+    }
+    const described: DescribedBatch = { services: [], missing: [] };
+    for (const s of res.services ?? []) {
+      // INACTIVE services are still returned for a while after deletion; they do not exist for us.
+      if (s.status === 'INACTIVE') described.missing.push(s.serviceName ?? '');
+      else described.services.push(toLiveService(s));
+    }
+    for (const f of res.failures ?? []) {
+      const name = f.arn ? f.arn.slice(f.arn.lastIndexOf('/') + 1) : '';
+      if (f.reason === 'MISSING' && name) described.missing.push(name);
+    }
+    if (memo) this.describedServices.remember(key, seen.hash, deepFreeze(described));
+    return described;
   }
 
   async listServiceArns(cluster: string): Promise<string[]> {
