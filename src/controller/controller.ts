@@ -257,7 +257,9 @@ export class Controller {
     this.options.hooks?.onReconciling?.(declared, snapshot.revision);
 
     const passSignal = this.options.passTimeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(this.options.passTimeoutMs)]) : signal;
-    const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy };
+    const declaredKeys = new Set(declared);
+    const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
+    const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
     const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
     try {
       if (this.options.dryRun) {

@@ -191,6 +191,7 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
     case 'registerTaskDefinition': {
       const td = await ecs.registerTaskDefinition(step.input, step.tags);
       ctx.cache.rememberTaskDefinition(td, step.hash);
+      ctx.cache.rememberLatest(td.arn);
       ctx.tdArns.set(r.key, td.arn);
       return;
     }
@@ -246,7 +247,10 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
       return;
     }
     case 'deregisterTaskDefinitions':
-      for (const arn of step.arns) await ecs.deregisterTaskDefinition(arn);
+      for (const arn of step.arns) {
+        await ecs.deregisterTaskDefinition(arn);
+        ctx.cache.forgetTaskDefinition(arn);
+      }
       return;
     case 'deleteNamespace': {
       const opId = await cloudMap.deleteNamespace(step.id);

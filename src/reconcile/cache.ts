@@ -3,9 +3,22 @@
  * immutable, so a described revision is never described again; everything else is a hint that a
  * later read corrects.
  */
-import type { LiveTaskDefinition, TagMap } from './ports.js';
+import type { JsonObject, LiveCluster, LiveTaskDefinition, TagMap } from './ports.js';
 
-const MAX_DESCRIBED = 4096;
+const MAX_DESCRIBED = 1024;
+const MAX_CONTENTS = 4096;
+
+/** What a content hash stands for: the canonical definition and the tags a registration carries. */
+export interface KnownContent {
+  definition: JsonObject;
+  tags: TagMap;
+}
+
+function familyOfArn(arn: string): string {
+  const tail = arn.slice(arn.lastIndexOf('/') + 1);
+  const colon = tail.lastIndexOf(':');
+  return colon >= 0 ? tail.slice(0, colon) : tail;
+}
 
 export class ObserverCache {
   /** Content hash by task definition ARN, for revisions whose hash is known. */
@@ -26,6 +39,50 @@ export class ObserverCache {
   readonly pendingRollouts = new Map<string, { deploymentId: string; taskDefinition: string }>();
   /** Log groups known to exist, with their retention (undefined = never expire). */
   readonly logGroups = new Map<string, { retentionInDays?: number }>();
+  /** Clusters as last described, by name: a pass that only needs a cluster to exist reuses them. */
+  readonly clusters = new Map<string, LiveCluster>();
+  /**
+   * The newest ACTIVE revision of each family, as this process last listed or registered it. A
+   * revision registered since by someone else is missed: the next registration then adds one
+   * revision more, which is all that assumption can cost.
+   */
+  private readonly latest = new Map<string, string>();
+  /** Content by hash, for hashes whose content this process has seen (bounded; oldest first). */
+  private readonly contents = new Map<string, KnownContent>();
+
+  latestRevision(family: string): string | undefined {
+    return this.latest.get(family);
+  }
+
+  rememberLatest(arn: string): void {
+    this.latest.set(familyOfArn(arn), arn);
+  }
+
+  /** What a hash stands for, when this process has seen that content. */
+  contentOf(hash: string): KnownContent | undefined {
+    return this.contents.get(hash);
+  }
+
+  rememberContent(hash: string, content: KnownContent): void {
+    this.contents.delete(hash);
+    this.contents.set(hash, content);
+    while (this.contents.size > MAX_CONTENTS) {
+      const oldest = this.contents.keys().next().value;
+      if (oldest === undefined) break;
+      this.contents.delete(oldest);
+    }
+  }
+
+  /** Forgets a deregistered revision, so it is never taken for a live one. */
+  forgetTaskDefinition(arn: string): void {
+    this.described.delete(arn);
+    const hash = this.hashByArn.get(arn);
+    this.hashByArn.delete(arn);
+    const family = familyOfArn(arn);
+    if (this.latest.get(family) === arn) this.latest.delete(family);
+    const byHash = this.byFamily.get(family);
+    if (hash !== undefined && byHash?.get(hash)?.arn === arn) byHash.delete(hash);
+  }
 
   /** A described revision, if this process has seen it. */
   describedTaskDefinition(arn: string): LiveTaskDefinition | undefined {

@@ -19,6 +19,8 @@ export interface PassOptions extends PlanOptions {
   pruneClusters?: readonly string[];
   /** How live state is read; `per-resource` is the benchmark's baseline only. */
   observeStrategy?: ObserveStrategy;
+  /** Keys included only because the changed ones depend on them (see ObserveOptions). */
+  dependencyOnly?: ReadonlySet<string>;
 }
 
 export interface PlannedPass {
@@ -35,6 +37,7 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
     concurrency: options.concurrency,
     ...(options.pruneClusters ? { pruneClusters: options.pruneClusters } : {}),
     ...(options.observeStrategy ? { strategy: options.observeStrategy } : {}),
+    ...(options.dependencyOnly ? { dependencyOnly: options.dependencyOnly } : {}),
   });
   rememberFailedRollouts(observed, cache);
   const first = planChanges(desired, observed, options);

@@ -11,7 +11,7 @@ import { indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
-import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import { ownershipOf, ownershipTags, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
@@ -25,6 +25,12 @@ export interface ObserveOptions {
   concurrency?: number;
   /** How to read services and task definitions (default `batched`). */
   strategy?: ObserveStrategy;
+  /**
+   * Keys in `desired` only because what changed depends on them: a cluster among them that this
+   * process has described before is taken as it was then, not described again (the next resync
+   * describes it).
+   */
+  dependencyOnly?: ReadonlySet<string>;
 }
 
 /**
@@ -42,8 +48,24 @@ export function hashOfLiveTaskDefinition(td: LiveTaskDefinition): string {
   return contentHash({ definition: canonicalTaskDefinition(td.definition), tags: asJson(userTags) });
 }
 
+/**
+ * A revision as this process knows it without asking AWS: described before, or one whose content
+ * hash is known (from our tag on the service that runs it, or our own registration) and whose
+ * content this process has seen under that hash. Revisions are immutable, so that is exact.
+ */
+function knownTaskDefinition(cache: ObserverCache, arn: string): LiveTaskDefinition | undefined {
+  const described = cache.describedTaskDefinition(arn);
+  if (described) return described;
+  const hash = cache.hashByArn.get(arn);
+  const content = hash !== undefined ? cache.contentOf(hash) : undefined;
+  if (!content) return undefined;
+  const tail = arn.slice(arn.lastIndexOf('/') + 1);
+  const colon = tail.lastIndexOf(':');
+  return { arn, family: tail.slice(0, colon), revision: Number(tail.slice(colon + 1)), status: 'ACTIVE', definition: content.definition, tags: content.tags };
+}
+
 async function describeCached(ports: AwsPorts, cache: ObserverCache, arn: string): Promise<LiveTaskDefinition> {
-  const known = cache.describedTaskDefinition(arn);
+  const known = knownTaskDefinition(cache, arn);
   if (known) return known;
   const td = await ports.ecs.describeTaskDefinition(arn);
   const tagged = td.tags[TAG_SPEC_HASH];
@@ -67,8 +89,14 @@ async function observeTaskDefinition(
   const known = cache.findRevision(td.family, td.hash);
   if (known) return { matchingArn: known };
   if (existingFamilies && !existingFamilies.has(td.family)) return {};
-  const latestArn = await ports.ecs.latestTaskDefinitionArn(td.family);
-  if (latestArn === undefined) return {};
+  // The family's newest revision, listed once per process and then followed through our own
+  // registrations: listing it is what keeps a registration from being repeated after a restart.
+  let latestArn = cache.latestRevision(td.family);
+  if (latestArn === undefined) {
+    latestArn = await ports.ecs.latestTaskDefinitionArn(td.family);
+    if (latestArn === undefined) return {};
+    cache.rememberLatest(latestArn);
+  }
   const latest = await describeCached(ports, cache, latestArn);
   // Our own tag, or the same content registered by hand or before a crash: reuse, never re-register.
   const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
@@ -114,22 +142,11 @@ export async function observe(
     servicesByCluster.set(cluster, [...(servicesByCluster.get(cluster) ?? []), r.name]);
   }
   const clusterNames = desired.filter((r) => r.kind === 'Cluster').map((r) => (r.kind === 'Cluster' ? r.spec.clusterName : r.name));
-
-  // Each area is read on its own: an outage of one AWS service fails only what depends on it.
-  const [namespaces, clusters] = await Promise.all([
-    ports.cloudMap.listNamespaces().catch((err: unknown) => {
-      state.unavailable.namespaces = readError(err);
-      return [];
-    }),
-    clusterNames.length > 0
-      ? ports.ecs.describeClusters(clusterNames).catch((err: unknown) => {
-          state.unavailable.clusters = readError(err);
-          return [];
-        })
-      : Promise.resolve([]),
-  ]);
-  state.namespaces = namespaces;
-  for (const c of clusters) state.clusters.set(c.name, c);
+  const reusedClusters = desired.flatMap((r) => {
+    const known = r.kind === 'Cluster' && options.dependencyOnly?.has(r.key) ? cache.clusters.get(r.spec.clusterName) : undefined;
+    return known ? [known] : [];
+  });
+  const clustersToDescribe = clusterNames.filter((name) => !reusedClusters.some((c) => c.name === name));
 
   // Services: batches of 10 per cluster (one per call for the per-resource baseline).
   const perResource = options.strategy === 'per-resource';
@@ -138,12 +155,34 @@ export async function observe(
   for (const [cluster, names] of servicesByCluster) {
     for (let i = 0; i < names.length; i += batchSize) batches.push({ cluster, names: names.slice(i, i + batchSize) });
   }
-  const described = await mapLimit(batches, limit, (b) =>
-    ports.ecs.describeServices(b.cluster, b.names).catch((err: unknown) => {
-      state.unavailable.servicesByCluster.set(b.cluster, readError(err));
-      return { services: [], missing: [], clusterMissing: false };
+  // Each area is read on its own, all at once: an outage of one AWS service fails only what
+  // depends on it, and a pass waits for one round trip, not three in a row.
+  const [namespaces, clusters, described] = await Promise.all([
+    ports.cloudMap.listNamespaces().catch((err: unknown) => {
+      state.unavailable.namespaces = readError(err);
+      return [];
     }),
-  );
+    clustersToDescribe.length > 0
+      ? ports.ecs.describeClusters(clustersToDescribe).catch((err: unknown) => {
+          state.unavailable.clusters = readError(err);
+          return [];
+        })
+      : Promise.resolve([]),
+    mapLimit(batches, limit, (b) =>
+      ports.ecs.describeServices(b.cluster, b.names).catch((err: unknown) => {
+        state.unavailable.servicesByCluster.set(b.cluster, readError(err));
+        return { services: [], missing: [], clusterMissing: false };
+      }),
+    ),
+  ]);
+  state.namespaces = namespaces;
+  if (!state.unavailable.clusters) for (const name of clustersToDescribe) cache.clusters.delete(name);
+  for (const c of clusters) {
+    state.clusters.set(c.name, c);
+    cache.clusters.set(c.name, c);
+  }
+  for (const c of reusedClusters) state.clusters.set(c.name, c);
+
   described.forEach((d, i) => {
     const cluster = batches[i]?.cluster;
     if (d.clusterMissing && cluster !== undefined) state.missingClusters.add(cluster);
@@ -203,7 +242,13 @@ export async function observe(
   }
   await mapLimit([...taskDefinitions.values()], limit, async (td) => {
     try {
-      state.taskDefinitions.set(td.key, await (perResource ? observeTaskDefinitionEveryPass(ports, cache, td) : observeTaskDefinition(ports, cache, td, existingFamilies)));
+      const observed = await (perResource ? observeTaskDefinitionEveryPass(ports, cache, td) : observeTaskDefinition(ports, cache, td, existingFamilies));
+      state.taskDefinitions.set(td.key, observed);
+      // A revision with this manifest's content exists: when the manifest changes, the plan can
+      // show what changed from it without describing it.
+      if (observed.matchingArn !== undefined && cache.contentOf(td.hash) === undefined) {
+        cache.rememberContent(td.hash, { definition: td.canonical, tags: { ...td.userTags, ...ownershipTags(options.controllerId, td.key), [TAG_SPEC_HASH]: td.hash } });
+      }
     } catch (err) {
       state.unavailable.taskDefinitions.set(td.key, readError(err));
     }

@@ -337,8 +337,8 @@ export async function oneChange(ctx: SizeContext, edits: number): Promise<Scenar
         writesPerChange: writes / edits,
         passesPerChange: passes / edits,
         latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), min: Math.min(...latencies), max: Math.max(...latencies), all: latencies },
-        latencyFloorMs: 250 + 3 * ctx.latency.fixedMs,
-        latencyFloorArithmetic: `directory debounce 250 ms + 3 dependent calls before the first write (DescribeServices/ListNamespaces, ListTaskDefinitions, DescribeTaskDefinition) x ${ctx.latency.fixedMs} ms = ${250 + 3 * ctx.latency.fixedMs} ms`,
+        latencyFloorMs: 250 + 2 * ctx.latency.fixedMs,
+        latencyFloorArithmetic: `directory debounce 250 ms + 2 dependent round trips before the first write (DescribeServices with ListNamespaces, then ListTaskDefinitions) x ${ctx.latency.fixedMs} ms = ${250 + 2 * ctx.latency.fixedMs} ms`,
       },
       limits: 'latency: the directory watcher waits 250 ms for a burst of writes to settle, then one pass observes the changed service before its first write',
     };

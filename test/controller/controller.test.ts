@@ -102,6 +102,45 @@ test('editing one manifest reconciles exactly that change', async () => {
   expect(last?.results.map((r) => r.key)).not.toContain('Service/curl');
 });
 
+test('an image change reads only its service batch and the namespaces, and the family once per process', async () => {
+  await start();
+  // A fresh process over the converged account, as after a restart.
+  abort.abort();
+  await running;
+  await start();
+  const reads = (): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(sim.calls().services).flatMap(([svc, c]) =>
+        Object.entries(c?.operations ?? {})
+          .filter(([op]) => /^(Describe|List|Get)/.test(op))
+          .map(([op, v]) => [`${svc}:${op}`, v.calls]),
+      ),
+    );
+  for (const [round, image] of ['nginx:1.27.1', 'nginx:1.27.2'].entries()) {
+    sim.resetCalls();
+    const before = passes.length;
+    source.set({ 'nginx.yaml': source.get('nginx.yaml').replace(/image: \S+/, `image: public.ecr.aws/nginx/${image}`) });
+    await until('a pass for the change', () => passes.length > before);
+    expect(passes.at(-1)?.counts.failed).toBe(0);
+    expect(ops('RegisterTaskDefinition')).toBe(1);
+    expect(ops('UpdateService')).toBe(1);
+    // The plan still shows what changed in the revision.
+    const td = passes.at(-1)?.results.find((r) => r.key === 'TaskDefinition/nginx');
+    expect(td?.changes.find((c) => c.path.endsWith('.image'))?.new).toBe(`public.ecr.aws/nginx/${image}`);
+    // The cluster it runs in is known from the last pass, and what the old revision holds from its
+    // manifest: no DescribeClusters, no DescribeTaskDefinition. The family's newest revision is
+    // listed the first time this process changes it, then followed through its own registrations;
+    // so are the two log groups the task definition and its Service Connect proxy write to.
+    expect(reads()).toEqual({
+      'ecs:DescribeServices': 1,
+      'cloudmap:ListNamespaces': 1,
+      ...(round === 0 ? { 'ecs:ListTaskDefinitions': 1, 'logs:DescribeLogGroups': 2 } : {}),
+    });
+  }
+  const nginx = await service('nginx');
+  expect(nginx?.taskDefinition).toMatch(/nginx:3$/);
+});
+
 test('an invalid manifest stalls only its resource and deletes nothing, even with prune on', async () => {
   await start({ prune: true });
   sim.resetCalls();
