@@ -31,6 +31,7 @@ import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
+import { deepFreeze } from '../util/freeze.js';
 
 // DescribeServices accepts at most 10 names per call:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
@@ -119,13 +120,6 @@ interface DescribedBatch {
   missing: string[];
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 const REGISTER_ATTEMPTS = 5;
 

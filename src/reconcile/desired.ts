@@ -7,6 +7,7 @@ import { asJson, contentHash, isJsonObject } from './canonical.js';
 import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
 import type { TaskDefinitionRef } from './plan-types.js';
 import type { JsonObject, TagMap } from './ports.js';
+import { deepFreeze } from '../util/freeze.js';
 
 export interface DesiredTaskDefinition {
   resource: DesiredResourceOf<'TaskDefinition'>;
@@ -29,23 +30,21 @@ export interface DesiredTaskDefinition {
 const specJsonOf = new WeakMap<DesiredResource, JsonObject>();
 const taskDefinitionOf = new WeakMap<DesiredResource, DesiredTaskDefinition>();
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
-/** The spec of a resource as plain JSON: a fresh top-level object (its values are shared and frozen). */
-export function specJson(resource: DesiredResource): JsonObject {
+/** The spec of a resource as plain JSON, shared between passes and frozen: read it, never change it. */
+export function frozenSpec(resource: DesiredResource): Readonly<JsonObject> {
   let known = specJsonOf.get(resource);
   if (!known) {
     const j = asJson(resource.spec);
     known = deepFreeze(isJsonObject(j) ? j : {});
     specJsonOf.set(resource, known);
   }
-  return { ...known };
+  return known;
+}
+
+/** The spec of a resource as plain JSON: a fresh top-level object (its values are shared and frozen). */
+export function specJson(resource: DesiredResource): JsonObject {
+  return { ...frozenSpec(resource) };
 }
 
 /** A TaskDefinition manifest prepared for comparison and registration (computed once per resource object). */

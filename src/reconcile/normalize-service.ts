@@ -4,11 +4,14 @@
  */
 import { isJsonObject, jsonEqual, pruneEmpty, sortByField, sortPrimitives } from './canonical.js';
 import type { JsonObject, JsonValue } from './ports.js';
+import { deepFreeze } from '../util/freeze.js';
 
 /** Namespace name <-> ARN, so a manifest may use either and no spurious difference appears. */
 export interface NamespaceIndex {
   arnOf(nameOrArn: string): string | undefined;
   nameOf(nameOrArn: string): string | undefined;
+  /** Equal for two indexes of the same (name, arn) pairs. */
+  readonly fingerprint: string;
 }
 
 /** Builds a NamespaceIndex from (name, arn) pairs. */
@@ -18,8 +21,19 @@ export function namespaceIndex(entries: readonly { name: string; arn: string }[]
   return {
     arnOf: (v) => (v.startsWith('arn:') ? v : byName.get(v)),
     nameOf: (v) => (v.startsWith('arn:') ? byArn.get(v) : v),
+    fingerprint: entries
+      .map((e) => `${e.name}=${e.arn}`)
+      .sort()
+      .join('\n'),
   };
 }
+
+/*
+ * Canonical forms of frozen configurations (a manifest's, shared between passes, or a deployment's
+ * from an unchanged DescribeServices answer), by the namespaces and default they were made with:
+ * a steady pass over 1,000 services otherwise rebuilds 2,000 of them.
+ */
+const canonicalOfFrozen = new WeakMap<object, { fingerprint: string; defaultNamespace: string | undefined; value: JsonObject }>();
 
 const DISABLED: JsonObject = { enabled: false };
 
@@ -37,6 +51,16 @@ export function canonicalServiceConnect(
   defaultNamespace?: string,
 ): JsonObject {
   if (!isJsonObject(sc) || sc.enabled !== true) return DISABLED;
+  if (!Object.isFrozen(sc)) return buildCanonicalServiceConnect(sc, namespaces, defaultNamespace);
+  const known = canonicalOfFrozen.get(sc);
+  if (known && known.defaultNamespace === defaultNamespace && known.fingerprint === namespaces.fingerprint) return known.value;
+  // One context per configuration in practice; a changed namespace list replaces it.
+  const value = deepFreeze(buildCanonicalServiceConnect(sc, namespaces, defaultNamespace));
+  canonicalOfFrozen.set(sc, { fingerprint: namespaces.fingerprint, defaultNamespace, value });
+  return value;
+}
+
+function buildCanonicalServiceConnect(sc: JsonObject, namespaces: NamespaceIndex, defaultNamespace?: string): JsonObject {
   const nsRef = typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : defaultNamespace;
   const nsArn = nsRef !== undefined ? (namespaces.arnOf(nsRef) ?? nsRef) : undefined;
   const nsName = nsRef !== undefined ? (namespaces.nameOf(nsRef) ?? nsRef) : undefined;

@@ -8,6 +8,7 @@ import {
   familyRevision,
   indexTaskDefinitions,
   serviceCluster,
+  frozenSpec,
   specJson,
   taskDefinitionRefOf,
   type DesiredTaskDefinition,
@@ -278,7 +279,7 @@ function liveTaskDefinitionMatches(ref: TaskDefinitionRef, live: LiveService, ct
 
 /** A reason the service must be recreated, or undefined when it can be updated in place. */
 function replaceReason(r: DesiredResourceOf<'Service'>, live: LiveService, ref: TaskDefinitionRef | undefined, ctx: ServiceContext): string | undefined {
-  const spec = specJson(r);
+  const spec = frozenSpec(r);
   for (const [field, liveField] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
     const want = spec[field];
     if (want === undefined) continue;
@@ -326,7 +327,7 @@ function planService(r: DesiredResourceOf<'Service'>, ctx: ServiceContext): Reso
   const cluster = serviceCluster(r, opts.defaultCluster);
   const ref = taskDefinitionRefOf(r, ctx.taskDefinitions);
   const defaultNs = clusterDefaultNamespace(cluster, ctx);
-  const desiredSc = canonicalServiceConnect(asJson(r.spec.serviceConnectConfiguration), index, defaultNs);
+  const desiredSc = canonicalServiceConnect(frozenSpec(r).serviceConnectConfiguration, index, defaultNs);
   const p = base(r, isServer(desiredSc) ? Phase.serverService : Phase.clientService);
   if (ref && 'manifest' in ref) p.dependsOn.push(ref.manifest);
   const nsRef = r.spec.serviceConnectConfiguration?.namespace ?? (r.spec.serviceConnectConfiguration?.enabled ? defaultNs : undefined);
@@ -400,7 +401,7 @@ function planService(r: DesiredResourceOf<'Service'>, ctx: ServiceContext): Reso
       error: { message: `rollout of ${familyRevision(primary.taskDefinition)} failed`, code: 'RolloutFailed', category: 'Invalid' },
     };
   }
-  const spec = specJson(r);
+  const spec = frozenSpec(r);
   for (const [field, want] of Object.entries(spec)) {
     if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
     if (containsDesired(want, live.raw[field], field)) continue;
@@ -460,7 +461,7 @@ function planNewEndpoints(services: DesiredResourceOf<'Service'>[], plans: Map<s
     if (!p || (p.outcome !== 'create' && p.outcome !== 'update' && p.outcome !== 'replace')) continue;
     const cluster = serviceCluster(r, ctx.opts.defaultCluster);
     const defaultNs = clusterDefaultNamespace(cluster, ctx);
-    const desiredSc = canonicalServiceConnect(asJson(r.spec.serviceConnectConfiguration), ctx.index, defaultNs);
+    const desiredSc = canonicalServiceConnect(frozenSpec(r).serviceConnectConfiguration, ctx.index, defaultNs);
     if (!isServer(desiredSc)) continue;
     const live = ctx.observed.services.get(serviceKey(cluster, r.name));
     const before = new Set(live ? endpointsOf(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, defaultNs)) : []);
