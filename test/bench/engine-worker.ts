@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { connectAws } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/cli/common.js';
 import { createLogger } from '../../src/observe/logger.js';
+import type { DesiredResource } from '../../src/manifests/model.js';
 import { ObserverCache } from '../../src/reconcile/cache.js';
+import { serviceCluster } from '../../src/reconcile/desired.js';
+import type { AwsPorts } from '../../src/reconcile/ports.js';
+import { mapLimit } from '../../src/util/concurrency.js';
 import { applyPass, type PassOptions } from '../../src/reconcile/engine.js';
 import type { ObserveStrategy } from '../../src/reconcile/observe.js';
 import type { CallCounts } from '../../src/simulator/index.js';
@@ -26,6 +30,12 @@ export interface WorkerTask {
   strategy: ObserveStrategy;
   pacing: boolean;
   concurrency: number;
+  /**
+   * After the passes, this many rounds of only the steady-state reads (the DescribeServices
+   * batches, ListNamespaces, DescribeClusters) through the same clients, nothing else: the CPU
+   * any controller pays to make those calls with the AWS SDK.
+   */
+  callsOnlyRounds?: number;
 }
 
 /** One pass as the worker measured it; `calls` come from the simulator's counters. */
@@ -42,6 +52,8 @@ export interface WorkerPass {
 /** What a worker prints. */
 export interface WorkerResult {
   passes: WorkerPass[];
+  /** CPU time of each calls-only round (see WorkerTask.callsOnlyRounds). */
+  callsOnlyCpuMs: number[];
   wallMs: number;
   cpuMs: number;
   maxRssMiB: number;
@@ -56,6 +68,19 @@ async function admin<T>(simUrl: string, method: string, path: string): Promise<T
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/** The reads of a steady-state pass and nothing else, as the engine batches them. */
+async function steadyStateReads(resources: readonly DesiredResource[], aws: AwsPorts, concurrency: number): Promise<void> {
+  const byCluster = new Map<string, string[]>();
+  for (const r of resources) if (r.kind === 'Service') byCluster.set(serviceCluster(r, 'default'), [...(byCluster.get(serviceCluster(r, 'default')) ?? []), r.name]);
+  const batches = [...byCluster].flatMap(([cluster, names]) => Array.from({ length: Math.ceil(names.length / 10) }, (_, i) => ({ cluster, names: names.slice(i * 10, i * 10 + 10) })));
+  const clusters = resources.flatMap((r) => (r.kind === 'Cluster' ? [r.spec.clusterName] : []));
+  await Promise.all([
+    aws.cloudMap.listNamespaces(),
+    clusters.length > 0 ? aws.ecs.describeClusters(clusters) : Promise.resolve([]),
+    mapLimit(batches, concurrency, (b) => aws.ecs.describeServices(b.cluster, b.names)),
+  ]);
 }
 
 /** Runs a task in this process. */
@@ -79,6 +104,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     observeStrategy: task.strategy,
   };
   const passes: WorkerPass[] = [];
+  const callsOnlyCpuMs: number[] = [];
   try {
     for (let i = 0; i < task.passes; i++) {
       if (i > 0 && task.pauseMs > 0) await sleep(task.pauseMs);
@@ -93,10 +119,16 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const unsettled = (pass.outcomes.failed ?? 0) + (pass.outcomes.skipped ?? 0);
       if (task.mode === 'converge' && unsettled === 0) break;
     }
+    for (let i = 0; i < (task.callsOnlyRounds ?? 0); i++) {
+      if (task.pauseMs > 0) await sleep(task.pauseMs);
+      const c0 = cpuMs();
+      await steadyStateReads(loaded.resources, aws, task.concurrency);
+      callsOnlyCpuMs.push(cpuMs() - c0);
+    }
   } finally {
     aws.close();
   }
-  return { passes, wallMs: performance.now() - started, cpuMs: cpuMs() - cpu0, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { passes, callsOnlyCpuMs, wallMs: performance.now() - started, cpuMs: cpuMs() - cpu0, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Runs a task in a child process (this file, compiled) and returns what it printed. */

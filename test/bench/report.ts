@@ -60,6 +60,10 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  for (const r of results) {
+    const callsOnly = r.details?.callsOnlyCpuMs;
+    if (typeof callsOnly === 'number') out.push(`  ${r.scenario}, N=${r.n}: CPU per pass ${Math.round(r.cpuMs ?? 0)} ms, of which the same reads alone through the SDK clients ${Math.round(callsOnly)} ms`);
+  }
   out.push('', 'calls per operation:');
   for (const r of results) if (Object.keys(r.calls).length > 0) out.push(`  ${r.scenario}, N=${r.n} (${r.callsAre}): ${formatOps(r.calls)}`);
   return out.join('\n');

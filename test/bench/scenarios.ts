@@ -150,7 +150,7 @@ function refillPause(describes: number): number {
 export async function steadyState(ctx: SizeContext, passes: number, baselinePasses: number): Promise<ScenarioResult> {
   const bound = steadyStateCalls(ctx.shape);
   refillBuckets(ctx.sim);
-  const r = await work(ctx, task(ctx, { passes, pauseMs: refillPause(bound.value['ecs:DescribeServices'] ?? 0) }));
+  const r = await work(ctx, task(ctx, { passes, pauseMs: refillPause(bound.value['ecs:DescribeServices'] ?? 0), callsOnlyRounds: passes }));
   const perPass = r.passes.map((p) => p.total);
   const writes = r.passes.reduce((a, p) => a + p.writes, 0);
   const calls = r.passes[r.passes.length - 1]?.calls ?? {};
@@ -196,6 +196,9 @@ export async function steadyState(ctx: SizeContext, passes: number, baselinePass
       writes,
       firstPassCpuMs: r.passes[0]?.cpuMs,
       cpuMsPerWarmPass: avg(warm.map((p) => p.cpuMs)),
+      // The same reads made through the same SDK clients with nothing else: the part of a pass's
+      // CPU that any controller making these calls with the AWS SDK pays.
+      callsOnlyCpuMs: avg(r.callsOnlyCpuMs.slice(1)),
       ...baselineDetails,
     },
     limits: 'calls: DescribeServices takes 10 services per call. Time: one pass sends its describes 4 at a time (--concurrency 4) at 20-40 ms each; back-to-back passes at N=1,000 would be bound by the 20/s service-read refill (100 calls = 5 s), so passes here are spaced to let the bucket refill',
