@@ -1,7 +1,7 @@
 /** Whole-snapshot validation: load every document, then check what no single document can (references, uniqueness). */
 import type { LoadLimits } from './decode.js';
 import { DEFAULT_LIMITS } from './decode.js';
-import type { LoadedDocument, SnapshotFile } from './load.js';
+import type { LoadResult, LoadedDocument, SnapshotFile } from './load.js';
 import { loadSnapshot } from './load.js';
 import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
@@ -34,15 +34,19 @@ export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] 
   return ctx.problems;
 }
 
-/** Validates a snapshot of manifest files: pure, offline, deterministic. */
-export function validateSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): ValidationResult {
-  const loaded = loadSnapshot(files, limits);
+/** Completes a validation from already loaded files: runs the cross-document rules over all of them. */
+export function validateLoaded(fileCount: number, loaded: LoadResult): ValidationResult {
   const problems = [...loaded.problems, ...checkDocuments(loaded.documents)].sort(compareProblems);
   return {
     valid: !hasErrors(problems),
     resources: loaded.documents.map((d) => d.resource),
     problems,
-    fileCount: files.length,
+    fileCount,
     documentCount: loaded.documentCount,
   };
+}
+
+/** Validates a snapshot of manifest files: pure, offline, deterministic. */
+export function validateSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): ValidationResult {
+  return validateLoaded(files.length, loadSnapshot(files, limits));
 }
