@@ -36,12 +36,15 @@ function sameIdentity(e: MemoEntry, real: string, s: Stats): boolean {
 export class ContentMemo {
   private entries = new Map<string, MemoEntry>();
 
+  /** `now` is the clock file times are compared with (tests move it to make fresh files look settled). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /**
    * Starts one read. With `trust` false every file is read from disk (the memo is only refilled),
    * so a periodic full read still repairs anything a timestamp could hide.
    */
-  begin(trust: boolean, startedAt: number = Date.now()): MemoRead {
-    return new MemoRead(this, this.entries, trust, startedAt);
+  begin(trust: boolean): MemoRead {
+    return new MemoRead(this, this.entries, trust, this.now());
   }
 
   /** Keeps what one completed read saw, and only that (a deleted file is forgotten). */
