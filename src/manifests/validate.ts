@@ -6,7 +6,7 @@ import { loadSnapshot } from './load.js';
 import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
-import { RuleContext } from './rules/context.js';
+import { RuleContext, type DocOf } from './rules/context.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
@@ -24,12 +24,27 @@ export interface ValidationResult {
   documentCount: number;
 }
 
+// What the rules that read only the task definition itself found, by (immutable) resource: a file
+// that did not change hands back the same resources, so these are not checked again per snapshot.
+const taskDefinitionProblems = new WeakMap<LoadedDocument['resource'], Problem[]>();
+
+function singleTaskDefinitionProblems(doc: DocOf<'TaskDefinition'>): Problem[] {
+  let problems = taskDefinitionProblems.get(doc.resource);
+  if (problems === undefined) {
+    const own = new RuleContext([]);
+    checkTaskDefinition(own, doc);
+    problems = own.problems;
+    taskDefinitionProblems.set(doc.resource, problems);
+  }
+  return problems;
+}
+
 /** Runs the cross-document rules over loaded documents and returns their problems. */
 export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
   const ctx = new RuleContext(documents);
   checkDuplicates(ctx);
   checkNamespacesAndClusters(ctx);
-  for (const doc of ctx.ofKind('TaskDefinition')) checkTaskDefinition(ctx, doc);
+  for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);
   return ctx.problems;
 }

@@ -16,7 +16,7 @@ const MAX_DEPTH = 32;
 export type ReadFileFn = (path: string) => Promise<Uint8Array>;
 
 /** How many entries of one folder are stat'ed at once (each stat is a round trip to the thread pool). */
-const STAT_BATCH = 32;
+const STAT_BATCH = 256;
 
 /** What a directory read may reuse from the previous one. */
 export interface ScanMemo {

@@ -30,14 +30,16 @@ const brief = (r: ValidationResult): string[] => r.problems.map((p) => `${p.file
 
 test('validating the same files again loads none of them and gives the same result', () => {
   const v = new IncrementalValidator();
-  const files = { 'infra.yaml': infra, 'a.yaml': `${taskDefinition('a')}---\n${service('a', 'a')}`, 'broken.yaml': 'kind: [' };
+  const secret = `${taskDefinition('s')}      environment:\n        - {name: DB_PASSWORD, value: hunter2}\n`;
+  const files = { 'infra.yaml': infra, 'a.yaml': `${taskDefinition('a')}---\n${service('a', 'a')}`, 'broken.yaml': 'kind: [', 'secret.yaml': secret };
   const first = validateBoth(v, files);
-  expect(v.filesLoadedLastTime).toBe(3);
+  expect(v.filesLoadedLastTime).toBe(4);
   const second = validateBoth(v, files);
   expect(v.filesLoadedLastTime).toBe(0);
   expect(second).toEqual(first);
   expect(second.valid).toBe(false);
-  expect(second.resources.map((r) => r.key)).toEqual(['Namespace/mesh', 'Cluster/main', 'TaskDefinition/a', 'Service/a']);
+  expect(second.problems.map((p) => `${p.file}:${p.line} ${p.code}`)).toEqual(['broken.yaml:1 yaml-syntax', 'secret.yaml:12 secret-in-environment']);
+  expect(second.resources.map((r) => r.key)).toEqual(['Namespace/mesh', 'Cluster/main', 'TaskDefinition/a', 'Service/a', 'TaskDefinition/s']);
 });
 
 test('a duplicate introduced by editing one file is reported at both places, also in the file that was not reloaded; fixing it clears both', () => {
