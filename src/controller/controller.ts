@@ -6,7 +6,7 @@
  */
 import type { SnapshotFile } from '../manifests/load.js';
 import type { Problem } from '../manifests/problems.js';
-import { validateSnapshot } from '../manifests/validate.js';
+import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
 import { formatPlanText, planCounts } from '../observe/plan-output.js';
 import type { ResourceResult } from '../reconcile/apply.js';
@@ -84,6 +84,8 @@ const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, 
 export class Controller {
   private readonly queue = new WorkQueue();
   private readonly backoff: KeyedBackoff;
+  // Re-parses only the files that changed between snapshots; a large folder with one edit stays quick.
+  private readonly validator = new IncrementalValidator();
   private desired: DesiredSet | undefined;
   private snapshot: Snapshot | undefined;
   private passNumber = 0;
@@ -166,7 +168,7 @@ export class Controller {
       this.options.hooks?.onSnapshot?.({ revision: snapshot.revision, complete: snapshot.complete, description: this.options.source.description });
       return;
     }
-    const validation = validateSnapshot(snapshot.files);
+    const validation = this.validator.validate(snapshot.files);
     const previous = this.desired;
     const next = buildDesiredSet(validation.resources, validation.problems, previous, this.options.pass.defaultCluster);
     this.desired = next;

@@ -22,6 +22,19 @@ export interface DesiredSet {
   healthy: boolean;
 }
 
+// Resources are immutable once loaded, and an unchanged file hands back the same objects, so a
+// resource's hash is computed once rather than for every resource on every snapshot.
+const hashOfResource = new WeakMap<DesiredResource, string>();
+
+function hashOf(r: DesiredResource): string {
+  let hash = hashOfResource.get(r);
+  if (hash === undefined) {
+    hash = contentHash(asJson({ metadata: r.metadata, spec: r.spec }));
+    hashOfResource.set(r, hash);
+  }
+  return hash;
+}
+
 function dependenciesOf(r: DesiredResource, declared: ReadonlySet<string>, defaultCluster: string): string[] {
   const out: string[] = [];
   const push = (key: string): void => {
@@ -31,8 +44,7 @@ function dependenciesOf(r: DesiredResource, declared: ReadonlySet<string>, defau
     if (r.spec.taskDefinition !== undefined) push(resourceKey('TaskDefinition', r.spec.taskDefinition));
     const ns = r.spec.serviceConnectConfiguration?.namespace;
     if (ns !== undefined) push(resourceKey('Namespace', ns));
-    const cluster = r.spec.cluster ?? defaultCluster;
-    for (const k of declared) if (k === resourceKey('Cluster', cluster)) out.push(k);
+    push(resourceKey('Cluster', r.spec.cluster ?? defaultCluster));
   }
   if (r.kind === 'Cluster' && r.spec.serviceConnectDefaults?.namespace !== undefined) push(resourceKey('Namespace', r.spec.serviceConnectDefaults.namespace));
   return out;
@@ -68,7 +80,7 @@ export function buildDesiredSet(
   const hashes = new Map<string, string>();
   const dependencies = new Map<string, string[]>();
   for (const [key, r] of byKey) {
-    hashes.set(key, contentHash(asJson({ metadata: r.metadata, spec: r.spec })));
+    hashes.set(key, hashOf(r));
     dependencies.set(key, dependenciesOf(r, declared, defaultCluster));
   }
   return { resources: byKey, stalled, fileErrors, hashes, dependencies, healthy: errors.length === 0 };

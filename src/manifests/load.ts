@@ -70,39 +70,53 @@ function envelopeProblems(doc: ParsedDocument): { problems: Problem[]; resource?
   return { problems, ...(resource === undefined ? {} : { resource }) };
 }
 
-/** Loads every document of a snapshot; each invalid document yields located problems instead of a resource. */
-export function loadSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): LoadResult {
+/** What loading one file produced; depends on nothing but the file's path, its bytes and the limits. */
+export type FileLoad = LoadResult;
+
+/** Loads the documents of one file; each invalid document yields located problems instead of a resource. */
+export function loadFile(f: SnapshotFile, limits: LoadLimits = DEFAULT_LIMITS): FileLoad {
+  const documents: LoadedDocument[] = [];
+  const problems: Problem[] = [];
+  const decoded = decodeFile(f.path, f.content, limits);
+  if ('problem' in decoded) return { documents, problems: [decoded.problem], documentCount: 0 };
+  const parsed = parseYaml(f.path, decoded.text, limits);
+  problems.push(...parsed.problems);
+  if (parsed.empty) {
+    problems.push({ severity: 'warning', code: 'empty-file', file: f.path, line: 1, column: 1, message: 'file holds no manifest', hint: 'add a manifest or delete the file' });
+  }
+  for (const doc of parsed.documents) {
+    const envelope = envelopeProblems(doc);
+    if (envelope.problems.length > 0) {
+      problems.push(...envelope.problems);
+      continue;
+    }
+    const kind = doc.value.kind;
+    if (!isKind(kind)) continue;
+    const validate = documentValidator(kind);
+    if (!validate(doc.value)) {
+      problems.push(...schemaProblems(validate.errors ?? [], doc, envelope.resource));
+      continue;
+    }
+    const resource = toDesiredResource(kind, doc.value.metadata as Metadata, doc.value.spec as Record<string, unknown>, doc.start);
+    documents.push({ resource, document: doc });
+  }
+  return { documents, problems, documentCount: parsed.documents.length };
+}
+
+/** Joins per-file loads, in file order (which decides what "first declared" means to the rules). */
+export function mergeLoads(loads: readonly FileLoad[]): LoadResult {
   const documents: LoadedDocument[] = [];
   const problems: Problem[] = [];
   let documentCount = 0;
-  for (const f of files) {
-    const decoded = decodeFile(f.path, f.content, limits);
-    if ('problem' in decoded) {
-      problems.push(decoded.problem);
-      continue;
-    }
-    const parsed = parseYaml(f.path, decoded.text, limits);
-    problems.push(...parsed.problems);
-    if (parsed.empty) {
-      problems.push({ severity: 'warning', code: 'empty-file', file: f.path, line: 1, column: 1, message: 'file holds no manifest', hint: 'add a manifest or delete the file' });
-    }
-    documentCount += parsed.documents.length;
-    for (const doc of parsed.documents) {
-      const envelope = envelopeProblems(doc);
-      if (envelope.problems.length > 0) {
-        problems.push(...envelope.problems);
-        continue;
-      }
-      const kind = doc.value.kind;
-      if (!isKind(kind)) continue;
-      const validate = documentValidator(kind);
-      if (!validate(doc.value)) {
-        problems.push(...schemaProblems(validate.errors ?? [], doc, envelope.resource));
-        continue;
-      }
-      const resource = toDesiredResource(kind, doc.value.metadata as Metadata, doc.value.spec as Record<string, unknown>, doc.start);
-      documents.push({ resource, document: doc });
-    }
+  for (const l of loads) {
+    documents.push(...l.documents);
+    problems.push(...l.problems);
+    documentCount += l.documentCount;
   }
   return { documents, problems, documentCount };
+}
+
+/** Loads every document of a snapshot; each invalid document yields located problems instead of a resource. */
+export function loadSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): LoadResult {
+  return mergeLoads(files.map((f) => loadFile(f, limits)));
 }

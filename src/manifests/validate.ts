@@ -1,12 +1,12 @@
 /** Whole-snapshot validation: load every document, then check what no single document can (references, uniqueness). */
 import type { LoadLimits } from './decode.js';
 import { DEFAULT_LIMITS } from './decode.js';
-import type { LoadedDocument, SnapshotFile } from './load.js';
+import type { LoadResult, LoadedDocument, SnapshotFile } from './load.js';
 import { loadSnapshot } from './load.js';
 import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
-import { RuleContext } from './rules/context.js';
+import { RuleContext, type DocOf } from './rules/context.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
@@ -24,25 +24,44 @@ export interface ValidationResult {
   documentCount: number;
 }
 
+// What the rules that read only the task definition itself found, by (immutable) resource: a file
+// that did not change hands back the same resources, so these are not checked again per snapshot.
+const taskDefinitionProblems = new WeakMap<LoadedDocument['resource'], Problem[]>();
+
+function singleTaskDefinitionProblems(doc: DocOf<'TaskDefinition'>): Problem[] {
+  let problems = taskDefinitionProblems.get(doc.resource);
+  if (problems === undefined) {
+    const own = new RuleContext([]);
+    checkTaskDefinition(own, doc);
+    problems = own.problems;
+    taskDefinitionProblems.set(doc.resource, problems);
+  }
+  return problems;
+}
+
 /** Runs the cross-document rules over loaded documents and returns their problems. */
 export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
   const ctx = new RuleContext(documents);
   checkDuplicates(ctx);
   checkNamespacesAndClusters(ctx);
-  for (const doc of ctx.ofKind('TaskDefinition')) checkTaskDefinition(ctx, doc);
+  for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);
   return ctx.problems;
 }
 
-/** Validates a snapshot of manifest files: pure, offline, deterministic. */
-export function validateSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): ValidationResult {
-  const loaded = loadSnapshot(files, limits);
+/** Completes a validation from already loaded files: runs the cross-document rules over all of them. */
+export function validateLoaded(fileCount: number, loaded: LoadResult): ValidationResult {
   const problems = [...loaded.problems, ...checkDocuments(loaded.documents)].sort(compareProblems);
   return {
     valid: !hasErrors(problems),
     resources: loaded.documents.map((d) => d.resource),
     problems,
-    fileCount: files.length,
+    fileCount,
     documentCount: loaded.documentCount,
   };
+}
+
+/** Validates a snapshot of manifest files: pure, offline, deterministic. */
+export function validateSnapshot(files: readonly SnapshotFile[], limits: LoadLimits = DEFAULT_LIMITS): ValidationResult {
+  return validateLoaded(files.length, loadSnapshot(files, limits));
 }

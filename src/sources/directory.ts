@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_LIMITS } from '../manifests/decode.js';
+import { ContentMemo } from './dir-memo.js';
 import { scanDirectory, type ReadFileFn } from './dir-scan.js';
 import { WatchSet } from './dir-watch.js';
 import { toSourceError, toSourceReadError } from './errors.js';
@@ -24,6 +25,8 @@ export class DirectorySource implements ManifestSource {
   private readonly debounceMs: number;
   private readonly pollIntervalMs: number;
   private readonly random: () => number;
+  // Reads after a file event reuse what an earlier read saw of unchanged files; full reads refill it.
+  private readonly memo = new ContentMemo();
 
   constructor(
     private readonly root: string,
@@ -39,7 +42,7 @@ export class DirectorySource implements ManifestSource {
 
   async read(signal?: AbortSignal): Promise<SourceSnapshot> {
     try {
-      return (await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn)).snapshot;
+      return (await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn, { memo: this.memo, trust: false })).snapshot;
     } catch (err) {
       if (signal?.aborted) throw err;
       throw toSourceReadError(this.description, err);
@@ -53,10 +56,15 @@ export class DirectorySource implements ManifestSource {
     // A read that saw a file vanish is retried once the tree settles; only once in a row, so a
     // persistently unreadable file does not turn into a busy loop.
     let retriedRace = false;
+    // The periodic re-read reads every file again rather than trusting file identities, so that it
+    // also repairs a change no timestamp showed (a clock set back, a file system with coarse times).
+    let fullReadDue = false;
 
     const refresher = new Refresher(async () => {
+      const trust = !fullReadDue;
+      fullReadDue = false;
       try {
-        const scan = await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn);
+        const scan = await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn, { memo: this.memo, trust });
         if (stopped()) return;
         // Folders seen for the first time were read before their watcher existed: read once more.
         const newFolders = watchers.sync(scan.watchDirs);
@@ -87,6 +95,7 @@ export class DirectorySource implements ManifestSource {
     const schedulePoll = (): void => {
       pollTimer = setTimeout(() => {
         if (stopped()) return;
+        fullReadDue = true;
         refresher.trigger();
         schedulePoll();
       }, jittered(this.pollIntervalMs, this.random));
