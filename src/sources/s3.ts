@@ -75,8 +75,11 @@ export class S3Source implements ManifestSource {
     const keep = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) if (!keep.has(key)) this.cache.delete(key);
 
+    // The revision names what was read: when an object changed between the listing and its
+    // GetObject, the ETag read is the one the next listing shows, so that listing is no change.
+    const read = listed.map((o) => [o.key, this.cache.get(o.key)?.etag ?? o.etag] as const);
     const snapshot: SourceSnapshot = {
-      revision: unreadable.length === 0 ? listingRevision : revisionOf(listed.map((o) => [o.key, o.etag] as const), unreadable),
+      revision: revisionOf(read, unreadable),
       files,
       complete: unreadable.length === 0,
       unreadable,
