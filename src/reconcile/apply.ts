@@ -78,6 +78,15 @@ function taskDefinitionTag(ref: TaskDefinitionRef, arn: string): Record<string, 
 // How often a long wait reports its progress at info level.
 const PROGRESS_EVERY_MS = 3000;
 
+/**
+ * Cloud Map operations usually finish within seconds and services wait on them, so they are polled
+ * more closely than deployments: from 200 ms, growing by 1.1x, at most every 2 s, not randomised
+ * (a handful of namespaces, each polled by one waiter).
+ */
+function namespaceWait(waits: WaitOptions): WaitOptions {
+  return { ...waits, intervalMs: Math.min(waits.intervalMs, 200), maxIntervalMs: Math.min(waits.maxIntervalMs, 2000), factor: 1.1, randomize: false };
+}
+
 async function waitNamespaceOperation(operationId: string, what: string, ctx: Ctx): Promise<string | undefined> {
   const started = Date.now();
   let lastLog = started;
@@ -94,7 +103,7 @@ async function waitNamespaceOperation(operationId: string, what: string, ctx: Ct
       }
       return { done: false, status: op.status };
     },
-    ctx.waits,
+    namespaceWait(ctx.waits),
   );
 }
 

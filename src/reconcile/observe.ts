@@ -246,7 +246,7 @@ export async function observe(
       () => undefined,
     );
   }
-  await mapLimit([...taskDefinitions.values()], limit, async (td) => {
+  await mapLimit([...taskDefinitions.values()], readLimit, async (td) => {
     try {
       const observed = await (perResource ? observeTaskDefinitionEveryPass(ports, cache, td) : observeTaskDefinition(ports, cache, td, existingFamilies));
       state.taskDefinitions.set(td.key, observed);

@@ -7,9 +7,12 @@ import pRetry, { AbortError } from 'p-retry';
 export interface WaitOptions {
   /** Give up after this long. */
   timeoutMs: number;
-  /** First poll interval; grows by 1.5x up to `maxIntervalMs`. */
+  /** First poll interval; grows by `factor` (default 1.5) up to `maxIntervalMs`, each randomised up to 2x. */
   intervalMs: number;
   maxIntervalMs: number;
+  factor?: number;
+  /** Randomise each interval up to 2x (default true), so many waiters do not poll in step. */
+  randomize?: boolean;
   signal?: AbortSignal;
 }
 
@@ -48,10 +51,10 @@ export async function waitUntil<T>(what: string, check: () => Promise<PollResult
       },
       {
         retries: Number.MAX_SAFE_INTEGER,
-        factor: 1.5,
+        factor: options.factor ?? 1.5,
         minTimeout: options.intervalMs,
         maxTimeout: options.maxIntervalMs,
-        randomize: true,
+        randomize: options.randomize ?? true,
         maxRetryTime: options.timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
         // A failed poll because of throttling or a transient fault is retried like "not yet".
