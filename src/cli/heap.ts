@@ -10,7 +10,9 @@
  *
  * `--heap-growing-percent` is read by V8 each time it sets the next collection's limit, so it can
  * be set from here, for `run` alone, whatever launched the process. The young generation's size is
- * fixed when the process starts; the shipped executable sets it on its `#!` line (see main.ts).
+ * fixed when the process starts, so it is left to whoever starts node: `--max-semi-space-size=4`
+ * saves about 20 MB more at N = 1,000, for about 15% more CPU per pass (measured against this
+ * setting alone).
  */
 import { setFlagsFromString } from 'node:v8';
 
