@@ -1,7 +1,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { lazily } from './lazy.js';
 import type { PacingOptions } from './pacing.js';
 
 /** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
@@ -23,7 +23,11 @@ export interface AwsClients {
   /** ECS without SDK retries, for calls that are not idempotent (RegisterTaskDefinition). */
   ecsNoRetry: ECSClient;
   cloudMap: ServiceDiscoveryClient;
-  logs: CloudWatchLogsClient;
+  /**
+   * CloudWatch Logs, built on first use: its SDK module costs about 9 MB of resident memory, and
+   * only task definitions with awslogs log groups ever need it.
+   */
+  logs(): Promise<CloudWatchLogsClient>;
   region: string;
   destroy(): void;
 }
@@ -41,13 +45,16 @@ export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
-function baseConfig(cfg: AwsClientConfig): {
+/** The configuration every client of this package is built with. */
+export interface BaseClientConfig {
   region?: string;
   endpoint?: string;
   maxAttempts: number;
   retryMode: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
-} {
+}
+
+export function baseConfig(cfg: AwsClientConfig): BaseClientConfig {
   const endpoint = cfg.endpoint ?? process.env.AWS_ENDPOINT_URL;
   // A local simulator checks no signature: when nothing else names credentials, use placeholder
   // ones rather than walking the chain to the instance metadata service.
@@ -81,7 +88,8 @@ type RetryStrategy = Awaited<ReturnType<CloudWatchLogsClient['config']['retryStr
  * classifier takes the name for throttling and would back off for up to a minute
  * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
  */
-async function quotaErrorsNotRetried(config: ReturnType<typeof baseConfig> & { region: string }): Promise<RetryStrategy> {
+async function quotaErrorsNotRetried(config: BaseClientConfig & { region: string }): Promise<RetryStrategy> {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
   const probe = new CloudWatchLogsClient(config);
   const standard = await probe.config.retryStrategy();
   probe.destroy();
@@ -98,15 +106,24 @@ async function quotaErrorsNotRetried(config: ReturnType<typeof baseConfig> & { r
   } as RetryStrategy;
 }
 
-/** Builds the ECS, Cloud Map and CloudWatch Logs clients with one shared configuration. */
+/** Builds the ECS and Cloud Map clients, and the CloudWatch Logs one when first asked for, with one shared configuration. */
 export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients> {
   const base = baseConfig(cfg);
   const ecs = new ECSClient(base);
   const region = await resolveRegion(ecs);
   const withRegion = { ...base, region };
   const cloudMap = new ServiceDiscoveryClient(withRegion);
-  const logs = new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
   const ecsNoRetry = new ECSClient({ ...withRegion, maxAttempts: 1 });
+  let built: CloudWatchLogsClient | undefined;
+  let destroyed = false;
+  const logs = lazily(async () => {
+    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+    const client = new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
+    // Asked for during shutdown: hand it out, but do not keep its connections open.
+    if (destroyed) client.destroy();
+    else built = client;
+    return client;
+  });
   return {
     ecs,
     ecsNoRetry,
@@ -114,16 +131,11 @@ export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients
     logs,
     region,
     destroy() {
+      destroyed = true;
       ecs.destroy();
       ecsNoRetry.destroy();
       cloudMap.destroy();
-      logs.destroy();
+      built?.destroy();
     },
   };
-}
-
-/** Builds an S3 client; path-style addressing when an endpoint override is used (S3 emulators). */
-export function createS3Client(cfg: AwsClientConfig): S3Client {
-  const base = baseConfig(cfg);
-  return new S3Client({ ...base, forcePathStyle: base.endpoint !== undefined });
 }

@@ -82,6 +82,16 @@ function clusterNameOf(arnOrName: string): string {
   return arnOrName.startsWith('arn:') && slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
 }
 
+/**
+ * Service events kept per described service, newest first. AWS returns up to 100; the reconciler
+ * quotes the newest three in its messages, and every pass holds all described services until it
+ * ends, so the rest would only be memory.
+ */
+const EVENTS_KEPT = 3;
+
+/** Fields of a described service that LiveService carries apart from `raw`. */
+const NOT_IN_RAW: ReadonlySet<string> = new Set(['events', 'deployments', 'tags']);
+
 function toLiveService(s: Service): LiveService {
   const clusterArn = s.clusterArn ?? '';
   return {
@@ -93,9 +103,9 @@ function toLiveService(s: Service): LiveService {
     taskDefinition: s.taskDefinition ?? '',
     desiredCount: s.desiredCount ?? 0,
     runningCount: s.runningCount ?? 0,
-    raw: toJsonObject({ ...s, events: undefined, deployments: undefined, tags: undefined }),
+    raw: toJsonObject(s, NOT_IN_RAW),
     deployments: (s.deployments ?? []).map(toLiveDeployment),
-    events: (s.events ?? []).slice(0, 20).map((e) => ({
+    events: (s.events ?? []).slice(0, EVENTS_KEPT).map((e) => ({
       createdAt: e.createdAt ? e.createdAt.toISOString() : '',
       message: e.message ?? '',
     })),

@@ -2,7 +2,7 @@ import type { AwsPorts } from '../reconcile/ports.js';
 import { createAwsClients, isLoopbackEndpoint, type AwsClientConfig } from './clients.js';
 import { SdkCloudMap } from './cloudmap.js';
 import { SdkEcs } from './ecs.js';
-import { SdkLogs } from './logs.js';
+import { LazyLogs } from './logs-lazy.js';
 import { defaultPacingEnabled, Pacer } from './pacing.js';
 
 export type { AwsClientConfig } from './clients.js';
@@ -17,7 +17,7 @@ export async function connectAws(cfg: AwsClientConfig): Promise<AwsPorts & { clo
   return {
     ecs: new SdkEcs(clients.ecs, clients.ecsNoRetry, pacer),
     cloudMap: new SdkCloudMap(clients.cloudMap, pacer),
-    logs: new SdkLogs(clients.logs, pacer),
+    logs: new LazyLogs(clients.logs, pacer),
     region: clients.region,
     close: () => clients.destroy(),
   };

@@ -6,20 +6,26 @@ export function toJson(value: unknown): JsonValue {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(toJson);
-  if (typeof value === 'object') {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v !== undefined && k !== '$metadata') out[k] = toJson(v);
-    }
-    return out;
-  }
+  if (typeof value === 'object') return fieldsToJson(value as Record<string, unknown>);
   return null;
 }
 
-/** Converts an SDK output object to a JSON object (empty when it is not an object). */
-export function toJsonObject(value: unknown): JsonObject {
-  const j = toJson(value);
-  return j !== null && typeof j === 'object' && !Array.isArray(j) ? j : {};
+/** The fields of an SDK output object as JSON, without `$metadata` and the fields in `omit`. */
+function fieldsToJson(value: Record<string, unknown>, omit?: ReadonlySet<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined && k !== '$metadata' && omit?.has(k) !== true) out[k] = toJson(v);
+  }
+  return out;
+}
+
+/**
+ * Converts an SDK output object to a JSON object (empty when it is not an object), leaving out
+ * the top-level fields in `omit` (cheaper than converting a copy that sets them undefined).
+ */
+export function toJsonObject(value: unknown, omit?: ReadonlySet<string>): JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return {};
+  return fieldsToJson(value as Record<string, unknown>, omit);
 }
 
 /** ECS `[{key, value}]` tags to a map. */

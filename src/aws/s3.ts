@@ -1,7 +1,14 @@
 /** The S3 adapter: the three calls the S3 manifest source makes, with ExpectedBucketOwner on each. */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3ObjectBody, S3ObjectSummary, S3Port } from '../sources/s3-port.js';
+import { baseConfig, type AwsClientConfig } from './clients.js';
 import { awsCall } from './errors.js';
+
+/** Builds an S3 client; path-style addressing when an endpoint override is used (S3 emulators). */
+export function createS3Client(cfg: AwsClientConfig): S3Client {
+  const base = baseConfig(cfg);
+  return new S3Client({ ...base, forcePathStyle: base.endpoint !== undefined });
+}
 
 /** Adapter options. */
 export interface SdkS3Options {

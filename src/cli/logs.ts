@@ -73,7 +73,7 @@ export async function runLogs(flags: LogsFlags, stop: AbortSignal, out: (line: s
   };
   try {
     if (flags.follow) {
-      await followLogEvents(clients.logs, {
+      await followLogEvents(await clients.logs(), {
         ...options,
         ...(flags.intervalMs !== undefined ? { intervalMs: flags.intervalMs } : {}),
         onEvent: print,
@@ -82,7 +82,7 @@ export async function runLogs(flags: LogsFlags, stop: AbortSignal, out: (line: s
       return 0;
     }
     const events: LogEvent[] = [];
-    for await (const page of readLogEvents(clients.logs, options)) events.push(...page);
+    for await (const page of readLogEvents(await clients.logs(), options)) events.push(...page);
     // Pages interleave streams; print in time order.
     events.sort((a, b) => a.timestamp - b.timestamp).forEach(print);
     if (events.length === 0) err(`logs: no events in ${flags.logGroup} since ${new Date(options.startTime).toISOString()}`);

@@ -85,6 +85,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--s3-endpoint-url <url>', 'S3 source: an endpoint override for S3 alone (an S3 emulator)').env(env('S3_ENDPOINT_URL')))
     .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
+      // Before the controller's modules and first pass allocate anything.
+      const { tuneHeapForDaemon } = await import('./heap.js');
+      tuneHeapForDaemon();
       const { runController } = await import('./run-controller.js');
       setExit(await runController(flags));
     });

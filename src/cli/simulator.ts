@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../simulator/index.js';
+import type { SimulatorHandle, SimulatorOptions } from '../simulator/index.js';
 
 /** Options of `switchboard simulator`, as commander parses them. */
 export interface SimulatorFlags {
@@ -60,6 +60,8 @@ export function simulatorOptions(flags: SimulatorFlags): SimulatorOptions {
 export async function runSimulator(flags: SimulatorFlags, stop: AbortSignal, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   let sim: SimulatorHandle;
   try {
+    // Loaded here, not at the top: every command registers this one, and `run` never needs it.
+    const { startSimulator } = await import('../simulator/index.js');
     sim = await startSimulator({ ...simulatorOptions(flags), onSaveError: (e) => err(`simulator: saving state failed: ${String(e)}`) });
   } catch (e) {
     err(`simulator: cannot start: ${e instanceof Error ? e.message : String(e)}`);

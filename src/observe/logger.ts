@@ -2,8 +2,17 @@
  * The controller's logger: pino JSON (what the ECS awslogs driver ships), or pretty for people.
  * Stable vocabulary: `pass`, `resource`, `action`, `result`, `durationMs`; errors under `err`.
  */
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+type PrettyFactory = typeof PinoPretty;
+
+/** pino-pretty, required only for the pretty format: a daemon logging JSON never loads it. */
+function loadPretty(): PrettyFactory {
+  // CommonJS, so it can be required synchronously from here and createLogger stays synchronous.
+  return createRequire(import.meta.url)('pino-pretty') as PrettyFactory;
+}
 
 export type { Logger } from 'pino';
 export type LogFormat = 'json' | 'pretty';
@@ -23,7 +32,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (typeof options.destination === 'object') return pino({ level, base: undefined }, options.destination);
   if (format === 'pretty') {
     // One line per event: the message says what happened; the rest (diffs, counts) follows inline.
-    const stream = pretty({
+    const stream = loadPretty()({
       destination: fd,
       colorize: fd === 1 ? process.stdout.isTTY : process.stderr.isTTY,
       ignore: 'pid,hostname,pass,action,result,resource,revision',

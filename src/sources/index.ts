@@ -1,8 +1,7 @@
 /** Manifest sources: where the controller reads manifests from, and writes its status next to. */
-import { createS3Client } from '../aws/clients.js';
-import { SdkS3 } from '../aws/s3.js';
 import { DirectorySource } from './directory.js';
 import { S3Source } from './s3.js';
+import { LazyS3Port } from './s3-lazy-port.js';
 import { isS3Location, parseS3Location } from './s3-location.js';
 import type { ManifestSource, SourceOptions } from './types.js';
 
@@ -17,11 +16,14 @@ export { isS3Location, parseS3Location } from './s3-location.js';
 /** Builds the source a location names: `s3://bucket/prefix/` or a folder path (`./dir`, `/abs/dir`). */
 export function createSource(location: string, options: SourceOptions = {}): ManifestSource {
   if (isS3Location(location)) {
-    const client = createS3Client({
-      ...(options.region === undefined ? {} : { region: options.region }),
-      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
+    const port = new LazyS3Port(async () => {
+      const { SdkS3, createS3Client } = await import('../aws/s3.js');
+      const client = createS3Client({
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
+      });
+      return new SdkS3(client, options.expectedBucketOwner === undefined ? {} : { expectedBucketOwner: options.expectedBucketOwner });
     });
-    const port = new SdkS3(client, options.expectedBucketOwner === undefined ? {} : { expectedBucketOwner: options.expectedBucketOwner });
     return new S3Source(parseS3Location(location), port, options);
   }
   return new DirectorySource(location, options);
