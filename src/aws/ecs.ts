@@ -130,7 +130,6 @@ interface DescribedBatch {
   missing: string[];
 }
 
-
 const REGISTER_ATTEMPTS = 5;
 
 function sleep(ms: number): Promise<void> {
@@ -139,13 +138,13 @@ function sleep(ms: number): Promise<void> {
 
 /** The ECS adapter over the SDK client. Inputs are validated manifest specs in the API's own shape. */
 export class SdkEcs implements EcsPort {
+  private readonly describedServices = new UnchangedResponseMemo<DescribedBatch>();
+
   /**
    * @param client the client for every call
    * @param registerClient a client without SDK retries, for RegisterTaskDefinition (see there)
    * @param pacer waited on before every call, so bursts are spread at AWS's refill rates
    */
-  private readonly describedServices = new UnchangedResponseMemo<DescribedBatch>();
-
   constructor(
     private readonly client: ECSClient,
     private readonly registerClient: ECSClient = client,

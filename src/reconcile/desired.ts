@@ -30,7 +30,6 @@ export interface DesiredTaskDefinition {
 const specJsonOf = new WeakMap<DesiredResource, JsonObject>();
 const taskDefinitionOf = new WeakMap<DesiredResource, DesiredTaskDefinition>();
 
-
 /** The spec of a resource as plain JSON, shared between passes and frozen: read it, never change it. */
 export function frozenSpec(resource: DesiredResource): Readonly<JsonObject> {
   let known = specJsonOf.get(resource);

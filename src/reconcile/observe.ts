@@ -83,6 +83,36 @@ const FAMILY_LIST_THRESHOLD = 10;
 /** How many DescribeServices calls may be in flight per unit of `concurrency`. */
 const READS_PER_CHANGE_SLOT = 4;
 
+/** DescribeServices takes at most 10 services per call. */
+const DESCRIBE_SERVICES_BATCH = 10;
+
+/** How many reads a pass sends at once for a given `concurrency`. */
+export function readConcurrency(concurrency: number): number {
+  return concurrency * READS_PER_CHANGE_SLOT;
+}
+
+/** Service names by the cluster they run in. */
+export function groupServicesByCluster(desired: readonly DesiredResource[], defaultCluster: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of desired) {
+    if (r.kind !== 'Service') continue;
+    const cluster = serviceCluster(r, defaultCluster);
+    const names = out.get(cluster);
+    if (names) names.push(r.name);
+    else out.set(cluster, [r.name]);
+  }
+  return out;
+}
+
+/** The DescribeServices calls that read the grouped services, `batchSize` names each. */
+export function serviceReadBatches(servicesByCluster: ReadonlyMap<string, readonly string[]>, batchSize = DESCRIBE_SERVICES_BATCH): { cluster: string; names: string[] }[] {
+  const batches: { cluster: string; names: string[] }[] = [];
+  for (const [cluster, names] of servicesByCluster) {
+    for (let i = 0; i < names.length; i += batchSize) batches.push({ cluster, names: names.slice(i, i + batchSize) });
+  }
+  return batches;
+}
+
 async function observeTaskDefinition(
   ports: AwsPorts,
   cache: ObserverCache,
@@ -138,15 +168,10 @@ export async function observe(
   const limit = options.concurrency ?? 8;
   // Reads go out several at a time more than changes: they are paced at AWS's rates anyway, and a
   // pass that waits on fewer round trips in a row also costs less CPU per call.
-  const readLimit = limit * READS_PER_CHANGE_SLOT;
+  const readLimit = readConcurrency(limit);
   const taskDefinitions = indexTaskDefinitions(desired);
 
-  const servicesByCluster = new Map<string, string[]>();
-  for (const r of desired) {
-    if (r.kind !== 'Service') continue;
-    const cluster = serviceCluster(r, options.defaultCluster);
-    servicesByCluster.set(cluster, [...(servicesByCluster.get(cluster) ?? []), r.name]);
-  }
+  const servicesByCluster = groupServicesByCluster(desired, options.defaultCluster);
   const clusterNames = desired.filter((r) => r.kind === 'Cluster').map((r) => (r.kind === 'Cluster' ? r.spec.clusterName : r.name));
   const reusedClusters = desired.flatMap((r) => {
     const known = r.kind === 'Cluster' && options.dependencyOnly?.has(r.key) ? cache.clusters.get(r.spec.clusterName) : undefined;
@@ -156,11 +181,7 @@ export async function observe(
 
   // Services: batches of 10 per cluster (one per call for the per-resource baseline).
   const perResource = options.strategy === 'per-resource';
-  const batchSize = perResource ? 1 : 10;
-  const batches: { cluster: string; names: string[] }[] = [];
-  for (const [cluster, names] of servicesByCluster) {
-    for (let i = 0; i < names.length; i += batchSize) batches.push({ cluster, names: names.slice(i, i + batchSize) });
-  }
+  const batches = serviceReadBatches(servicesByCluster, perResource ? 1 : DESCRIBE_SERVICES_BATCH);
   // Each area is read on its own, all at once: an outage of one AWS service fails only what
   // depends on it, and a pass waits for one round trip, not three in a row.
   const [namespaces, clusters, described] = await Promise.all([

@@ -10,11 +10,10 @@ import { loadManifests } from '../../src/cli/common.js';
 import { createLogger } from '../../src/observe/logger.js';
 import type { DesiredResource } from '../../src/manifests/model.js';
 import { ObserverCache } from '../../src/reconcile/cache.js';
-import { serviceCluster } from '../../src/reconcile/desired.js';
 import type { AwsPorts } from '../../src/reconcile/ports.js';
 import { mapLimit } from '../../src/util/concurrency.js';
 import { applyPass, type PassOptions } from '../../src/reconcile/engine.js';
-import type { ObserveStrategy } from '../../src/reconcile/observe.js';
+import { groupServicesByCluster, readConcurrency, serviceReadBatches, type ObserveStrategy } from '../../src/reconcile/observe.js';
 import type { CallCounts } from '../../src/simulator/index.js';
 import { flattenCalls, sleep, type OpCounts } from './measure.js';
 
@@ -70,16 +69,14 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** The reads of a steady-state pass and nothing else, as the engine batches them. */
+/** The reads of a steady-state pass and nothing else, batched and sent as the engine does. */
 async function steadyStateReads(resources: readonly DesiredResource[], aws: AwsPorts, concurrency: number): Promise<void> {
-  const byCluster = new Map<string, string[]>();
-  for (const r of resources) if (r.kind === 'Service') byCluster.set(serviceCluster(r, 'default'), [...(byCluster.get(serviceCluster(r, 'default')) ?? []), r.name]);
-  const batches = [...byCluster].flatMap(([cluster, names]) => Array.from({ length: Math.ceil(names.length / 10) }, (_, i) => ({ cluster, names: names.slice(i * 10, i * 10 + 10) })));
+  const batches = serviceReadBatches(groupServicesByCluster(resources, 'default'));
   const clusters = resources.flatMap((r) => (r.kind === 'Cluster' ? [r.spec.clusterName] : []));
   await Promise.all([
     aws.cloudMap.listNamespaces(),
     clusters.length > 0 ? aws.ecs.describeClusters(clusters) : Promise.resolve([]),
-    mapLimit(batches, concurrency, (b) => aws.ecs.describeServices(b.cluster, b.names)),
+    mapLimit(batches, readConcurrency(concurrency), (b) => aws.ecs.describeServices(b.cluster, b.names)),
   ]);
 }
 
