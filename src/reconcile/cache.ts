@@ -3,6 +3,7 @@
  * immutable, so a described revision is never described again; everything else is a hint that a
  * later read corrects.
  */
+import { familyOf, revisionNumber } from './desired.js';
 import type { JsonObject, LiveCluster, LiveTaskDefinition, TagMap } from './ports.js';
 
 const MAX_DESCRIBED = 1024;
@@ -14,11 +15,6 @@ export interface KnownContent {
   tags: TagMap;
 }
 
-function familyOfArn(arn: string): string {
-  const tail = arn.slice(arn.lastIndexOf('/') + 1);
-  const colon = tail.lastIndexOf(':');
-  return colon >= 0 ? tail.slice(0, colon) : tail;
-}
 
 export class ObserverCache {
   /** Content hash by task definition ARN, for revisions whose hash is known. */
@@ -55,7 +51,7 @@ export class ObserverCache {
   }
 
   rememberLatest(arn: string): void {
-    this.latest.set(familyOfArn(arn), arn);
+    this.latest.set(familyOf(arn), arn);
   }
 
   /** What a hash stands for, when this process has seen that content. */
@@ -78,7 +74,7 @@ export class ObserverCache {
     this.described.delete(arn);
     const hash = this.hashByArn.get(arn);
     this.hashByArn.delete(arn);
-    const family = familyOfArn(arn);
+    const family = familyOf(arn);
     if (this.latest.get(family) === arn) this.latest.delete(family);
     const byHash = this.byFamily.get(family);
     if (hash !== undefined && byHash?.get(hash)?.arn === arn) byHash.delete(hash);
@@ -102,10 +98,8 @@ export class ObserverCache {
   /** Remembers that a revision has a given content hash. */
   rememberHash(arn: string, hash: string): void {
     this.hashByArn.set(arn, hash);
-    const tail = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = tail.lastIndexOf(':');
-    const family = tail.slice(0, colon);
-    const revision = Number(tail.slice(colon + 1));
+    const family = familyOf(arn);
+    const revision = revisionNumber(arn);
     let byHash = this.byFamily.get(family);
     if (!byHash) {
       byHash = new Map();

@@ -112,3 +112,9 @@ export function familyOf(arnOrRef: string): string {
   const colon = fr.lastIndexOf(':');
   return colon >= 0 && /^\d+$/.test(fr.slice(colon + 1)) ? fr.slice(0, colon) : fr;
 }
+
+/** The revision number of a task definition ARN or `family:revision` reference (NaN when it names none). */
+export function revisionNumber(arnOrRef: string): number {
+  const fr = familyRevision(arnOrRef);
+  return Number(fr.slice(fr.lastIndexOf(':') + 1));
+}

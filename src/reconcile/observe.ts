@@ -7,7 +7,7 @@ import type { DesiredResource } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import { jsonEqual } from './canonical.js';
 import type { ObserverCache } from './cache.js';
-import { indexTaskDefinitions, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { familyOf, indexTaskDefinitions, revisionNumber, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
@@ -59,9 +59,7 @@ function knownTaskDefinition(cache: ObserverCache, arn: string): LiveTaskDefinit
   const hash = cache.hashByArn.get(arn);
   const content = hash !== undefined ? cache.contentOf(hash) : undefined;
   if (!content) return undefined;
-  const tail = arn.slice(arn.lastIndexOf('/') + 1);
-  const colon = tail.lastIndexOf(':');
-  return { arn, family: tail.slice(0, colon), revision: Number(tail.slice(colon + 1)), status: 'ACTIVE', definition: content.definition, tags: content.tags };
+  return { arn, family: familyOf(arn), revision: revisionNumber(arn), status: 'ACTIVE', definition: content.definition, tags: content.tags };
 }
 
 async function describeCached(ports: AwsPorts, cache: ObserverCache, arn: string): Promise<LiveTaskDefinition> {
