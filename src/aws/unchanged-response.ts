@@ -11,6 +11,7 @@
  * only the re-parsing is skipped. Errors are left to the SDK untouched.
  */
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../util/bounded-map.js';
 import type { AbsoluteLocation, DeserializeHandlerOptions, DeserializeMiddleware, MetadataBearer } from '@smithy/types';
 
 /** Where the middleware sits: after the deserialiser in the stack, so it sees the raw response first. */
@@ -50,9 +51,11 @@ export interface ResponseProbe {
  * the least recently used requests are forgotten first (a forgotten request is simply parsed).
  */
 export class UnchangedResponseMemo<T> {
-  private readonly entries = new Map<string, { hash: string; value: T }>();
+  private readonly entries: BoundedMap<string, { hash: string; value: T }>;
 
-  constructor(private readonly maxEntries = 512) {}
+  constructor(maxEntries = 512) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   /** A middleware for one call of `key`, and the probe it fills in. */
   probe<I extends object, O extends MetadataBearer>(key: string): { middleware: DeserializeMiddleware<I, O>; seen: ResponseProbe } {
@@ -78,25 +81,11 @@ export class UnchangedResponseMemo<T> {
 
   /** What the caller made of the unchanged body last time. */
   reuse(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.touch(key)?.value;
   }
 
   remember(key: string, hash: string | undefined, value: T): void {
-    this.entries.delete(key);
-    if (hash === undefined) return;
-    this.entries.set(key, { hash, value });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
+    if (hash === undefined) this.entries.delete(key);
+    else this.entries.set(key, { hash, value });
   }
 }

@@ -3,6 +3,7 @@
  * immutable, so a described revision is never described again; everything else is a hint that a
  * later read corrects.
  */
+import { BoundedMap } from '../util/bounded-map.js';
 import { familyOf, revisionNumber } from './desired.js';
 import type { JsonObject, LiveCluster, LiveTaskDefinition, TagMap } from './ports.js';
 
@@ -22,7 +23,7 @@ export class ObserverCache {
   /** family -> hash -> newest revision with that hash. */
   private readonly byFamily = new Map<string, Map<string, { arn: string; revision: number }>>();
   /** Described revisions by ARN (bounded; oldest dropped first). */
-  private readonly described = new Map<string, LiveTaskDefinition>();
+  private readonly described = new BoundedMap<string, LiveTaskDefinition>(MAX_DESCRIBED);
   /** Namespace tags by ARN, as last read or written. */
   readonly namespaceTags = new Map<string, TagMap>();
   /**
@@ -44,7 +45,7 @@ export class ObserverCache {
    */
   private readonly latest = new Map<string, string>();
   /** Content by hash, for hashes whose content this process has seen (bounded; oldest first). */
-  private readonly contents = new Map<string, KnownContent>();
+  private readonly contents = new BoundedMap<string, KnownContent>(MAX_CONTENTS);
 
   latestRevision(family: string): string | undefined {
     return this.latest.get(family);
@@ -60,13 +61,7 @@ export class ObserverCache {
   }
 
   rememberContent(hash: string, content: KnownContent): void {
-    this.contents.delete(hash);
     this.contents.set(hash, content);
-    while (this.contents.size > MAX_CONTENTS) {
-      const oldest = this.contents.keys().next().value;
-      if (oldest === undefined) break;
-      this.contents.delete(oldest);
-    }
   }
 
   /** Forgets a deregistered revision, so it is never taken for a live one. */
@@ -87,10 +82,6 @@ export class ObserverCache {
 
   /** Remembers a described (or just registered) revision. */
   rememberTaskDefinition(td: LiveTaskDefinition, hash?: string): void {
-    if (this.described.size >= MAX_DESCRIBED) {
-      const oldest = this.described.keys().next().value;
-      if (oldest !== undefined) this.described.delete(oldest);
-    }
     this.described.set(td.arn, td);
     if (hash !== undefined) this.rememberHash(td.arn, hash);
   }
