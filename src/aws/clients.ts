@@ -1,7 +1,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { lazily } from './lazy.js';
+import { lazyResource } from '../util/lazy.js';
 import type { PacingOptions } from './pacing.js';
 
 /** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
@@ -114,28 +114,24 @@ export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients
   const withRegion = { ...base, region };
   const cloudMap = new ServiceDiscoveryClient(withRegion);
   const ecsNoRetry = new ECSClient({ ...withRegion, maxAttempts: 1 });
-  let built: CloudWatchLogsClient | undefined;
-  let destroyed = false;
-  const logs = lazily(async () => {
-    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
-    const client = new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
-    // Asked for during shutdown: hand it out, but do not keep its connections open.
-    if (destroyed) client.destroy();
-    else built = client;
-    return client;
-  });
+  const logs = lazyResource(
+    async () => {
+      const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+      return new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
+    },
+    (client) => client.destroy(),
+  );
   return {
     ecs,
     ecsNoRetry,
     cloudMap,
-    logs,
+    logs: () => logs.get(),
     region,
     destroy() {
-      destroyed = true;
       ecs.destroy();
       ecsNoRetry.destroy();
       cloudMap.destroy();
-      built?.destroy();
+      logs.close();
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LiveLogGroup, LogsPort, TagMap } from '../reconcile/ports.js';
-import { lazily } from './lazy.js';
+import { lazily } from '../util/lazy.js';
 import type { Pacer } from './pacing.js';
 
 export class LazyLogs implements LogsPort {

@@ -2,32 +2,21 @@
  * An S3 port whose adapter (and with it the AWS SDK's S3 module, several MB of resident memory) is
  * loaded on the first call, so only a controller that reads an S3 prefix pays for it.
  */
+import { lazyResource, type LazyResource } from '../util/lazy.js';
 import type { S3ObjectBody, S3ObjectSummary, S3Port } from './s3-port.js';
 
 /** What the loader builds: the port, and how to release its connections. */
 export type ClosableS3Port = S3Port & { close?(): void };
 
 export class LazyS3Port implements S3Port {
-  private loading: Promise<ClosableS3Port> | undefined;
-  private loaded: ClosableS3Port | undefined;
-  private closed = false;
+  private readonly loaded: LazyResource<ClosableS3Port>;
 
-  constructor(private readonly load: () => Promise<ClosableS3Port>) {}
+  constructor(load: () => Promise<ClosableS3Port>) {
+    this.loaded = lazyResource(load, (port) => port.close?.());
+  }
 
   private port(): Promise<ClosableS3Port> {
-    this.loading ??= this.load().then(
-      (port) => {
-        // Closed while loading: nothing will release it later.
-        if (this.closed) port.close?.();
-        else this.loaded = port;
-        return port;
-      },
-      (err: unknown) => {
-        this.loading = undefined;
-        throw err;
-      },
-    );
-    return this.loading;
+    return this.loaded.get();
   }
 
   async listObjects(bucket: string, prefix: string, signal?: AbortSignal): Promise<S3ObjectSummary[]> {
@@ -43,7 +32,6 @@ export class LazyS3Port implements S3Port {
   }
 
   close(): void {
-    this.closed = true;
-    this.loaded?.close?.();
+    this.loaded.close();
   }
 }
