@@ -7,6 +7,7 @@ import type { DesiredResource } from '../manifests/model.js';
 import { resourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { asJson, contentHash } from '../reconcile/canonical.js';
+import { memoizeByObject } from '../util/memo.js';
 
 export interface DesiredSet {
   /** Resources that validated, by key (stalled keys excluded). */
@@ -24,16 +25,7 @@ export interface DesiredSet {
 
 // Resources are immutable once loaded, and an unchanged file hands back the same objects, so a
 // resource's hash is computed once rather than for every resource on every snapshot.
-const hashOfResource = new WeakMap<DesiredResource, string>();
-
-function hashOf(r: DesiredResource): string {
-  let hash = hashOfResource.get(r);
-  if (hash === undefined) {
-    hash = contentHash(asJson({ metadata: r.metadata, spec: r.spec }));
-    hashOfResource.set(r, hash);
-  }
-  return hash;
-}
+const hashOf = memoizeByObject((r: DesiredResource) => contentHash(asJson({ metadata: r.metadata, spec: r.spec })));
 
 function dependenciesOf(r: DesiredResource, declared: ReadonlySet<string>, defaultCluster: string): string[] {
   const out: string[] = [];

@@ -8,6 +8,7 @@ import { canonicalTaskDefinition, registrationInput } from './normalize-task-def
 import type { TaskDefinitionRef } from './plan-types.js';
 import type { JsonObject, TagMap } from './ports.js';
 import { deepFreeze } from '../util/freeze.js';
+import { memoizeByObject } from '../util/memo.js';
 
 export interface DesiredTaskDefinition {
   resource: DesiredResourceOf<'TaskDefinition'>;
@@ -27,19 +28,12 @@ export interface DesiredTaskDefinition {
  * services this was most of a steady-state pass's own CPU time. The derived values are frozen,
  * as every pass shares them.
  */
-const specJsonOf = new WeakMap<DesiredResource, JsonObject>();
-const taskDefinitionOf = new WeakMap<DesiredResource, DesiredTaskDefinition>();
 
 /** The spec of a resource as plain JSON, shared between passes and frozen: read it, never change it. */
-export function frozenSpec(resource: DesiredResource): Readonly<JsonObject> {
-  let known = specJsonOf.get(resource);
-  if (!known) {
-    const j = asJson(resource.spec);
-    known = deepFreeze(isJsonObject(j) ? j : {});
-    specJsonOf.set(resource, known);
-  }
-  return known;
-}
+export const frozenSpec: (resource: DesiredResource) => Readonly<JsonObject> = memoizeByObject((resource: DesiredResource) => {
+  const j = asJson(resource.spec);
+  return deepFreeze(isJsonObject(j) ? j : {});
+});
 
 /** The spec of a resource as plain JSON: a fresh top-level object (its values are shared and frozen). */
 export function specJson(resource: DesiredResource): JsonObject {
@@ -47,15 +41,13 @@ export function specJson(resource: DesiredResource): JsonObject {
 }
 
 /** A TaskDefinition manifest prepared for comparison and registration (computed once per resource object). */
-export function desiredTaskDefinition(resource: DesiredResourceOf<'TaskDefinition'>): DesiredTaskDefinition {
-  let known = taskDefinitionOf.get(resource);
-  if (!known) {
-    known = prepareTaskDefinition(resource);
-    deepFreeze({ ...known, resource: undefined });
-    taskDefinitionOf.set(resource, Object.freeze(known));
-  }
-  return known;
-}
+export const desiredTaskDefinition: (resource: DesiredResourceOf<'TaskDefinition'>) => DesiredTaskDefinition = memoizeByObject(
+  (resource: DesiredResourceOf<'TaskDefinition'>) => {
+    const prepared = prepareTaskDefinition(resource);
+    deepFreeze({ ...prepared, resource: undefined });
+    return Object.freeze(prepared);
+  },
+);
 
 function prepareTaskDefinition(resource: DesiredResourceOf<'TaskDefinition'>): DesiredTaskDefinition {
   const spec = specJson(resource);
