@@ -5,6 +5,7 @@
 import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
 import { asJson, contentHash, isJsonObject } from './canonical.js';
 import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
+import { ownershipTags, TAG_SPEC_HASH } from './ownership.js';
 import type { TaskDefinitionRef } from './plan-types.js';
 import type { JsonObject, TagMap } from './ports.js';
 import { deepFreeze } from '../util/freeze.js';
@@ -63,6 +64,11 @@ function prepareTaskDefinition(resource: DesiredResourceOf<'TaskDefinition'>): D
     userTags,
     hash: contentHash({ definition: canonical, tags: asJson(userTags) }),
   };
+}
+
+/** The tags a revision of `td` is registered with: the manifest's, ownership, and its content hash. */
+export function registrationTags(td: DesiredTaskDefinition, controllerId: string): TagMap {
+  return { ...td.userTags, ...ownershipTags(controllerId, td.key), [TAG_SPEC_HASH]: td.hash };
 }
 
 /** The cluster a Service manifest targets (`default` unless it or the command line names one). */

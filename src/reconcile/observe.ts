@@ -7,11 +7,11 @@ import type { DesiredResource } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import { jsonEqual } from './canonical.js';
 import type { ObserverCache } from './cache.js';
-import { familyOf, indexTaskDefinitions, revisionNumber, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { familyOf, indexTaskDefinitions, registrationTags, revisionNumber, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
-import { ownershipOf, ownershipTags, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
@@ -272,7 +272,7 @@ export async function observe(
       // A revision with this manifest's content exists: when the manifest changes, the plan can
       // show what changed from it without describing it.
       if (observed.matchingArn !== undefined && cache.contentOf(td.hash) === undefined) {
-        cache.rememberContent(td.hash, { definition: td.canonical, tags: { ...td.userTags, ...ownershipTags(options.controllerId, td.key), [TAG_SPEC_HASH]: td.hash } });
+        cache.rememberContent(td.hash, { definition: td.canonical, tags: registrationTags(td, options.controllerId) });
       }
     } catch (err) {
       state.unavailable.taskDefinitions.set(td.key, readError(err));

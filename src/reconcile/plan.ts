@@ -9,6 +9,7 @@ import {
   indexTaskDefinitions,
   serviceCluster,
   frozenSpec,
+  registrationTags,
   specJson,
   taskDefinitionRefOf,
   type DesiredTaskDefinition,
@@ -24,7 +25,6 @@ import {
   ownershipTags,
   parseTaskDefinitionTag,
   TAG_MANAGED_BY,
-  TAG_SPEC_HASH,
   TAG_TASK_DEFINITION,
   tagChanges,
 } from './ownership.js';
@@ -228,7 +228,7 @@ function planTaskDefinition(td: DesiredTaskDefinition, observed: ObservedState, 
     const conflict = ownershipConflict(r, obs.latest.tags, opts.controllerId, `task definition family ${td.family}`);
     if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
   }
-  const tags: TagMap = { ...td.userTags, ...ownershipTags(opts.controllerId, td.key), [TAG_SPEC_HASH]: td.hash };
+  const tags = registrationTags(td, opts.controllerId);
   p.steps.push({ op: 'registerTaskDefinition', input: td.input, tags, hash: td.hash });
   if (obs.latest) {
     p.outcome = 'update';
