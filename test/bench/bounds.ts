@@ -72,10 +72,10 @@ export function coldConvergeFloor(shape: FleetShape, namespaceOperationMs: numbe
 }
 
 /**
- * What a cold converge costs when run as this apply runs it, for comparison with the floor: the
- * observe step's ListTaskDefinitions per family (20/s after a burst of 50), then the namespace
- * operation, then all task definitions (1/s after 20), then all services (5/s after 50), each
- * phase waiting for the one before. The pacer keeps 1-2 tokens of each burst for jitter.
+ * What a cold converge would cost applied in phases, for comparison with the floor and with the
+ * dependency-graph executor: ListTaskDefinitions per family (20/s after a burst of 50), then the
+ * namespace operation, then all task definitions (1/s after 20), then all services (5/s after 50),
+ * each phase waiting for the one before. The pacer keeps 1-2 tokens of each burst for jitter.
  */
 export function phasedColdConverge(shape: FleetShape, namespaceOperationMs: number): Bound<number> {
   const n = shape.services;

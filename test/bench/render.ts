@@ -43,11 +43,11 @@ export function renderMarkdown(doc: ResultsFile): string {
   for (const r of doc.results) {
     const d = r.details as Record<string, unknown>;
     const n = fmt(r.n);
-    if (r.scenario.startsWith('1')) out.push(`- ${r.scenario}, N = ${n}: ${fmt(d.writes as number)} writes (bound ${fmt(d.writesBound as number)}), ${fmt(d.readCalls as number)} reads, ${fmt(r.throttled)} throttled, ${fmt(d.passes as number)} pass(es); as phased today: ${d.phasedArithmetic as string}`);
+    if (r.scenario.startsWith('1')) out.push(`- ${r.scenario}, N = ${n}: ${fmt(d.writes as number)} writes (bound ${fmt(d.writesBound as number)}), ${fmt(d.readCalls as number)} reads, ${fmt(r.throttled)} throttled, ${fmt(d.passes as number)} pass(es); an apply in phases would take: ${d.phasedArithmetic as string}`);
     if (r.scenario.startsWith('2')) out.push(`- ${r.scenario}, N = ${n}: calls per pass ${(d.callsPerPass as number[]).join(', ')}; CPU per pass: first (fresh process) ${time(d.firstPassCpuMs as number)}, later ${time(d.cpuMsPerWarmPass as number)} (of which the same reads alone through the SDK clients: ${time(d.callsOnlyCpuMs as number)}); ${fmt(d.writes as number)} writes`);
     if (r.scenario.startsWith('3')) {
       const l = d.latencyMs as { p50: number; p95: number; min: number; max: number };
-      out.push(`- ${r.scenario}, N = ${n}: file rename to first write p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms (min ${fmt(l.min)}, max ${fmt(l.max)}) over ${fmt(d.edits as number)} edits; floor ${d.latencyFloorArithmetic as string}; ${fmt(d.writesPerChange as number, 1)} writes and ${fmt(d.passesPerChange as number, 1)} pass per change`);
+      out.push(`- ${r.scenario}, N = ${n}: file rename to first write p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms (min ${fmt(l.min)}, max ${fmt(l.max)}) over ${fmt(d.edits as number)} edits; floor ${d.latencyFloorArithmetic as string}; ${fmt(d.writesPerChange as number, 1)} writes, ${fmt(d.readsPerChange as number, 1)} reads (a steady pass reads ${fmt(d.steadyPassReads as number)}) and ${fmt(d.passesPerChange as number, 1)} pass per change`);
     }
     if (r.scenario.startsWith('4')) out.push(`- ${r.scenario}, N = ${n}: K = ${fmt(d.k as number)} drifted, ${fmt(d.repaired as number)} repaired in one pass with ${fmt(d.writes as number)} writes`);
     if (r.scenario.startsWith('5')) out.push(`- ${r.scenario}, N = ${n}: ${fmt(d.keys as number)} keys; ${fmt(d.quietPolls as number)} unchanged polls made ${fmt(d.quietListPages as number)} ListObjectsV2 pages, ${fmt(d.quietGets as number)} GetObject and ${fmt(d.awsCallsWhileQuiet as number)} AWS calls; one changed object: ${fmt(d.changeGets as number)} GetObject`);

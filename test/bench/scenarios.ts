@@ -120,7 +120,7 @@ export async function coldConverge(ctx: SizeContext, pacing = true): Promise<Sce
       phasedArithmetic: phasedColdConverge(ctx.shape, NAMESPACE_OPERATION_MS).arithmetic,
     },
     limits: pacing
-      ? 'RegisterTaskDefinition refill (1/s) dominates from N > 20; the observe step lists each family (ListTaskDefinitions, 20/s) before any write, and the apply runs in phases (all task definitions, then all services), so the service writes (5/s) do not overlap the registrations (see phasedS)'
+      ? 'RegisterTaskDefinition refill (1/s) dominates from N > 20. A cold start lists the account\'s families once (ListTaskDefinitionFamilies) instead of each family, and the executor creates each service as soon as its own task definition is registered, so the service writes (5/s) overlap the registrations; phasedS is what an apply in phases (all task definitions, then all services) would take'
       : 'without pacing, calls over the burst are throttled and retried by the SDK (backoff with jitter, 5 attempts), and failed resources wait for the next pass',
   };
 }
@@ -201,7 +201,7 @@ export async function steadyState(ctx: SizeContext, passes: number, baselinePass
       callsOnlyCpuMs: avg(r.callsOnlyCpuMs.slice(1)),
       ...baselineDetails,
     },
-    limits: 'calls: DescribeServices takes 10 services per call. Time: one pass sends its describes 4 at a time (--concurrency 4) at 20-40 ms each; back-to-back passes at N=1,000 would be bound by the 20/s service-read refill (100 calls = 5 s), so passes here are spaced to let the bucket refill',
+    limits: 'calls: DescribeServices takes 10 services per call. Time: one pass sends its reads 16 at a time (4 x --concurrency 4) at 20-40 ms each; CPU: callsOnlyCpuMs is the same reads sent alone through the same SDK clients, the floor any controller using the AWS SDK pays; back-to-back passes at N=1,000 would be bound by the 20/s service-read refill (100 calls = 5 s), so passes here are spaced to let the bucket refill',
   };
 }
 
@@ -338,12 +338,15 @@ export async function oneChange(ctx: SizeContext, edits: number): Promise<Scenar
       details: {
         edits,
         writesPerChange: writes / edits,
+        readsPerChange: totalPerChange - writes / edits,
+        // The issue bounds a change's reads as a steady pass's: these are that pass's reads.
+        steadyPassReads: total(steadyStateCalls(ctx.shape).value),
         passesPerChange: passes / edits,
         latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), min: Math.min(...latencies), max: Math.max(...latencies), all: latencies },
         latencyFloorMs: 250 + 2 * ctx.latency.fixedMs,
         latencyFloorArithmetic: `directory debounce 250 ms + 2 dependent round trips before the first write (DescribeServices with ListNamespaces, then ListTaskDefinitions) x ${ctx.latency.fixedMs} ms = ${250 + 2 * ctx.latency.fixedMs} ms`,
       },
-      limits: 'latency: the directory watcher waits 250 ms for a burst of writes to settle, then one pass observes the changed service before its first write',
+      limits: 'latency: the directory watcher waits 250 ms for a burst of writes to settle, then one pass re-validates only the changed file and observes the changed service (its DescribeServices batch with ListNamespaces, then the family\'s newest revision the first time this process changes that family) before its first write',
     };
   } finally {
     await daemon.stop();
