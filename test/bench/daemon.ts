@@ -1,6 +1,7 @@
 /** `switchboard run` as the benchmark drives it: the built CLI in its own process, its log lines, its /proc figures. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ProcSampler, until } from './measure.js';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/heap.js';
 
 /** One `action: "pass"` log line. */
 export interface PassLine {
@@ -52,7 +53,8 @@ export class BenchDaemon {
   /** Starts `node <cli> run --log-format json ...args` (cli: the built `dist/main.js`) with `env` added. */
   static start(cli: string, args: readonly string[], env: Record<string, string>): BenchDaemon {
     const child = spawn(process.execPath, [cli, 'run', '--listen', '127.0.0.1:0', '--log-format', 'json', ...args], {
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      // Node started as the image starts it, so the memory figures are the deployed controller's.
+      env: { ...process.env, NODE_OPTIONS: DAEMON_NODE_OPTIONS, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
     return new BenchDaemon(child);
   }

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/observe/logger.js';
 import type { DesiredResource } from '../../src/manifests/model.js';
 import { ObserverCache } from '../../src/reconcile/cache.js';
 import type { AwsPorts } from '../../src/reconcile/ports.js';
+import { DAEMON_NODE_OPTIONS, tuneHeapForDaemon } from '../../src/cli/heap.js';
 import { mapLimit } from '../../src/util/concurrency.js';
 import { applyPass, type PassOptions } from '../../src/reconcile/engine.js';
 import { groupServicesByCluster, readConcurrency, serviceReadBatches, type ObserveStrategy } from '../../src/reconcile/observe.js';
@@ -132,7 +133,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 export function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(task)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, NODE_OPTIONS: DAEMON_NODE_OPTIONS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let out = '';
   let err = '';
@@ -154,6 +155,8 @@ export function runWorker(task: WorkerTask): Promise<WorkerResult> {
 // Entry point when run as a script.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const task = JSON.parse(process.argv[2] ?? '{}') as WorkerTask;
+  // The heap as the daemon runs it (node options from runWorker, growing factor from `run`).
+  tuneHeapForDaemon();
   runTask(task).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (err: unknown) => {

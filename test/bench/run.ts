@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../src/simulator/index.js';
 import { writeFleet } from '../helpers/fleet.js';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/heap.js';
 import { machineInfo, formatTable } from './report.js';
 import { coldConverge, driftRepair, fakeBucket, fleetShape, footprint, oneChange, s3Source, setupConverge, steadyState, type ScenarioResult, type SizeContext } from './scenarios.js';
 
@@ -60,7 +61,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const started = Date.now();
 const machine = machineInfo();
 const results: ScenarioResult[] = [];
-const settings = { cli: 'switchboard run (a copy of dist/ taken at the start of the run)', quick: values.quick, sizes, latency, throttling: 'AWS published quotas (simulator defaults)', pacing: 'on (AWS values)', edits, resyncPasses, unpacedMax, concurrency, timeScale: 1 };
+const settings = { cli: 'switchboard run (a copy of dist/ taken at the start of the run)', daemonNodeOptions: `${DAEMON_NODE_OPTIONS} (as the image sets NODE_OPTIONS)`, quick: values.quick, sizes, latency, throttling: 'AWS published quotas (simulator defaults)', pacing: 'on (AWS values)', edits, resyncPasses, unpacedMax, concurrency, timeScale: 1 };
 
 function save(done: boolean): void {
   const doc = { generatedAt: new Date().toISOString(), complete: done, durationS: Math.round((Date.now() - started) / 1000), machine, settings, results };

@@ -4,6 +4,7 @@
  * production-only install fails here instead of in a cluster.
  */
 import { readFileSync } from 'node:fs';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/heap.js';
 import { instructionsOf, parseStages, type Instruction, type Stage } from './dockerfile.js';
 
 const text = readFileSync('Dockerfile', 'utf8');
@@ -135,4 +136,8 @@ test('.dockerignore keeps local builds and tests out of the context but nothing 
     .flatMap((c) => c.sources.map((p) => p.replace(/\/$/, '').split('/')[0] ?? ''));
   expect(copied.length).toBeGreaterThan(0);
   for (const c of copied) expect(patterns).not.toContain(c);
+});
+
+test('the controller runs with the node options its memory figures were measured with', () => {
+  expect(envOf(runtime).get('NODE_OPTIONS')).toBe(DAEMON_NODE_OPTIONS);
 });
