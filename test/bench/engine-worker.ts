@@ -131,7 +131,9 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 
 /** Runs a task in a child process (this file, compiled) and returns what it printed. */
 export function runWorker(task: WorkerTask): Promise<WorkerResult> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(task)], {
+  // BENCH_WORKER_NODE_ARGS adds node options for a closer look, e.g. `--cpu-prof --cpu-prof-dir=prof`.
+  const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+  const child = spawn(process.execPath, [...extra, fileURLToPath(import.meta.url), JSON.stringify(task)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: DAEMON_NODE_OPTIONS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
