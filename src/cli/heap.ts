@@ -12,7 +12,7 @@
  * be set from here, for `run` alone, whatever launched the process. The young generation's size is
  * fixed when the process starts, so it is set where node is started: the image's NODE_OPTIONS carry
  * DAEMON_NODE_OPTIONS. At N = 1,000 a semi-space of 8 MB instead of V8's 16 MB took peak RSS from
- * about 160 to 140 MiB for a few percent more CPU per pass; 4 MB took it to 134 MiB for about 40%
+ * about 160 to 140 MiB for about 5-10% more CPU per pass; 4 MB took it to 134 MiB for about 40%
  * more.
  */
 import { setFlagsFromString } from 'node:v8';
