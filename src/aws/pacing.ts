@@ -62,13 +62,18 @@ const realClock: PacingClock = {
 };
 
 /**
- * One token bucket with reservations: a caller takes a token at once, going into debt when the
- * bucket is empty, and waits until its token has refilled. Callers are therefore served in the
- * order they asked, and the calls let through never exceed `burst + rate × elapsed` in any window.
+ * One token bucket whose callers take turns: each waits for the one before it, then for a token
+ * to have refilled, measured when it wakes. A token is never promised ahead of time, because
+ * timers that fire late (an event loop busy for a few hundred ms) would then release every call
+ * whose turn had passed at once, more than AWS's bucket holds. So callers are served in the order
+ * they asked, and the calls let through never exceed `burst + rate x elapsed` in any window of
+ * real time, however late their timers fire.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
+  /** The turn of the caller who asked last: the next caller waits for it. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly limit: BucketLimit,
@@ -79,19 +84,27 @@ export class TokenBucket {
     this.last = clock.now();
   }
 
-  /** Reserves one token; returns how many ms the caller must wait before using it (0: now). */
-  reserve(): number {
+  /** Takes one token, waiting (after every caller before it) until one has refilled. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.takeWhenRefilled());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private refill(): void {
     const now = this.clock.now();
     this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.ratePerSecond);
     this.last = now;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.limit.ratePerSecond) * 1000;
   }
 
-  /** Takes one token, waiting for it to refill when the bucket is empty. */
-  async take(): Promise<void> {
-    const wait = this.reserve();
-    if (wait > 0) await this.clock.sleep(wait);
+  private async takeWhenRefilled(): Promise<void> {
+    this.refill();
+    // A hair under one token counts as one: the sleep was computed to refill exactly that.
+    while (this.tokens < 1 - 1e-9) {
+      await this.clock.sleep(((1 - this.tokens) / this.limit.ratePerSecond) * 1000);
+      this.refill();
+    }
+    this.tokens -= 1;
   }
 }
 
