@@ -14,6 +14,8 @@ export interface DocOf<K extends Kind> {
 export class RuleContext {
   readonly problems: Problem[] = [];
   private readonly byKey = new Map<string, LoadedDocument>();
+  private readonly byKind = new Map<Kind, LoadedDocument[]>();
+  private clustersByName: Map<string, DocOf<'Cluster'>> | undefined;
 
   constructor(readonly documents: readonly LoadedDocument[]) {
     for (const d of documents) if (!this.byKey.has(d.resource.key)) this.byKey.set(d.resource.key, d);
@@ -21,7 +23,25 @@ export class RuleContext {
 
   /** The documents of one kind, in load order. */
   ofKind<K extends Kind>(kind: K): DocOf<K>[] {
-    return this.documents.filter((d) => d.resource.kind === kind) as unknown as DocOf<K>[];
+    let docs = this.byKind.get(kind);
+    if (docs === undefined) {
+      docs = this.documents.filter((d) => d.resource.kind === kind);
+      this.byKind.set(kind, docs);
+    }
+    return docs as unknown as DocOf<K>[];
+  }
+
+  /**
+   * The first Cluster document whose `clusterName` is `clusterName`. Indexed once per run: every
+   * service that takes its namespace from its cluster asks, and a scan of every document for each
+   * of them made validation quadratic in the number of manifests.
+   */
+  clusterNamed(clusterName: string): DocOf<'Cluster'> | undefined {
+    if (this.clustersByName === undefined) {
+      this.clustersByName = new Map();
+      for (const c of this.ofKind('Cluster')) if (!this.clustersByName.has(c.resource.spec.clusterName)) this.clustersByName.set(c.resource.spec.clusterName, c);
+    }
+    return this.clustersByName.get(clusterName);
   }
 
   /** The first document declaring `kind/name`, if any. */

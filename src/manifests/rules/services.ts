@@ -75,7 +75,7 @@ function serviceNamespace(ctx: RuleContext, doc: DocOf<'Service'>): string | und
   const sc = doc.resource.spec.serviceConnectConfiguration;
   if (sc?.namespace !== undefined) return checkNamespaceReference(ctx, doc, ['spec', 'serviceConnectConfiguration', 'namespace'], sc.namespace);
   const clusterName = doc.resource.spec.cluster ?? 'default';
-  const cluster = ctx.ofKind('Cluster').find((c) => c.resource.spec.clusterName === clusterName);
+  const cluster = ctx.clusterNamed(clusterName);
   const fallback = cluster?.resource.spec.serviceConnectDefaults?.namespace;
   if (cluster !== undefined && (fallback === undefined || fallback === '')) {
     ctx.report(doc, 'error', 'namespace-missing', ['spec', 'serviceConnectConfiguration'], `Service Connect needs a namespace and Cluster/${cluster.resource.name} has no \`serviceConnectDefaults.namespace\``, 'set `serviceConnectConfiguration.namespace`');
