@@ -9,44 +9,39 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { CallCounts, SimState, SimulatorHandle } from '../../src/simulator/index.js';
-import { clientConfig, clientsFor, destroyClients, startTestSimulator, type Clients } from './helpers.js';
+import type { CallCounts, SimState } from '../../src/simulator/index.js';
+import { clientConfig, useSimulator } from './helpers.js';
 
-let sim: SimulatorHandle;
-let c: Clients;
+const env = useSimulator();
 /** A client that never retries, so each injected fault surfaces as it is. */
 let once: ECSClient;
 
 beforeAll(async () => {
-  sim = await startTestSimulator();
-  c = clientsFor(sim);
-  once = new ECSClient({ ...clientConfig(sim.url), maxAttempts: 1 });
+  once = new ECSClient({ ...clientConfig(env.sim.url), maxAttempts: 1 });
 });
 
 afterEach(() => {
-  sim.clearFaults();
-  sim.setThrottling({ enabled: false });
-  sim.setLatency({});
+  env.sim.clearFaults();
+  env.sim.setThrottling({ enabled: false });
+  env.sim.setLatency({});
 });
 
 afterAll(async () => {
-  destroyClients(c);
   once.destroy();
-  await sim.close();
 });
 
 async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${env.sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }
 
 test('call counters split reads and writes per service and operation, and reset', async () => {
   await admin('POST', '/_sim/calls/reset');
-  await c.ecs.send(new CreateClusterCommand({ clusterName: 'count' }));
-  await c.ecs.send(new DescribeClustersCommand({ clusters: ['count'] }));
-  await c.ecs.send(new DescribeClustersCommand({ clusters: ['count'] }));
-  await c.logs.send(new DescribeLogGroupsCommand({}));
+  await env.c.ecs.send(new CreateClusterCommand({ clusterName: 'count' }));
+  await env.c.ecs.send(new DescribeClustersCommand({ clusters: ['count'] }));
+  await env.c.ecs.send(new DescribeClustersCommand({ clusters: ['count'] }));
+  await env.c.logs.send(new DescribeLogGroupsCommand({}));
   const counts = await admin<CallCounts>('GET', '/_sim/calls');
   expect(counts.services.ecs.operations.DescribeClusters).toEqual({ kind: 'read', calls: 2, throttled: 0, errors: 0, faults: 0 });
   expect(counts.services.ecs.operations.CreateCluster?.kind).toBe('write');
@@ -55,37 +50,37 @@ test('call counters split reads and writes per service and operation, and reset'
   expect(counts.totals).toMatchObject({ calls: 4, reads: 3, writes: 1 });
   expect(counts.mutatingCalls).toBe(1);
   await admin('POST', '/_sim/calls/reset');
-  expect(sim.calls().totals.calls).toBe(0);
+  expect(env.sim.calls().totals.calls).toBe(0);
 });
 
 test('a targeted fault fails the next call of that operation on that resource with the modelled exception', async () => {
-  await c.ecs.send(new CreateClusterCommand({ clusterName: 'faulty' }));
+  await env.c.ecs.send(new CreateClusterCommand({ clusterName: 'faulty' }));
   await admin('POST', '/_sim/faults', { targeted: [{ operation: 'UpdateService', resource: 'orders', error: 'ServiceNotFoundException', message: 'Service not found.' }] });
   // Another resource is not affected: the fault waits for its match.
-  await expect(c.ecs.send(new UpdateServiceCommand({ cluster: 'faulty', service: 'other' }))).rejects.toThrow('Service not found.');
-  expect(sim.engine.faults.current.targeted).toHaveLength(1);
-  const err: unknown = await c.ecs.send(new UpdateServiceCommand({ cluster: 'faulty', service: 'orders', desiredCount: 1 })).catch((e: unknown) => e);
+  await expect(env.c.ecs.send(new UpdateServiceCommand({ cluster: 'faulty', service: 'other' }))).rejects.toThrow('Service not found.');
+  expect(env.sim.engine.faults.current.targeted).toHaveLength(1);
+  const err: unknown = await env.c.ecs.send(new UpdateServiceCommand({ cluster: 'faulty', service: 'orders', desiredCount: 1 })).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ServiceNotFoundException);
-  expect(sim.engine.faults.current.targeted).toHaveLength(0);
-  expect(sim.calls().services.ecs.operations.UpdateService?.faults).toBe(1);
+  expect(env.sim.engine.faults.current.targeted).toHaveLength(0);
+  expect(env.sim.calls().services.ecs.operations.UpdateService?.faults).toBe(1);
 });
 
 test('an injected 5xx is retried by the SDK and the call then succeeds', async () => {
-  sim.addFault({ operation: 'ListClusters', effect: { type: 'error', errorType: 'ServiceUnavailableException' } });
-  sim.resetCalls();
-  const out = await c.ecs.send(new ListClustersCommand({}));
+  env.sim.addFault({ operation: 'ListClusters', effect: { type: 'error', errorType: 'ServiceUnavailableException' } });
+  env.sim.resetCalls();
+  const out = await env.c.ecs.send(new ListClustersCommand({}));
   expect(out.$metadata.attempts).toBe(2);
-  expect(sim.calls().services.ecs.operations.ListClusters).toMatchObject({ calls: 2, faults: 1 });
+  expect(env.sim.calls().services.ecs.operations.ListClusters).toMatchObject({ calls: 2, faults: 1 });
 });
 
 test('a connection reset surfaces as a network error when the client does not retry', async () => {
-  sim.addFault({ operation: 'ListClusters', effect: { type: 'reset' } });
+  env.sim.addFault({ operation: 'ListClusters', effect: { type: 'reset' } });
   await expect(once.send(new ListClustersCommand({}))).rejects.toThrow(/socket hang up|ECONNRESET/);
   await expect(once.send(new ListClustersCommand({}))).resolves.toBeDefined();
 });
 
 test('a lost response carries the call out but gives the caller no answer', async () => {
-  sim.addFault({ operation: 'CreateCluster', resource: 'lost-answer', effect: { type: 'lostResponse' } });
+  env.sim.addFault({ operation: 'CreateCluster', resource: 'lost-answer', effect: { type: 'lostResponse' } });
   await expect(once.send(new CreateClusterCommand({ clusterName: 'lost-answer' }))).rejects.toThrow(/socket hang up|ECONNRESET/);
   const described = await once.send(new DescribeClustersCommand({ clusters: ['lost-answer'] }));
   expect(described.clusters?.[0]?.status).toBe('ACTIVE');
@@ -93,10 +88,10 @@ test('a lost response carries the call out but gives the caller no answer', asyn
 
 test('random faults are reproducible for a given seed', async () => {
   const run = async (): Promise<boolean[]> => {
-    sim.setFaults({ seed: 42, rates: { serverError: 0.5 } });
+    env.sim.setFaults({ seed: 42, rates: { serverError: 0.5 } });
     const out: boolean[] = [];
     for (let i = 0; i < 12; i++) out.push(await once.send(new ListClustersCommand({})).then(() => true, () => false));
-    sim.clearFaults();
+    env.sim.clearFaults();
     return out;
   };
   const a = await run();
@@ -110,54 +105,54 @@ test('random faults are reproducible for a given seed', async () => {
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html
 test('throttling by token bucket produces ThrottlingException and counts throttled calls', async () => {
   await admin('POST', '/_sim/throttling', { enabled: true, overrides: { 'ecs.clusterRead': { burst: 2, ratePerSecond: 0.001 } } });
-  sim.resetCalls();
+  env.sim.resetCalls();
   await once.send(new DescribeClustersCommand({}));
   await once.send(new DescribeClustersCommand({}));
   const err: unknown = await once.send(new DescribeClustersCommand({})).catch((e: unknown) => e);
   expect(err).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-  expect(sim.calls().services.ecs.operations.DescribeClusters).toMatchObject({ calls: 3, throttled: 1 });
+  expect(env.sim.calls().services.ecs.operations.DescribeClusters).toMatchObject({ calls: 3, throttled: 1 });
 });
 
 test('CloudWatch Logs CreateLogGroup is limited to 5 calls per second by default', async () => {
-  sim.setThrottling({ enabled: true });
-  sim.resetCalls();
-  const logs = new CloudWatchLogsClient({ ...clientConfig(sim.url), maxAttempts: 1 });
+  env.sim.setThrottling({ enabled: true });
+  env.sim.resetCalls();
+  const logs = new CloudWatchLogsClient({ ...clientConfig(env.sim.url), maxAttempts: 1 });
   const results = await Promise.all(
     Array.from({ length: 7 }, (_, i) => logs.send(new CreateLogGroupCommand({ logGroupName: `/burst/${i}` })).then(() => 'ok', (e: unknown) => (e instanceof Error ? e.name : 'error'))),
   );
   logs.destroy();
   expect(results.filter((r) => r === 'ok')).toHaveLength(5);
   expect(results.filter((r) => r === 'ThrottlingException')).toHaveLength(2);
-  expect(sim.calls().services.logs.operations.CreateLogGroup).toMatchObject({ calls: 7, throttled: 2 });
+  expect(env.sim.calls().services.logs.operations.CreateLogGroup).toMatchObject({ calls: 7, throttled: 2 });
 });
 
 test('latency delays every call by at least the fixed amount', async () => {
   await admin('POST', '/_sim/latency', { fixedMs: 40, jitterMs: 10 });
   const t0 = Date.now();
-  await c.ecs.send(new ListClustersCommand({}));
+  await env.c.ecs.send(new ListClustersCommand({}));
   expect(Date.now() - t0).toBeGreaterThanOrEqual(38);
 });
 
 test('the state dump shows what the API created, and reset empties it', async () => {
-  await c.ecs.send(
+  await env.c.ecs.send(
     new RegisterTaskDefinitionCommand({ family: 'dumped', containerDefinitions: [{ name: 'a', image: 'x', memory: 128 }] }),
   );
   const dump = await admin<SimState>('GET', '/_sim/state');
   expect(dump.regions['us-east-1']?.ecs.taskDefinitions.dumped?.[0]?.arn).toBe('arn:aws:ecs:us-east-1:123456789012:task-definition/dumped:1');
   await admin('POST', '/_sim/reset');
-  expect(sim.dumpState().regions).toEqual({});
-  await expect(c.ecs.send(new DescribeServicesCommand({ cluster: 'faulty', services: ['x'] }))).rejects.toThrow('Cluster not found.');
+  expect(env.sim.dumpState().regions).toEqual({});
+  await expect(env.c.ecs.send(new DescribeServicesCommand({ cluster: 'faulty', services: ['x'] }))).rejects.toThrow('Cluster not found.');
 });
 
 test('the time scale can be changed at run time', async () => {
   const out = await admin<{ timeScale: number }>('POST', '/_sim/time-scale', { timeScale: 100 });
   expect(out.timeScale).toBe(100);
-  expect(sim.engine.clock.timeScale).toBe(100);
-  const bad = await fetch(`${sim.url}/_sim/time-scale`, { method: 'POST', body: '{"timeScale":0}' });
+  expect(env.sim.engine.clock.timeScale).toBe(100);
+  const bad = await fetch(`${env.sim.url}/_sim/time-scale`, { method: 'POST', body: '{"timeScale":0}' });
   expect(bad.status).toBe(400);
-  sim.setTimeScale(50);
+  env.sim.setTimeScale(50);
 });
 
 test('unknown admin routes are 404', async () => {
-  expect((await fetch(`${sim.url}/_sim/nothing`)).status).toBe(404);
+  expect((await fetch(`${env.sim.url}/_sim/nothing`)).status).toBe(404);
 });

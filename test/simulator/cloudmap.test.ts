@@ -19,24 +19,14 @@ import {
   UntagResourceCommand,
   UpdateHttpNamespaceCommand,
 } from '@aws-sdk/client-servicediscovery';
-import type { SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, createNamespace, destroyClients, eventually, startTestSimulator, testTimeScale, type Clients } from './helpers.js';
+import { createNamespace, eventually, testTimeScale, useSimulator } from './helpers.js';
 
-let sim: SimulatorHandle;
-let c: Clients;
+const env = useSimulator();
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  c = clientsFor(sim);
-});
 
-afterAll(async () => {
-  destroyClients(c);
-  await sim.close();
-});
 
 function statusOf(operationId: string | undefined): Promise<string | undefined> {
-  return c.sd.send(new GetOperationCommand({ OperationId: operationId })).then((o) => o.Operation?.Status);
+  return env.c.sd.send(new GetOperationCommand({ OperationId: operationId })).then((o) => o.Operation?.Status);
 }
 
 // Namespace creation is asynchronous: CreateHttpNamespace returns only an OperationId and
@@ -45,120 +35,120 @@ function statusOf(operationId: string | undefined): Promise<string | undefined> 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_GetOperation.html
 test('a namespace becomes visible only when its operation succeeds', async () => {
   // A slower clock for this test, so the intermediate states are observable even on a busy machine.
-  sim.setTimeScale(4);
-  const out = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'async.local', CreatorRequestId: 'req-async' }));
+  env.sim.setTimeScale(4);
+  const out = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'async.local', CreatorRequestId: 'req-async' }));
   expect(Object.keys(out).filter((k) => k !== '$metadata')).toEqual(['OperationId']);
   expect(['SUBMITTED', 'PENDING']).toContain(await statusOf(out.OperationId));
-  const listed = await c.sd.send(new ListNamespacesCommand({}));
+  const listed = await env.c.sd.send(new ListNamespacesCommand({}));
   expect(listed.Namespaces?.map((n) => n.Name)).not.toContain('async.local');
   const op = await eventually(async () => {
-    const o = await c.sd.send(new GetOperationCommand({ OperationId: out.OperationId }));
+    const o = await env.c.sd.send(new GetOperationCommand({ OperationId: out.OperationId }));
     return o.Operation?.Status === 'SUCCESS' ? o.Operation : undefined;
   });
   const id = op.Targets?.NAMESPACE ?? '';
   expect(id).toMatch(/^ns-[a-z0-9]{16}$/);
-  const ns = await c.sd.send(new GetNamespaceCommand({ Id: id }));
+  const ns = await env.c.sd.send(new GetNamespaceCommand({ Id: id }));
   expect(ns.Namespace).toMatchObject({ Id: id, Name: 'async.local', Type: 'HTTP', Arn: `arn:aws:servicediscovery:us-east-1:123456789012:namespace/${id}`, CreatorRequestId: 'req-async' });
   expect(ns.Namespace?.CreateDate).toBeInstanceOf(Date);
-  sim.setTimeScale(testTimeScale);
+  env.sim.setTimeScale(testTimeScale);
 });
 
 test('retrying with the same CreatorRequestId returns the first operation instead of creating twice', async () => {
-  const a = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'retry.local', CreatorRequestId: 'req-retry' }));
-  const b = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'retry.local', CreatorRequestId: 'req-retry' }));
+  const a = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'retry.local', CreatorRequestId: 'req-retry' }));
+  const b = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'retry.local', CreatorRequestId: 'req-retry' }));
   expect(b.OperationId).toBe(a.OperationId);
 });
 
 test('a second creation of a name still in flight is a DuplicateRequest naming the first operation', async () => {
   // At the fast test clock the operation can finish between the two calls on a loaded machine,
   // and the second call then rightly answers NamespaceAlreadyExists; a real-time clock keeps it in flight.
-  sim.setTimeScale(1);
+  env.sim.setTimeScale(1);
   try {
-    const a = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'inflight.local', CreatorRequestId: 'req-1' }));
-    const err: unknown = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'inflight.local', CreatorRequestId: 'req-2' })).catch((e: unknown) => e);
+    const a = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'inflight.local', CreatorRequestId: 'req-1' }));
+    const err: unknown = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'inflight.local', CreatorRequestId: 'req-2' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DuplicateRequest);
     expect((err as DuplicateRequest).DuplicateOperationId).toBe(a.OperationId);
   } finally {
-    sim.setTimeScale(testTimeScale);
+    env.sim.setTimeScale(testTimeScale);
   }
 });
 
 test('creating a name that exists is NamespaceAlreadyExists', async () => {
-  const ns = await createNamespace(c, 'exists.local');
-  const err: unknown = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'exists.local', CreatorRequestId: 'other' })).catch((e: unknown) => e);
+  const ns = await createNamespace(env.c, 'exists.local');
+  const err: unknown = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'exists.local', CreatorRequestId: 'other' })).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(NamespaceAlreadyExists);
   expect((err as NamespaceAlreadyExists).NamespaceId).toBe(ns.id);
 });
 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_CreatePrivateDnsNamespace.html
 test('a private DNS namespace needs a VPC', async () => {
-  await expect(c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.internal', Vpc: undefined as unknown as string }))).rejects.toThrow(/Vpc/);
-  const out = await c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.internal', Vpc: 'vpc-1' }));
+  await expect(env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.internal', Vpc: undefined as unknown as string }))).rejects.toThrow(/Vpc/);
+  const out = await env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.internal', Vpc: 'vpc-1' }));
   expect(await eventually(async () => ((await statusOf(out.OperationId)) === 'SUCCESS' ? true : undefined))).toBe(true);
 });
 
 test('an operation failure injected through a fault hook ends in FAIL with an ErrorCode and no namespace', async () => {
-  sim.addFault({ operation: 'CreateHttpNamespace', resource: 'broken.local', effect: { type: 'operationFailure', errorCode: 'CANNOT_CREATE_HOSTED_ZONE' } });
-  const out = await c.sd.send(new CreateHttpNamespaceCommand({ Name: 'broken.local' }));
+  env.sim.addFault({ operation: 'CreateHttpNamespace', resource: 'broken.local', effect: { type: 'operationFailure', errorCode: 'CANNOT_CREATE_HOSTED_ZONE' } });
+  const out = await env.c.sd.send(new CreateHttpNamespaceCommand({ Name: 'broken.local' }));
   const op = await eventually(async () => {
-    const o = await c.sd.send(new GetOperationCommand({ OperationId: out.OperationId }));
+    const o = await env.c.sd.send(new GetOperationCommand({ OperationId: out.OperationId }));
     return o.Operation?.Status === 'FAIL' ? o.Operation : undefined;
   });
   expect(op.ErrorCode).toBe('CANNOT_CREATE_HOSTED_ZONE');
-  const listed = await c.sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'NAME', Values: ['broken.local'], Condition: 'EQ' }] }));
+  const listed = await env.c.sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'NAME', Values: ['broken.local'], Condition: 'EQ' }] }));
   expect(listed.Namespaces).toEqual([]);
 });
 
 test('an unknown operation id is OperationNotFound and an unknown namespace is NamespaceNotFound', async () => {
-  await expect(c.sd.send(new GetOperationCommand({ OperationId: 'nope' }))).rejects.toBeInstanceOf(OperationNotFound);
-  await expect(c.sd.send(new GetNamespaceCommand({ Id: 'ns-aaaaaaaaaaaaaaaa' }))).rejects.toBeInstanceOf(NamespaceNotFound);
+  await expect(env.c.sd.send(new GetOperationCommand({ OperationId: 'nope' }))).rejects.toBeInstanceOf(OperationNotFound);
+  await expect(env.c.sd.send(new GetNamespaceCommand({ Id: 'ns-aaaaaaaaaaaaaaaa' }))).rejects.toBeInstanceOf(NamespaceNotFound);
 });
 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_ListNamespaces.html
 test('ListNamespaces paginates with NextToken and filters by type and name', async () => {
-  for (const n of ['page-a', 'page-b', 'page-c']) await createNamespace(c, n);
+  for (const n of ['page-a', 'page-b', 'page-c']) await createNamespace(env.c, n);
   const names: string[] = [];
   let token: string | undefined;
   do {
-    const out = await c.sd.send(new ListNamespacesCommand({ MaxResults: 2, NextToken: token, Filters: [{ Name: 'NAME', Values: ['page-'], Condition: 'BEGINS_WITH' }] }));
+    const out = await env.c.sd.send(new ListNamespacesCommand({ MaxResults: 2, NextToken: token, Filters: [{ Name: 'NAME', Values: ['page-'], Condition: 'BEGINS_WITH' }] }));
     expect((out.Namespaces ?? []).length).toBeLessThanOrEqual(2);
     names.push(...(out.Namespaces ?? []).map((n) => n.Name ?? ''));
     token = out.NextToken;
   } while (token);
   expect(names.sort()).toEqual(['page-a', 'page-b', 'page-c']);
-  const dns = await c.sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'TYPE', Values: ['DNS_PRIVATE'], Condition: 'EQ' }] }));
+  const dns = await env.c.sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'TYPE', Values: ['DNS_PRIVATE'], Condition: 'EQ' }] }));
   expect(dns.Namespaces?.map((n) => n.Name)).toEqual(['dns.internal']);
 });
 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_DeleteNamespace.html
 test('a namespace with services cannot be deleted (ResourceInUse); once empty it is deleted asynchronously', async () => {
-  const ns = await createNamespace(c, 'busy.local');
-  const svc = await c.sd.send(new CreateServiceCommand({ Name: 'api', NamespaceId: ns.id }));
-  const got = await c.sd.send(new GetServiceCommand({ Id: svc.Service?.Id }));
+  const ns = await createNamespace(env.c, 'busy.local');
+  const svc = await env.c.sd.send(new CreateServiceCommand({ Name: 'api', NamespaceId: ns.id }));
+  const got = await env.c.sd.send(new GetServiceCommand({ Id: svc.Service?.Id }));
   expect(got.Service).toMatchObject({ Name: 'api', NamespaceId: ns.id, Type: 'HTTP' });
-  await expect(c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(ResourceInUse);
-  await c.sd.send(new DeleteServiceCommand({ Id: svc.Service?.Id }));
-  const del = await c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }));
-  await c.sd.send(new GetNamespaceCommand({ Id: ns.id }));
+  await expect(env.c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(ResourceInUse);
+  await env.c.sd.send(new DeleteServiceCommand({ Id: svc.Service?.Id }));
+  const del = await env.c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }));
+  await env.c.sd.send(new GetNamespaceCommand({ Id: ns.id }));
   await eventually(async () => ((await statusOf(del.OperationId)) === 'SUCCESS' ? true : undefined));
-  await expect(c.sd.send(new GetNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(NamespaceNotFound);
+  await expect(env.c.sd.send(new GetNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(NamespaceNotFound);
 });
 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdateHttpNamespace.html
 test('UpdateHttpNamespace changes the description when its operation succeeds', async () => {
-  const ns = await createNamespace(c, 'upd.local');
-  const op = await c.sd.send(new UpdateHttpNamespaceCommand({ Id: ns.id, Namespace: { Description: 'new' } }));
+  const ns = await createNamespace(env.c, 'upd.local');
+  const op = await env.c.sd.send(new UpdateHttpNamespaceCommand({ Id: ns.id, Namespace: { Description: 'new' } }));
   await eventually(async () => ((await statusOf(op.OperationId)) === 'SUCCESS' ? true : undefined));
-  expect((await c.sd.send(new GetNamespaceCommand({ Id: ns.id }))).Namespace?.Description).toBe('new');
-  const ops = await c.sd.send(new ListOperationsCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [ns.id], Condition: 'EQ' }] }));
+  expect((await env.c.sd.send(new GetNamespaceCommand({ Id: ns.id }))).Namespace?.Description).toBe('new');
+  const ops = await env.c.sd.send(new ListOperationsCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [ns.id], Condition: 'EQ' }] }));
   expect(ops.Operations?.length).toBe(2);
 });
 
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_TagResource.html
 test('namespace tags are Key/Value pairs managed by TagResource and UntagResource', async () => {
-  const ns = await createNamespace(c, 'tags.local');
-  await c.sd.send(new TagResourceCommand({ ResourceARN: ns.arn, Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }));
-  await c.sd.send(new UntagResourceCommand({ ResourceARN: ns.arn, TagKeys: ['a'] }));
-  const out = await c.sd.send(new ListTagsForResourceCommand({ ResourceARN: ns.arn }));
+  const ns = await createNamespace(env.c, 'tags.local');
+  await env.c.sd.send(new TagResourceCommand({ ResourceARN: ns.arn, Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }));
+  await env.c.sd.send(new UntagResourceCommand({ ResourceARN: ns.arn, TagKeys: ['a'] }));
+  const out = await env.c.sd.send(new ListTagsForResourceCommand({ ResourceARN: ns.arn }));
   expect(out.Tags).toEqual([{ Key: 'b', Value: '2' }]);
 });

@@ -7,21 +7,11 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, destroyClients, startTestSimulator, type Clients } from './helpers.js';
+import { useSimulator } from './helpers.js';
 
-let sim: SimulatorHandle;
-let c: Clients;
+const env = useSimulator();
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  c = clientsFor(sim);
-});
 
-afterAll(async () => {
-  destroyClients(c);
-  await sim.close();
-});
 
 const web: RegisterTaskDefinitionCommandInput = {
   family: 'web',
@@ -45,10 +35,10 @@ const web: RegisterTaskDefinitionCommandInput = {
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html
 test('a registered task definition is described with the defaults and read-only fields AWS adds', async () => {
-  const reg = await c.ecs.send(new RegisterTaskDefinitionCommand(web));
+  const reg = await env.c.ecs.send(new RegisterTaskDefinitionCommand(web));
   const arn = reg.taskDefinition?.taskDefinitionArn ?? '';
   expect(arn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:task-definition\/web:\d+$/);
-  const out = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+  const out = await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
   const td = out.taskDefinition;
   const container = td?.containerDefinitions?.[0];
   expect(container).toMatchObject({
@@ -66,53 +56,53 @@ test('a registered task definition is described with the defaults and read-only 
   expect(td?.requiresAttributes?.map((a) => a.name)).toEqual(expect.arrayContaining(['ecs.capability.task-eni', 'com.amazonaws.ecs.capability.logging-driver.awslogs']));
   // Tags only when asked for: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
   expect(out.tags).toBeUndefined();
-  const withTags = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+  const withTags = await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
   expect(withTags.tags).toEqual([{ key: 'team', value: 'edge' }]);
 });
 
 // No idempotency token; identical content still bumps the revision:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
 test('registering identical content twice creates two revisions', async () => {
-  const a = await c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'twice' }));
-  const b = await c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'twice' }));
+  const a = await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'twice' }));
+  const b = await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'twice' }));
   expect(a.taskDefinition?.revision).toBe(1);
   expect(b.taskDefinition?.revision).toBe(2);
-  const latest = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'twice' }));
+  const latest = await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'twice' }));
   expect(latest.taskDefinition?.revision).toBe(2);
-  const first = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'twice:1' }));
+  const first = await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'twice:1' }));
   expect(first.taskDefinition?.revision).toBe(1);
 });
 
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterTaskDefinition.html
 test('a deregistered revision is INACTIVE, still describable by revision, and no longer the family default', async () => {
-  await c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'dereg' }));
-  await c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'dereg' }));
-  const out = await c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'dereg:2' }));
+  await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'dereg' }));
+  await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'dereg' }));
+  const out = await env.c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'dereg:2' }));
   expect(out.taskDefinition?.status).toBe('INACTIVE');
   expect(out.taskDefinition?.deregisteredAt).toBeInstanceOf(Date);
-  const byFamily = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'dereg' }));
+  const byFamily = await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'dereg' }));
   expect(byFamily.taskDefinition?.revision).toBe(1);
-  const active = await c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'dereg' }));
+  const active = await env.c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'dereg' }));
   expect(active.taskDefinitionArns?.map((a) => a.split('/')[1])).toEqual(['dereg:1']);
-  const inactive = await c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'dereg', status: 'INACTIVE' }));
+  const inactive = await env.c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'dereg', status: 'INACTIVE' }));
   expect(inactive.taskDefinitionArns?.map((a) => a.split('/')[1])).toEqual(['dereg:2']);
 });
 
 test('describing an unknown task definition is a ClientException', async () => {
-  await expect(c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:3' }))).rejects.toBeInstanceOf(ClientException);
+  await expect(env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nope:3' }))).rejects.toBeInstanceOf(ClientException);
 });
 
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitionFamilies.html
 test('task definition families are listed by prefix, with pagination', async () => {
-  for (const f of ['fam-a', 'fam-b', 'fam-c']) await c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: f }));
-  const page1 = await c.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'fam-', maxResults: 2 }));
+  for (const f of ['fam-a', 'fam-b', 'fam-c']) await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: f }));
+  const page1 = await env.c.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'fam-', maxResults: 2 }));
   expect(page1.families).toEqual(['fam-a', 'fam-b']);
-  const page2 = await c.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'fam-', maxResults: 2, nextToken: page1.nextToken }));
+  const page2 = await env.c.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'fam-', maxResults: 2, nextToken: page1.nextToken }));
   expect(page2.families).toEqual(['fam-c']);
   expect(page2.nextToken).toBeUndefined();
 });
 
 test('awsvpc port mappings with a different host port are rejected', async () => {
   const bad = { ...web, family: 'bad', containerDefinitions: [{ name: 'a', image: 'x', portMappings: [{ containerPort: 80, hostPort: 8080 }] }] };
-  await expect(c.ecs.send(new RegisterTaskDefinitionCommand(bad))).rejects.toBeInstanceOf(ClientException);
+  await expect(env.c.ecs.send(new RegisterTaskDefinitionCommand(bad))).rejects.toBeInstanceOf(ClientException);
 });

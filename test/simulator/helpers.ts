@@ -59,3 +59,35 @@ export async function createNamespace(c: Clients, name: string): Promise<{ id: s
   const ns = await c.sd.send(new GetNamespaceCommand({ Id: id }));
   return { id, arn: ns.Namespace?.Arn ?? '' };
 }
+
+/** The simulator and SDK clients a test file shares: started before its first test, closed after its last. */
+export interface SimulatorEnv {
+  readonly sim: SimulatorHandle;
+  readonly c: Clients;
+}
+
+/** Starts a simulator with clients for the calling test file (registers its beforeAll and afterAll). */
+export function useSimulator(options: SimulatorOptions = {}): SimulatorEnv {
+  let sim: SimulatorHandle | undefined;
+  let c: Clients | undefined;
+  beforeAll(async () => {
+    sim = await startTestSimulator(options);
+    c = clientsFor(sim);
+  });
+  afterAll(async () => {
+    if (c) destroyClients(c);
+    await sim?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the simulator is started in beforeAll: use it inside a test or hook');
+    return value;
+  };
+  return {
+    get sim() {
+      return started(sim);
+    },
+    get c() {
+      return started(c);
+    },
+  };
+}
