@@ -1,4 +1,5 @@
 /** The filesystem side of loading: files and folders named by the user → a snapshot of manifest files. */
+import { createReadStream } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadLimits } from './decode.js';
@@ -18,6 +19,28 @@ function fileProblem(file: string, code: string, message: string, hint: string):
 }
 
 /**
+ * Reads a file that is not a regular one (a pipe such as `<(kustomize build)`, a device) up to
+ * `maxBytes`: its size says nothing, and `/dev/zero` would otherwise be read until memory runs out.
+ * Undefined when it holds more.
+ */
+async function readAtMost(file: string, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = createReadStream(file);
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      total += buf.length;
+      if (total > maxBytes) return undefined;
+      chunks.push(buf);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
  * Reads every `*.yaml` / `*.yml` file under the given files and folders (nested, skipping dotfiles
  * and dot-folders, following symlinks once). A file named explicitly is read whatever its extension.
  * Files over the size limit are reported without being read.
@@ -28,16 +51,26 @@ export async function collectFiles(paths: readonly string[], limits: Pick<LoadLi
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
-  const readOne = async (p: string, size: number): Promise<void> => {
+  const tooLarge = (p: string, message: string): void => {
+    problems.push(fileProblem(p, 'file-too-large', message, 'split it into several files, or raise the limit with --max-file-size'));
+  };
+
+  const readOne = async (p: string, size: number, regular = true): Promise<void> => {
     try {
-      const real = await realpath(p);
+      // A pipe from process substitution (`/dev/fd/63`) resolves to no path: it is its own identity.
+      const real = await realpath(p).catch(() => path.resolve(p));
       if (seenFiles.has(real)) return;
       seenFiles.add(real);
       if (size > limits.maxFileSize) {
-        problems.push(fileProblem(p, 'file-too-large', `file is ${size} bytes, over the ${limits.maxFileSize}-byte limit`, 'split it into several files, or raise the limit with --max-file-size'));
+        tooLarge(p, `file is ${size} bytes, over the ${limits.maxFileSize}-byte limit`);
         return;
       }
-      files.push({ path: p, content: await readFile(p) });
+      const content = regular ? await readFile(p) : await readAtMost(p, limits.maxFileSize);
+      if (content === undefined) {
+        tooLarge(p, `not a regular file, and it gave more than the ${limits.maxFileSize}-byte limit before its end`);
+        return;
+      }
+      files.push({ path: p, content });
     } catch (err) {
       // Listed a moment ago, gone (or unreadable) now: like a dangling symlink, not the walk's end.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -71,7 +104,7 @@ export async function collectFiles(paths: readonly string[], limits: Pick<LoadLi
     if (s.isDirectory()) {
       await walk(p);
     } else {
-      await readOne(p, s.size);
+      await readOne(p, s.size, s.isFile());
     }
   }
   return { files, problems };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,6 +101,23 @@ describe('with a scratch folder', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('nope:1:1: error: no such file or folder');
   });
+});
+
+test('manifests piped in by process substitution are read (the built CLI under bash)', () => {
+  // `<(...)` names a pipe as /dev/fd/N, whose real path does not exist.
+  const r = spawnSync('bash', ['-c', 'node dist/main.js validate <(cat manifests/examples/namespace.yaml)'], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain('1 file, 1 resource: 0 errors');
+  expect(r.status).toBe(0);
+});
+
+test('a device named as a manifest is read only up to the size limit', async () => {
+  const r = await run('validate', '/dev/zero');
+  expect(r.code).toBe(1);
+  expect(r.stderr + r.stdout).toContain('/dev/zero:1:1: error: not a regular file');
 });
 
 test('usage errors exit 2: no path, an unknown output format, a bad size', async () => {

@@ -16,8 +16,9 @@
  *   # declares: <keys that must still load>   # known-bug: <why the expectation is not met yet>
  */
 import { jest } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import * as realFs from 'node:fs/promises';
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import type { Logger } from 'pino';
@@ -298,6 +299,22 @@ describe('the filesystem walk of the one-shot commands', () => {
     const r = await collectFiles([dir], DEFAULT_LIMITS);
     expect(r.files).toEqual([]);
     expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', code: 'file-too-large', file: path.join(dir, 'big.yaml'), line: 1, column: 1, hint: expect.any(String) })]);
+  });
+
+  test('a device named directly (/dev/zero) is read only up to the size limit', async () => {
+    const r = await collectFiles(['/dev/zero'], DEFAULT_LIMITS);
+    expect(r.files).toEqual([]);
+    expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', code: 'file-too-large', file: '/dev/zero', message: expect.stringContaining('not a regular file') })]);
+  });
+
+  test('a pipe named directly, as `<(kustomize build)` passes one, is read to its end', async () => {
+    const fifo = path.join(dir, 'generated');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a pipe for writing waits for its reader, so the writer starts first and finishes after it.
+    const writer = new Promise<void>((resolve, reject) => createWriteStream(fifo).on('error', reject).end(NS('h-pipe'), resolve));
+    const [r] = await Promise.all([collectFiles([fifo], DEFAULT_LIMITS), writer]);
+    expect(r.problems).toEqual([]);
+    expect(r.files.map((f) => f.content.toString())).toEqual([NS('h-pipe')]);
   });
 
   test('a file that vanishes between listing and reading is reported, not fatal to the walk', async () => {
