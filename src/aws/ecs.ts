@@ -26,16 +26,13 @@ import {
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import type { EcsPort, JsonObject, LiveCluster, LiveDeployment, LiveService, LiveTaskDefinition, TagMap } from '../reconcile/ports.js';
+import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
 import { deepFreeze } from '../util/freeze.js';
 
-// DescribeServices accepts at most 10 names per call:
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
-const DESCRIBE_SERVICES_BATCH = 10;
 // DescribeClusters accepts at most 100 names per call:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
 const DESCRIBE_CLUSTERS_BATCH = 100;

@@ -12,7 +12,7 @@ import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-s
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
-import type { AwsPorts, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
+import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
 export interface ObserveOptions {
@@ -80,9 +80,6 @@ const FAMILY_LIST_THRESHOLD = 10;
 
 /** How many DescribeServices calls may be in flight per unit of `concurrency`. */
 const READS_PER_CHANGE_SLOT = 4;
-
-/** DescribeServices takes at most 10 services per call. */
-const DESCRIBE_SERVICES_BATCH = 10;
 
 /** How many reads a pass sends at once for a given `concurrency`. */
 export function readConcurrency(concurrency: number): number {

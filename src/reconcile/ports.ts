@@ -60,6 +60,13 @@ export interface LiveTaskDefinition {
   tags: TagMap;
 }
 
+/**
+ * DescribeServices accepts at most 10 names per call: the adapter's batches and the observer's
+ * read plan both follow it.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
+ */
+export const DESCRIBE_SERVICES_BATCH = 10;
+
 /** The ECS calls the controller makes. */
 export interface EcsPort {
   describeClusters(names: readonly string[]): Promise<LiveCluster[]>;
