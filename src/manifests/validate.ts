@@ -10,6 +10,7 @@ import { RuleContext, type DocOf } from './rules/context.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
+import { memoizeByObject } from '../util/memo.js';
 
 /** The outcome of validating a snapshot. */
 export interface ValidationResult {
@@ -24,20 +25,13 @@ export interface ValidationResult {
   documentCount: number;
 }
 
-// What the rules that read only the task definition itself found, by (immutable) resource: a file
-// that did not change hands back the same resources, so these are not checked again per snapshot.
-const taskDefinitionProblems = new WeakMap<LoadedDocument['resource'], Problem[]>();
-
-function singleTaskDefinitionProblems(doc: DocOf<'TaskDefinition'>): Problem[] {
-  let problems = taskDefinitionProblems.get(doc.resource);
-  if (problems === undefined) {
-    const own = new RuleContext([]);
-    checkTaskDefinition(own, doc);
-    problems = own.problems;
-    taskDefinitionProblems.set(doc.resource, problems);
-  }
-  return problems;
-}
+// What the rules that read only the task definition itself found, per (immutable) loaded document:
+// a file that did not change hands back the same documents, so these are not checked again per snapshot.
+const singleTaskDefinitionProblems = memoizeByObject((doc: DocOf<'TaskDefinition'>): Problem[] => {
+  const own = new RuleContext([]);
+  checkTaskDefinition(own, doc);
+  return own.problems;
+});
 
 /** Runs the cross-document rules over loaded documents and returns their problems. */
 export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
