@@ -12,7 +12,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-/** An item of a dependency graph: its key, the keys it waits for, and how urgent it is once ready. */
+/** An item of a dependency graph: its key, and the keys it waits for. */
 export interface GraphItem {
   key: string;
   dependsOn: readonly string[];
@@ -34,8 +34,12 @@ export async function mapGraph<T extends GraphItem, R>(
   const index = new Map(items.map((item, i) => [item.key, i]));
   const waitingOn = items.map((item) => new Set(item.dependsOn.filter((d) => d !== item.key && index.has(d))));
   const dependants = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    for (const d of waitingOn[i] ?? []) dependants.set(d, [...(dependants.get(d) ?? []), i]);
+  items.forEach((_, i) => {
+    for (const d of waitingOn[i] ?? []) {
+      const list = dependants.get(d);
+      if (list) list.push(i);
+      else dependants.set(d, [i]);
+    }
   });
   const ready: number[] = [];
   const pending = new Set<number>();
