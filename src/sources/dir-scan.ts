@@ -8,6 +8,7 @@ import { SourceReadError, abortError } from './errors.js';
 import { isIgnoredName, isManifestName } from './names.js';
 import { revisionOf, sha256 } from './revision.js';
 import type { SourceSnapshot } from './types.js';
+import { compareCodeUnits } from '../util/order.js';
 
 /** How deep folders may nest; deeper ones are reported unreadable rather than walked. */
 const MAX_DEPTH = 32;
@@ -131,7 +132,7 @@ export async function scanDirectory(
       dirReal = await realpath(dir);
       if (seenDirs.has(dirReal)) return; // a symlink loop, or one folder linked twice
       seenDirs.add(dirReal);
-      entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !isIgnoredName(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !isIgnoredName(e.name)).sort((a, b) => compareCodeUnits(a.name, b.name));
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') raced = true;
       unreadable.push({ path: dir, reason: describe(err) });
@@ -169,7 +170,7 @@ export async function scanDirectory(
 
   await walk(root, 0);
   memoRead?.commit();
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
   return {
     snapshot: { revision: revisionOf(hashes, unreadable), files, complete: unreadable.length === 0, unreadable },
     watchDirs: [...watchDirs].sort(),

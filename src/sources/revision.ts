@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareCodeUnits } from '../util/order.js';
 
 /** Hex SHA-256 of some bytes. */
 export function sha256(content: Uint8Array | string): string {
@@ -11,7 +12,7 @@ export function sha256(content: Uint8Array | string): string {
  */
 export function revisionOf(entries: readonly (readonly [string, string])[], unreadable: readonly { path: string; reason: string }[]): string {
   const h = createHash('sha256');
-  const sorted = [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = [...entries].sort((a, b) => compareCodeUnits(a[0], b[0]));
   for (const [name, version] of sorted) h.update(`F\0${name}\0${version}\n`);
   const missing = unreadable.map((u) => u.path).sort();
   for (const p of missing) h.update(`U\0${p}\n`);

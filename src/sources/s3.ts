@@ -13,6 +13,7 @@ import type { S3ObjectSummary, S3Port } from './s3-port.js';
 import { Refresher, jittered } from './schedule.js';
 import { STATUS_FILE, STATUS_FOLDER } from './types.js';
 import type { ManifestSource, SourceError, SourceOptions, SourceSnapshot } from './types.js';
+import { compareCodeUnits } from '../util/order.js';
 
 const DEFAULT_POLL_MS = 30_000;
 /** GetObject calls in flight at once during one read. */
@@ -57,7 +58,7 @@ export class S3Source implements ManifestSource {
     const { bucket, prefix } = this.location;
     const listed = (await this.s3.listObjects(bucket, prefix, signal))
       .filter((o) => o.key.startsWith(prefix) && isManifestKey(o.key.slice(prefix.length)))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      .sort((a, b) => compareCodeUnits(a.key, b.key));
     const listingRevision = revisionOf(
       listed.map((o) => [o.key, o.etag] as const),
       [],
