@@ -71,6 +71,11 @@ export interface ControllerOptions {
   /** When to look at a changed service again, to see its rollout's outcome (default 60 s). */
   rolloutCheckMs?: number;
   hooks?: ControllerHooks;
+  /**
+   * Whether this process may write (it holds the lease). While it may not, passes only plan:
+   * live state is read and the status says what would change, as in a dry run. Default: always.
+   */
+  isLeader?: () => boolean;
 }
 
 const DEFAULT_ROLLOUT_CHECK_MS = 60_000;
@@ -95,6 +100,12 @@ export class Controller {
   constructor(private readonly options: ControllerOptions) {
     this.backoff = new KeyedBackoff(options.backoff);
     this.log = options.logger;
+  }
+
+  /** Queues every declared key for a full pass (this process just became the one that writes). */
+  requeueAll(): void {
+    for (const key of this.desired?.resources.keys() ?? []) this.queue.add(key, 'change');
+    this.options.hooks?.onQueueDepth?.(this.queue.depth);
   }
 
   /** Whether the first full pass has finished (readiness). */
@@ -263,18 +274,20 @@ export class Controller {
     const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
     const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
     const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
+    // A standby plans like a dry run: it reads (keeping what it knows fresh) and never writes.
+    const planOnly = this.options.dryRun ? 'dry run' : this.options.isLeader?.() === false ? 'standby' : undefined;
     try {
-      if (this.options.dryRun) {
+      if (planOnly !== undefined) {
         const { plan } = await planPass(desired, this.options.ports, this.options.cache, passOptions);
         const counts = planCounts(plan);
-        log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
+        log.info({ action: 'plan', result: planOnly === 'standby' ? 'standby' : 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `${planOnly}:\n${formatPlanText(plan, { color: false })}`);
         // Status shows what would happen, so no resource stays "Reconciling" for ever.
         for (const r of plan.resources) {
           const wouldChange = r.outcome !== 'unchanged';
           const result: ResourceResult = {
             key: r.key,
             outcome: wouldChange ? 'skipped' : 'unchanged',
-            reason: wouldChange ? `dry run: would ${r.outcome}: ${r.reason}` : r.reason,
+            reason: wouldChange ? `${planOnly}: would ${r.outcome}: ${r.reason}` : r.reason,
             changes: r.changes,
             durationMs: 0,
             needsAttention: false,

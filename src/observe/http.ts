@@ -19,6 +19,8 @@ export interface StatusView {
   /** The document as JSON text. */
   toJsonText(): string;
   isReady(): boolean;
+  /** Leader or standby and since when, when a lease is used (shown on /readyz). */
+  leadershipLine?(): string | undefined;
 }
 
 /** What /metrics reads (a Metrics). */
@@ -137,9 +139,11 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Routes):
       if (h.alive) return send(req, res, 200, TEXT, 'ok\n');
       return send(req, res, 503, TEXT, `unhealthy: no progress from the reconcile loop for ${Math.round(h.sinceHeartbeatMs / 1000)}s (limit ${Math.round(h.staleAfterMs / 1000)}s)\n`);
     }
-    case '/readyz':
-      if (options.status.isReady()) return send(req, res, 200, TEXT, 'ready\n');
-      return send(req, res, 503, TEXT, 'not ready: the first full pass has not finished\n');
+    case '/readyz': {
+      const role = options.status.leadershipLine?.();
+      if (options.status.isReady()) return send(req, res, 200, TEXT, `ready${role ? ` (${role})` : ''}\n`);
+      return send(req, res, 503, TEXT, `not ready: the first full pass has not finished${role ? ` (${role})` : ''}\n`);
+    }
     case '/status':
       if (!routes.statusReaders.enter(res)) return send(req, res, 503, TEXT, 'busy: too many status requests in flight; retry shortly\n', { 'Retry-After': '1' });
       return send(req, res, 200, JSON_TYPE, routes.status.body());
