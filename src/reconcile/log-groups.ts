@@ -3,7 +3,7 @@
  * the Service Connect proxy. Looked at only for resources that change in this pass, because
  * CloudWatch Logs allows about 5 DescribeLogGroups per second. Pure.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { isJsonObject } from './canonical.js';
 import { specJson } from './desired.js';
 import type { ObservedState } from './observed.js';
@@ -15,7 +15,7 @@ export interface NeededLogGroup {
   name: string;
   retentionInDays?: number;
   /** Keys of the resources whose log configuration names it. */
-  requiredBy: string[];
+  requiredBy: ResourceKey[];
 }
 
 // Retention values CloudWatch Logs accepts: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -70,7 +70,7 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
   const extra: ResourcePlan[] = [];
   const byKey = new Map(plan.resources.map((p) => [p.key, p]));
   for (const g of needed) {
-    const key = `LogGroup/${g.name}`;
+    const key = resourceKey('LogGroup', g.name);
     const live = observed.logGroups.get(g.name);
     const p: ResourcePlan = { key, kind: 'LogGroup', name: g.name, outcome: 'unchanged', reason: 'exists', changes: [], steps: [], dependsOn: [], phase: Phase.logGroup, notes: [] };
     const readErr = observed.unavailable.logGroups.get(g.name);
