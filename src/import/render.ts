@@ -15,7 +15,7 @@ function renderDocument(doc: ImportedDocument, schemaPath: string): string {
   yaml.commentBefore = schemaModeline(schemaPath);
   if (doc.leftOut.length > 0) {
     const spec = yaml.get('spec', true);
-    const lines = doc.leftOut.map((f) => ` ${f.path}: ${JSON.stringify(f.value)}  (${f.reason})`);
+    const lines = doc.leftOut.map((f) => `   ${f.path}: ${JSON.stringify(f.value)}  (${f.reason})`);
     const comment = [' Left out, as switchboard does not manage them (live values):', ...lines].join('\n');
     if (isMap(spec)) spec.comment = comment;
     else yaml.comment = comment;
