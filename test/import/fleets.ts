@@ -248,3 +248,81 @@ export const everythingFleet: RawFleet = {
     },
   ],
 };
+
+const walkthroughSubnets = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
+const walkthroughSecurityGroups = ['sg-0123456789abcdef0'];
+export const walkthroughExecutionRoleArn = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole';
+const awslogs = (group: string, prefix: string) => ({ logDriver: 'awslogs' as const, options: { 'awslogs-group': group, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': prefix } });
+
+/** The walkthrough as the console creates it: what it sends, including the defaults it fills in. */
+export const consoleWalkthrough: RawFleet = {
+  namespaces: [{ Name: 'test-namespace', type: 'HTTP', Description: 'Service Connect walkthrough', Tags: [{ Key: 'team', Value: 'platform' }] }],
+  clusters: [{ clusterName: 'default', serviceConnectDefaults: { namespace: 'test-namespace' }, tags: [{ key: 'team', value: 'platform' }] }],
+  logGroups: ['/ecs/curl', '/ecs/nginx', '/ecs/service-connect-proxy'],
+  taskDefinitions: [
+    {
+      family: 'nginx',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: walkthroughExecutionRoleArn,
+      containerDefinitions: [
+        {
+          name: 'nginx',
+          image: 'public.ecr.aws/nginx/nginx:1.27',
+          essential: true,
+          portMappings: [{ name: 'nginx-80-tcp', containerPort: 80, hostPort: 80, protocol: 'tcp', appProtocol: 'http' }],
+          environment: [],
+          logConfiguration: awslogs('/ecs/nginx', 'nginx'),
+        },
+      ],
+      tags: [{ key: 'team', value: 'platform' }],
+    },
+    {
+      family: 'curl',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: walkthroughExecutionRoleArn,
+      containerDefinitions: [
+        {
+          name: 'curl',
+          image: 'public.ecr.aws/docker/library/alpine:3.20',
+          essential: true,
+          command: ['sh', '-c', 'apk add --no-cache curl && while true; do curl -sS http://nginx-80-tcp.test-namespace:80/ -o /dev/null -w "%{http_code}\\n"; sleep 10; done'],
+          logConfiguration: awslogs('/ecs/curl', 'curl'),
+        },
+      ],
+    },
+  ],
+  services: [
+    {
+      cluster: 'default',
+      serviceName: 'nginx',
+      taskDefinition: 'nginx',
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: { awsvpcConfiguration: { subnets: walkthroughSubnets, securityGroups: walkthroughSecurityGroups, assignPublicIp: 'DISABLED' } },
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      serviceConnectConfiguration: {
+        enabled: true,
+        namespace: 'test-namespace',
+        services: [{ portName: 'nginx-80-tcp', discoveryName: 'nginx-80-tcp', clientAliases: [{ port: 80, dnsName: 'nginx-80-tcp.test-namespace' }] }],
+        logConfiguration: awslogs('/ecs/service-connect-proxy', 'nginx'),
+      },
+      tags: [{ key: 'team', value: 'platform' }],
+    },
+    {
+      cluster: 'default',
+      serviceName: 'curl',
+      taskDefinition: 'curl',
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: walkthroughSubnets, securityGroups: walkthroughSecurityGroups } },
+      serviceConnectConfiguration: { enabled: true, namespace: 'test-namespace', logConfiguration: awslogs('/ecs/service-connect-proxy', 'curl') },
+    },
+  ],
+};
