@@ -98,7 +98,7 @@ export function checkImported(files: readonly RenderedFile[], fleet: LiveFleet):
   for (const r of result.resources) {
     const fields = differingFields(r, fleet, index);
     if (fields.length > 0) {
-      warnings.push(`${r.key}: the written manifest does not reproduce live ${fields.join(', ')}: plan will show ${fields.length === 1 ? 'it' : 'them'} as changes`);
+      warnings.push(`${r.key}: the written manifest does not reproduce live ${fields.join(', ')}: plan will show ${fields.length === 1 ? 'it as a change' : 'them as changes'}`);
     }
   }
   return warnings;

@@ -187,6 +187,7 @@ export const everythingFleet: RawFleet = {
         ],
         logConfiguration: proxyLogs('web'),
         accessLogConfiguration: { format: 'JSON', includeQueryParameters: 'ENABLED' },
+        containerConfigurations: [{ logLevel: 'debug' }],
       },
       tags: [{ key: 'team', value: 'shop' }, { key: 'tier', value: 'frontend' }],
     },

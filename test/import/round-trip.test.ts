@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { clientsFor, type TestClients } from '../helpers/aws.js';
 import { tempDir } from '../helpers/fs.js';
@@ -59,6 +59,8 @@ test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setti
   for (const text of ['discoveryName: storefront', 'dnsName: www.shop', 'ingressPortOverride: 18080', 'perRequestTimeoutSeconds: 30', 'awsPcaAuthorityArn:', 'includeQueryParameters: ENABLED', 'condition: START', 'type: fluentbit', 'valueFrom:']) {
     expect(web).toContain(text);
   }
+  expect(web).toContain('#   serviceConnectConfiguration.containerConfigurations: [{"logLevel":"debug"}]  (not reconciled)');
+  expect(web).not.toMatch(/^\s+containerConfigurations:/m);
   expect(read(dir, 'services/api.yaml')).not.toMatch(/discoveryName|dnsName|includeQueryParameters/);
   expect(read(dir, 'services/node-agent.yaml')).not.toContain('desiredCount');
   expect(read(dir, 'services/batch.yaml')).toMatch(/role: arn:aws:iam::123456789012:role\/ecsServiceRole/);
@@ -126,4 +128,46 @@ test('a fleet partly owned by another controller: its resources are skipped with
   // Nothing of the other controller's was touched.
   const billing = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'mixed', services: ['billing'], include: ['TAGS'] }));
   expect(billing.services?.[0]?.tags).toEqual(other);
+});
+
+test('services of one name in two clusters, a deregistered revision, and volumes configured at launch: warned about, the rest round-trips', async () => {
+  const td = (family: string) => ({ family, containerDefinitions: [{ name: family, image: 'busybox', memory: 64 }] });
+  await createRawFleet(aws, {
+    clusters: [{ clusterName: 'blue' }, { clusterName: 'green' }],
+    taskDefinitions: [
+      td('edge'),
+      td('old'),
+      {
+        family: 'store',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'store', image: 'busybox', mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }],
+        volumes: [{ name: 'data', configuredAtLaunch: true }],
+      },
+    ],
+    services: [
+      { cluster: 'blue', serviceName: 'edge', taskDefinition: 'edge', desiredCount: 1 },
+      { cluster: 'green', serviceName: 'edge', taskDefinition: 'edge', desiredCount: 2 },
+      { cluster: 'blue', serviceName: 'legacy', taskDefinition: 'old', desiredCount: 1 },
+      {
+        cluster: 'blue',
+        serviceName: 'store',
+        taskDefinition: 'store',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0aaaaaaaaaaaaaaa1'] } },
+        volumeConfigurations: [{ name: 'data', managedEBSVolume: { roleArn: 'arn:aws:iam::123456789012:role/ebs', sizeInGiB: 20 } }],
+      },
+    ],
+  });
+  await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'old:1' }));
+  const dir = path.join(tmp.dir, 'out');
+  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'blue', '--cluster', 'green']);
+  const stderr = trip.imported.stderr;
+  expect(stderr).toContain('Service/edge: skipped in cluster green: a Service manifest is named after its service, and Service/edge is already imported from cluster blue');
+  expect(stderr).toContain('Service/legacy: runs old:1 but the family has no ACTIVE revision');
+  expect(read(dir, 'services/legacy.yaml')).toContain('taskDefinition: old:1');
+  expect(read(dir, 'services/store.yaml')).toContain('#   volumeConfigurations: [{"name":"data","managedEBSVolume":{"roleArn":"arn:aws:iam::123456789012:role/ebs","sizeInGiB":20}}]  (not compared where AWS returns it)');
 });
