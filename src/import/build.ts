@@ -248,6 +248,10 @@ export function buildManifests(fleet: LiveFleet, options: BuildOptions): Importe
       ctx.warnings.push(`${key}: skipped in cluster ${service.cluster}: a Service manifest is named after its service, and ${key} is already imported from cluster ${taken}`);
       continue;
     }
+    if (service.taskDefinition === '') {
+      ctx.warnings.push(`${key}: skipped: it runs task sets (deployment controller ${JSON.stringify(service.raw.deploymentController ?? null)}), which have no manifest`);
+      continue;
+    }
     names.set(service.name, service.cluster);
     const { ref, td } = taskDefinitionReference(ctx, fleet, service, key);
     const documents: ImportedDocument[] = [];

@@ -111,7 +111,8 @@ async function readServices(ports: AwsPorts, selection: ImportSelection, options
 async function readTaskDefinitions(ports: AwsPorts, services: readonly LiveService[], options: ReadOptions): Promise<Pick<LiveFleet, 'taskDefinitions' | 'latestRevisions'>> {
   const taskDefinitions = new Map<string, LiveTaskDefinition>();
   const latestRevisions = new Map<string, string | null>();
-  const own = services.filter((s) => !runsForeignTaskDefinition(s));
+  // A service of the EXTERNAL deployment controller runs task sets and names no task definition.
+  const own = services.filter((s) => s.taskDefinition !== '' && !runsForeignTaskDefinition(s));
   const families = [...new Set(own.map((s) => familyOf(s.taskDefinition)))].sort();
   const revisions = [...new Set(own.map((s) => s.taskDefinition))];
   let done = 0;
@@ -143,7 +144,9 @@ async function readTaskDefinitions(ports: AwsPorts, services: readonly LiveServi
 }
 
 /** Reads the clusters, services, task definitions and namespaces of a selection. */
-export async function readFleet(ports: AwsPorts, selection: ImportSelection, options: ReadOptions): Promise<LiveFleet> {
+export async function readFleet(ports: AwsPorts, wanted: ImportSelection, options: ReadOptions): Promise<LiveFleet> {
+  // A cluster may be named by ARN; DescribeClusters answers with its name.
+  const selection = { ...wanted, clusters: wanted.clusters.map((c) => (c.startsWith('arn:') ? nameOfArn(c) : c)) };
   const [clusters, namespaces] = await Promise.all([ports.ecs.describeClusters(selection.clusters), ports.cloudMap.listNamespaces()]);
   const missingClusters = selection.clusters.filter((name) => !clusters.some((c) => c.name === name));
   if (missingClusters.length > 0) throw new ImportSelectionError(`no ACTIVE cluster ${missingClusters.join(', ')}`);

@@ -160,6 +160,14 @@ function withoutDefaultValues(value: JsonValue | undefined, defaults: JsonValue)
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
+/*
+ * A service with a load balancer and no role uses the ECS service-linked role, and AWS returns it
+ * as the service's role: "If your account has already created the Amazon ECS service-linked role,
+ * that role is used for your service unless you specify a role here"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html).
+ */
+const SERVICE_LINKED_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/ecs\.amazonaws\.com\/AWSServiceRoleForECS$/;
+
 /**
  * CreateService members as a described service holds them (field names of the manifest), without
  * the values AWS fills in when they are left out and without empty lists.
@@ -176,6 +184,7 @@ export function serviceFieldsWithoutDefaults(fields: JsonObject): JsonObject {
     const pruned = kept === undefined ? undefined : pruneEmpty(kept);
     if (pruned !== undefined) out[k] = pruned;
   }
+  if (typeof out.role === 'string' && SERVICE_LINKED_ROLE.test(out.role)) delete out.role;
   return out;
 }
 

@@ -76,3 +76,14 @@ test('a written field that would not compare equal to live state is reported', (
   const drifted = { ...f, services: [{ ...service('api', `${ARN}:task-definition/api:1`), raw: { desiredCount: 3, launchType: 'EC2' } }] };
   expect(checkImported(files, drifted)).toEqual(['Service/api: the written manifest does not reproduce live desiredCount: plan will show it as a change']);
 });
+
+test('a service of task sets (EXTERNAL deployment controller) is skipped with a warning; the ECS service-linked role is not written as its role', () => {
+  const external = { ...service('ext', ''), raw: { deploymentController: { type: 'EXTERNAL' } } };
+  const td = { family: 'web', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] };
+  const web = service('web', `${ARN}:task-definition/web:1`);
+  web.raw = { ...web.raw, roleArn: 'arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS', loadBalancers: [{ loadBalancerName: 'lb', containerName: 'web', containerPort: 80 }] };
+  const { files, warnings } = rendered(fleet([external, web], [td]));
+  expect(warnings).toEqual(['Service/ext: skipped: it runs task sets (deployment controller {"type":"EXTERNAL"}), which have no manifest']);
+  expect(files.map((f) => f.path)).toEqual(['clusters.yaml', 'services/web.yaml']);
+  expect(files[1]?.text).not.toContain('role:');
+});
