@@ -38,7 +38,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@aws-sdk/*', '../aws/*'], message: 'AWS SDK access lives in src/aws only; import reads through reconcile/ports.' },
-            { group: ['plan', 'plan-types', 'observe', 'observed', 'apply', 'engine', 'cache', 'log-groups', 'wait'].map((m) => `../reconcile/${m}.js`), message: 'import depends on the normalisers and ports, not on the planner.' },
+            { group: ['plan*', 'observe', 'observed', 'apply', 'engine', 'cache', 'log-groups', 'wait'].map((m) => `../reconcile/${m}.js`), message: 'import depends on the normalisers and ports, not on the planner.' },
           ],
         },
       ],

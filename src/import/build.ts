@@ -152,7 +152,7 @@ function clusterDocument(ctx: Context, cluster: LiveCluster): ImportedDocument |
   }
   const leftOut = Object.entries(CLUSTER_FIELDS)
     .filter(([, how]) => !isStated(how))
-    .flatMap(([field, how]) => leftOutIfSet(field, cluster.raw[field], how.reason ?? 'not reconciled'));
+    .flatMap(([field, how]) => leftOutIfSet(field, cluster.raw?.[field], how.reason ?? 'not reconciled'));
   return document(ctx, 'Cluster', cluster.name, cluster.tags, spec, leftOut);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Which fields of live state a manifest written by `import` states, and which it leaves out (with
  * a comment naming the field and its live value). The one place that decision is made: it
- * follows what the planner compares today (src/reconcile/plan.ts for Service and Cluster fields;
+ * follows what the planner compares today (src/reconcile/plan-service.ts and plan-cluster.ts;
  * whatever `canonicalServiceConnect` keeps for Service Connect; every task-definition field, as
  * its whole canonical form is compared), and a field-coverage table can replace the data below
  * without changing its callers. Pure.

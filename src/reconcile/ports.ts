@@ -20,7 +20,7 @@ export interface LiveCluster {
   settings: { name: string; value: string }[];
   tags: TagMap;
   /** Every field of the described cluster as AWS returned it (tags, settings and configuration included). */
-  raw: JsonObject;
+  raw?: JsonObject;
 }
 
 export interface LiveDeployment {
