@@ -7,7 +7,7 @@
  */
 import { API_VERSION, resourceKey, type Kind } from '../manifests/model.js';
 import { asJson, isJsonObject, pruneEmpty } from '../reconcile/canonical.js';
-import { familyOf, familyRevision } from '../reconcile/desired.js';
+import { familyOf, familyRevision } from '../util/arn.js';
 import { looksSecret } from '../reconcile/diff.js';
 import {
   canonicalServiceConnect,

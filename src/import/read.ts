@@ -5,8 +5,8 @@
  * one more only for a revision a service runs that is not its family's newest, ListNamespaces once,
  * and the tags of the namespaces the imported resources use.
  */
-import { familyOf } from '../reconcile/desired.js';
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveCluster, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
+import { accountOf, familyOf, lastSegment } from '../util/arn.js';
 import { mapLimit } from '../util/concurrency.js';
 
 /** What to import: clusters, and optionally only some services or only the users of some namespaces. */
@@ -54,21 +54,11 @@ export class ImportSelectionError extends Error {
   }
 }
 
-/** The account id in an ARN (`arn:aws:ecs:us-east-1:123456789012:...`), or undefined. */
-export function accountOf(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return arn.startsWith('arn:') && parts.length > 5 ? parts[4] : undefined;
-}
-
 /** Whether a service runs a task definition of another account than its own (named by ARN). */
 export function runsForeignTaskDefinition(service: LiveService): boolean {
   const own = accountOf(service.arn);
   const td = accountOf(service.taskDefinition);
   return own !== undefined && td !== undefined && own !== td;
-}
-
-function nameOfArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function primaryNamespace(service: LiveService): string | undefined {
@@ -85,7 +75,7 @@ function batches<T>(items: readonly T[], size: number): T[][] {
 async function readServices(ports: AwsPorts, selection: ImportSelection, options: ReadOptions): Promise<LiveService[]> {
   const wanted: { cluster: string; names: string[] }[] = [];
   for (const cluster of selection.clusters) {
-    const names = selection.services.length > 0 ? [...selection.services] : (await ports.ecs.listServiceArns(cluster)).map(nameOfArn);
+    const names = selection.services.length > 0 ? [...selection.services] : (await ports.ecs.listServiceArns(cluster)).map(lastSegment);
     wanted.push({ cluster, names });
   }
   const work = wanted.flatMap((w) => batches(w.names, DESCRIBE_SERVICES_BATCH).map((names) => ({ cluster: w.cluster, names })));
@@ -146,7 +136,7 @@ async function readTaskDefinitions(ports: AwsPorts, services: readonly LiveServi
 /** Reads the clusters, services, task definitions and namespaces of a selection. */
 export async function readFleet(ports: AwsPorts, wanted: ImportSelection, options: ReadOptions): Promise<LiveFleet> {
   // A cluster may be named by ARN; DescribeClusters answers with its name.
-  const selection = { ...wanted, clusters: wanted.clusters.map((c) => (c.startsWith('arn:') ? nameOfArn(c) : c)) };
+  const selection = { ...wanted, clusters: wanted.clusters.map(lastSegment) };
   const [clusters, namespaces] = await Promise.all([ports.ecs.describeClusters(selection.clusters), ports.cloudMap.listNamespaces()]);
   const missingClusters = selection.clusters.filter((name) => !clusters.some((c) => c.name === name));
   if (missingClusters.length > 0) throw new ImportSelectionError(`no ACTIVE cluster ${missingClusters.join(', ')}`);
