@@ -1,3 +1,4 @@
+import { defaultTimings, type Timings } from './clock.js';
 import type { SimulatorEngine } from './engine.js';
 import type { FaultEffect, FaultRates, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
@@ -129,6 +130,17 @@ function parseThrottling(o: JsonObject): Partial<ThrottleSettings> {
   return out;
 }
 
+function parseTimings(o: JsonObject): Partial<Timings> {
+  const out: Partial<Timings> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (!(key in defaultTimings)) throw new AdminInputError(`unknown timing ${key}; known: ${Object.keys(defaultTimings).join(', ')}`);
+    const ms = num(o, key);
+    if (ms !== undefined) out[key as keyof Timings] = ms;
+    else if (value !== undefined) throw new AdminInputError(`${key} must be a number of milliseconds`);
+  }
+  return out;
+}
+
 /** The current knob settings (`GET /_sim/config`). */
 export function configOf(engine: SimulatorEngine): Record<string, unknown> {
   return {
@@ -186,6 +198,9 @@ export function handleAdmin(engine: SimulatorEngine, method: string, path: strin
     case 'POST /_sim/throttling':
       engine.throttler.configure(parseThrottling(o));
       return { status: 200, body: engine.throttler.current };
+    case 'POST /_sim/timings':
+      engine.clock.setTimings(parseTimings(o));
+      return { status: 200, body: { ...engine.clock.timings } };
     case 'POST /_sim/time-scale': {
       const scale = num(o, 'timeScale');
       if (scale === undefined || scale <= 0) throw new AdminInputError('timeScale must be a positive number');

@@ -56,6 +56,8 @@ export interface SimulatorHandle {
   setLatency(latency: Partial<LatencySettings>): void;
   setThrottling(settings: Partial<ThrottleSettings>): void;
   setTimeScale(timeScale: number): void;
+  /** Changes some simulated durations (e.g. how long a deleted service stays DRAINING). */
+  setTimings(timings: Partial<Timings>): void;
   /** The simulated durations of asynchronous work. */
   timings(): Timings;
   /** Stops the server, cancels delays and flushes the state file; safe to call twice. */
@@ -91,6 +93,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setThrottling: (s) => engine.throttler.configure(s),
     setTimeScale: (x) => engine.clock.setTimeScale(x),
+    setTimings: (t) => engine.clock.setTimings(t),
     timings: () => ({ ...engine.clock.timings }),
     close() {
       closing ??= (async () => {
