@@ -128,6 +128,8 @@ export interface NamespaceRecord {
   CreatorRequestId?: string;
   Properties: JsonObject;
   tags: TagMap;
+  /** The account that owns it; another account's namespace is shared in (absent in older state files: the account's own). */
+  ResourceOwner?: string;
 }
 
 /** A Cloud Map service. */
