@@ -17,7 +17,7 @@ const CLASSES = [
   { name: 'Crashes: SIGKILL after each mutating call, restart', files: ['test/reliability/crash.test.ts'] },
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
-  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts'] },
+  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts', 'test/reliability/import-round-trip.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
   { name: 'One writer: lease takeover, standby, cut-off leader, apply waiting; leader changes under faults', files: ['test/lease/lease.test.ts', 'test/daemon/lease.test.ts', 'test/reliability/leader-changes.test.ts'] },
   { name: 'Security: IAM policy covers exactly the calls made', files: ['test/deploy/iam-policy.test.ts'] },
@@ -73,7 +73,7 @@ const leaders = row('leader-changes');
 if (leaders) {
   lines.push(`- **Leader changes**: ${leaders.changes} leader changes (${leaders.kills} leaders SIGKILLed, ${leaders.cutOffs} cut off from S3) among controllers on one S3 source, with random faults on every AWS call (${leaders.faults} faults and throttles) and out-of-band drift for whoever leads to correct, in ${leaders.seconds} s: ${leaders.writes} reconcile writes by ${leaders.writers} successive leaders, and ${leaders.secondsWithTwoWriters} seconds in which two controllers wrote (from the simulator's call log, per access key).`);
 }
-for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties')) {
+for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties' || x.test === 'import-properties')) {
   lines.push(`- **${r.test}**: ${Object.entries(r).filter(([k]) => k !== 'test').map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 lines.push('', `Overall: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed.`, '');
