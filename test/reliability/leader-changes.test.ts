@@ -23,6 +23,8 @@ let sim: SimulatorHandle;
 let aws: TestClients;
 let s3: S3Client;
 const running = new Map<string, Daemon>();
+/** Every instance ever started, so none outlives the test whatever happens. */
+const started: Daemon[] = [];
 let nextId = 0;
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const d of running.values()) await kill(d);
+  for (const d of started) await kill(d);
   aws.destroy();
   s3.destroy();
   await sim.close();
@@ -52,7 +54,9 @@ function random(seed: number): () => number {
 
 async function startOne(): Promise<void> {
   const caller = `AKIDI${++nextId}`;
-  running.set(caller, await startInstance(sim, caller, ['--resync-interval', '500ms', '--poll-interval', '500ms', ...LEASE]));
+  const d = await startInstance(sim, caller, ['--resync-interval', '500ms', '--poll-interval', '500ms', ...LEASE]);
+  started.push(d);
+  running.set(caller, d);
 }
 
 /** The caller of the instance that says it leads, once exactly one does. */
@@ -69,6 +73,12 @@ async function currentLeader(): Promise<string> {
     30_000,
   );
   return leader;
+}
+
+/** The access key of the instance whose process holds the lease (holder ids are host:pid:random). */
+function callerOfHolder(holderId: string): string | undefined {
+  const pid = Number(holderId.split(':')[1]);
+  return [...running].find(([, d]) => d.child.pid === pid)?.[0];
 }
 
 async function holder(): Promise<string> {
@@ -117,12 +127,20 @@ test(`${CHANGES} leader changes under random faults: never two writers in the sa
       // The replacement starts while the others wait for the lease to expire.
       running.delete(leader);
       const replacement = startOne();
+      let next = '';
       await until('another holder', async () => {
-        const now = await holder();
-        return now !== '' && now !== before;
+        next = await holder();
+        return next !== '' && next !== before;
       }, 30_000);
       await kill(d);
       await replacement;
+      // Each leader writes in turn before the next change (it corrects the drift on its first pass).
+      const since = Date.now();
+      await until('the new leader writes', () => {
+        collect();
+        const caller = callerOfHolder(next);
+        return caller !== undefined && reconcileWrites(log).some((e) => e.caller === caller && e.at >= since - 5_000);
+      }, 30_000);
     }
   } finally {
     drifting = false;
