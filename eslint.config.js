@@ -24,9 +24,24 @@ export default tseslint.config(
   },
   {
     // The pure planner: no I/O and no clock.
-    files: ['src/reconcile/{canonical,desired,diff,plan,normalize,log-groups,ownership}*.ts'],
+    files: ['src/reconcile/{canonical,desired,diff,graph,plan,normalize,log-groups,ownership}*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs', 'node:fs/*', 'node:http', 'node:net', '@aws-sdk/*', '../aws/*', './observe.js', './apply.js', './engine.js'], message: 'The planner is pure: no I/O.' }] }],
+    },
+  },
+  {
+    // import reads live state through the ports and the planner's normalisers, never the planner itself.
+    files: ['src/import/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '../aws/*'], message: 'AWS SDK access lives in src/aws only; import reads through reconcile/ports.' },
+            { group: ['plan*', 'observe', 'observed', 'apply', 'engine', 'cache', 'log-groups', 'wait'].map((m) => `../reconcile/${m}.js`), message: 'import depends on the normalisers and ports, not on the planner.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -26,11 +26,12 @@ import {
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
+import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type JsonValue, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
-import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
+import { ecsTagsToMap, mapToEcsTags, toJson, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
+import { familyOf, lastSegment } from '../util/arn.js';
 import { deepFreeze } from '../util/freeze.js';
 
 // DescribeClusters accepts at most 100 names per call:
@@ -52,7 +53,13 @@ function toLiveCluster(c: Cluster): LiveCluster {
     ...(ns ? { serviceConnectNamespace: ns } : {}),
     settings: (c.settings ?? []).map((s) => ({ name: String(s.name ?? ''), value: s.value ?? '' })),
     tags: ecsTagsToMap(c.tags),
+    raw: toJsonObject(c),
   };
+}
+
+function toJsonArray(items: readonly unknown[]): JsonValue[] {
+  const json = toJson(items);
+  return Array.isArray(json) ? json : [];
 }
 
 function toLiveDeployment(d: Deployment): LiveDeployment {
@@ -71,12 +78,9 @@ function toLiveDeployment(d: Deployment): LiveDeployment {
       discoveryName: r.discoveryName ?? '',
       ...(r.discoveryArn ? { discoveryArn: r.discoveryArn } : {}),
     })),
+    ...(d.volumeConfigurations?.length ? { volumeConfigurations: toJsonArray(d.volumeConfigurations) } : {}),
+    ...(d.vpcLatticeConfigurations?.length ? { vpcLatticeConfigurations: toJsonArray(d.vpcLatticeConfigurations) } : {}),
   };
-}
-
-function clusterNameOf(arnOrName: string): string {
-  const slash = arnOrName.lastIndexOf('/');
-  return arnOrName.startsWith('arn:') && slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
 }
 
 /**
@@ -92,7 +96,7 @@ const NOT_IN_RAW: ReadonlySet<string> = new Set(['events', 'deployments', 'tags'
 function toLiveService(s: Service): LiveService {
   const clusterArn = s.clusterArn ?? '';
   return {
-    cluster: clusterNameOf(clusterArn),
+    cluster: lastSegment(clusterArn),
     clusterArn,
     name: s.serviceName ?? '',
     arn: s.serviceArn ?? '',
@@ -158,7 +162,7 @@ export class SdkEcs implements EcsPort {
     const out: LiveCluster[] = [];
     for (const batch of chunk(names, DESCRIBE_CLUSTERS_BATCH)) {
       const res = await this.call('ecs:DescribeClusters', () =>
-        this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] })),
+        this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS', 'CONFIGURATIONS'] })),
       );
       for (const c of res.clusters ?? []) if (c.status !== 'INACTIVE') out.push(toLiveCluster(c));
     }
@@ -227,7 +231,7 @@ export class SdkEcs implements EcsPort {
       else described.services.push(toLiveService(s));
     }
     for (const f of res.failures ?? []) {
-      const name = f.arn ? f.arn.slice(f.arn.lastIndexOf('/') + 1) : '';
+      const name = f.arn ? lastSegment(f.arn) : '';
       if (f.reason === 'MISSING' && name) described.missing.push(name);
     }
     if (memo) this.describedServices.remember(key, seen.hash, deepFreeze(described));
@@ -276,7 +280,7 @@ export class SdkEcs implements EcsPort {
       ),
     );
     // familyPrefix matches by prefix: keep only this exact family.
-    return (res.taskDefinitionArns ?? []).find((arn) => familyOfArn(arn) === family);
+    return (res.taskDefinitionArns ?? []).find((arn) => familyOf(arn) === family);
   }
 
   async listTaskDefinitionArns(family: string): Promise<string[]> {
@@ -289,7 +293,7 @@ export class SdkEcs implements EcsPort {
           new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', ...(token ? { nextToken: token } : {}) }),
         ),
       );
-      out.push(...(res.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
+      out.push(...(res.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
       nextToken = res.nextToken;
     } while (nextToken);
     return out;
@@ -369,12 +373,4 @@ export class SdkEcs implements EcsPort {
       this.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
     );
   }
-}
-
-/** The family of a task definition ARN (`...:task-definition/family:rev`). */
-export function familyOfArn(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  const tail = slash >= 0 ? arn.slice(slash + 1) : arn;
-  const colon = tail.lastIndexOf(':');
-  return colon >= 0 ? tail.slice(0, colon) : tail;
 }
