@@ -36,6 +36,8 @@ export class Metrics {
   private readonly roleSince: Gauge;
   private readonly leaderChanges: Counter;
   private readonly leaseErrors: Counter;
+  private readonly sourceReads: Counter<'result'>;
+  private readonly sourceLastRead: Gauge;
   private readonly unobserve: (() => void) | undefined;
 
   constructor(options: MetricsOptions = {}) {
@@ -79,6 +81,13 @@ export class Metrics {
     this.roleSince = new Gauge({ name: 'switchboard_leader_role_since_timestamp_seconds', help: 'Unix time this controller became leader or standby.', registers });
     this.leaderChanges = new Counter({ name: 'switchboard_leader_changes_total', help: 'Times this controller became leader or standby.', registers });
     this.leaseErrors = new Counter({ name: 'switchboard_lease_errors_total', help: 'Failed reads or writes of the lease object (renewals included).', registers });
+    this.sourceReads = new Counter({ name: 'switchboard_source_reads_total', help: 'Reads of the manifest source, by result (ok, failed).', labelNames: ['result'], registers });
+    this.sourceLastRead = new Gauge({
+      name: 'switchboard_source_last_successful_read_timestamp_seconds',
+      help: 'Unix time of the last successful read of the manifest source (the start time until one succeeds).',
+      registers,
+    });
+    this.sourceLastRead.set(this.now() / 1000);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.unobserve = options.observeAws ?? true ? observeAwsCalls((r) => this.recordAwsCall(r)) : undefined;
   }
@@ -99,6 +108,12 @@ export class Metrics {
   /** recordReconcile for an apply result (kind from its key, duration from durationMs). */
   recordResult(result: Pick<ResourceResult, 'key' | 'outcome' | 'durationMs'>): void {
     this.recordReconcile(kindOf(result.key), result.outcome, result.durationMs / 1000);
+  }
+
+  /** Counts one read of the source; a successful one sets the last-successful-read timestamp to now. */
+  recordSourceRead(ok: boolean): void {
+    this.sourceReads.inc({ result: ok ? 'ok' : 'failed' });
+    if (ok) this.sourceLastRead.set(this.now() / 1000);
   }
 
   /** Sets how many keys wait in the work queue. */
