@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
-import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
+import { addAwsFlags, addFilenameFlag, addPruneFlags, type AwsFlags } from './common.js';
 import type { PruneFlags } from './reconcile-command.js';
 
 interface ApplyFlags extends AwsFlags, PruneFlags {
@@ -13,10 +13,8 @@ interface ApplyFlags extends AwsFlags, PruneFlags {
 
 /** Registers `switchboard apply -f PATH`: exit 0 when everything converged, 1 if anything failed or needs attention. */
 export function registerApply(program: Command, setExit: (code: number) => void): void {
-  const cmd = program
-    .command('apply')
+  const cmd = addFilenameFlag(program.command('apply'))
     .description('Converge AWS to the manifests and print the outcome per resource.')
-    .requiredOption('-f, --filename <paths...>', 'manifest files or folders')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--allow-replace', 'recreate services whose changes AWS cannot make in place', false)
     .option('--wait', 'wait until every changed service has rolled out', false)

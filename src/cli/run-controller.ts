@@ -38,11 +38,8 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
     ...(flags.s3EndpointUrl ? { s3Endpoint: flags.s3EndpointUrl } : {}),
   });
-  const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
-  if (flags.statusTo !== undefined && !statusToSource) {
-    logger.error(`--status-to ${String(flags.statusTo)}: only "source" is supported`);
-    return 2;
-  }
+  // `--status-to` alone or `--status-to source` (the flag's parser refuses anything else).
+  const statusToSource = flags.statusTo !== undefined;
   const http = await startHttpServer({
     listen: flags.listen,
     status,
