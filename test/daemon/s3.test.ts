@@ -77,7 +77,7 @@ test('the daemon follows an S3 prefix: upload, change, AccessDenied keeps the la
   // AccessDenied: logged with its code, the last good snapshot kept, nothing deleted meanwhile.
   proxy.fault = (r) => (r.method === 'GET' ? { status: 403, code: 'AccessDenied', message: 'Access Denied' } : undefined);
   await proxy.whileHeld(() => direct.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'app/curl.yaml' })));
-  await until('the error logged', () => daemon?.lines.some((l) => l.awsErrorCode === 'AccessDenied') ?? false);
+  await until('the error logged', () => daemon?.lines.some((l) => l.errorCode === 'AccessDenied') ?? false);
   await new Promise((r) => setTimeout(r, 600));
   expect((await service('curl'))?.status).toBe('ACTIVE');
 
