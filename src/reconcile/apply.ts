@@ -8,7 +8,7 @@ import type { ObserverCache } from './cache.js';
 import { familyRevision } from './desired.js';
 import type { FieldChange } from './diff.js';
 import { readError, type ObservedState } from './observed.js';
-import { TAG_TASK_DEFINITION } from './ownership.js';
+import { TAG_MANAGED_BY, TAG_TASK_DEFINITION } from './ownership.js';
 import { Phase, type Plan, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
 import type { AwsPorts, JsonObject, LiveService } from './ports.js';
 import { DEFAULT_WAIT, WaitError, waitUntil, type WaitOptions } from './wait.js';
@@ -190,12 +190,21 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
       ctx.cache.namespaceTags.delete(step.arn);
       return;
     case 'createLogGroup':
-      await logs.createLogGroup(step.name, step.tags);
-      ctx.cache.logGroups.set(step.name, {});
+      // A group that already existed (created meanwhile by someone else) carries their tags, not ours.
+      ctx.cache.logGroups.set(step.name, (await logs.createLogGroup(step.name, step.tags)) ? { tags: step.tags } : {});
+      return;
+    case 'tagLogGroup':
+      await logs.tagResource(step.arn, step.tags);
+      ctx.cache.logGroups.set(step.name, { ...ctx.cache.logGroups.get(step.name), arn: step.arn, tags: { ...ctx.cache.logGroups.get(step.name)?.tags, ...step.tags } });
       return;
     case 'putRetentionPolicy':
+      // Shortening retention deletes log data for good: only on a group that is ours by its tags
+      // as this pass knows them (one that appeared between plan and create is someone else's).
+      if (ctx.cache.logGroups.get(step.name)?.tags?.[TAG_MANAGED_BY] !== step.owner) {
+        throw new Error(`log group ${step.name} is not managed by this controller (it was created by someone else meanwhile); its retention is left alone`);
+      }
       await logs.putRetentionPolicy(step.name, step.days);
-      ctx.cache.logGroups.set(step.name, { retentionInDays: step.days });
+      ctx.cache.logGroups.set(step.name, { ...ctx.cache.logGroups.get(step.name), retentionInDays: step.days });
       return;
     case 'registerTaskDefinition': {
       const td = await ecs.registerTaskDefinition(step.input, step.tags);

@@ -12,7 +12,8 @@ import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-s
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
-import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
+import type { NeededLogGroup } from './log-groups.js';
+import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
 export interface ObserveOptions {
@@ -369,18 +370,25 @@ async function observeOrphans(
   );
 }
 
-/** Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist. */
-export async function observeLogGroups(names: readonly string[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
-  await mapLimit(names, 2, async (name) => {
-    const known = cache.logGroups.get(name);
-    if (known) {
-      state.logGroups.set(name, { name, ...known });
-      return;
-    }
+/**
+ * Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist.
+ * A group whose retention the plan would change also has its tags read: only a group this
+ * controller owns gets its retention changed.
+ */
+export async function observeLogGroups(needed: readonly NeededLogGroup[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
+  await mapLimit(needed, 2, async (g) => {
+    const name = g.name;
     try {
-      const found = (await ports.logs.describeLogGroups(name)).find((g) => g.name === name) ?? null;
-      if (found) cache.logGroups.set(name, found.retentionInDays !== undefined ? { retentionInDays: found.retentionInDays } : {});
-      state.logGroups.set(name, found);
+      const known = cache.logGroups.get(name);
+      let live: LiveLogGroup | null = known ? { name, ...known } : ((await ports.logs.describeLogGroups(name)).find((x) => x.name === name) ?? null);
+      if (live && g.retentionInDays !== undefined && live.retentionInDays !== g.retentionInDays && live.tags === undefined && live.arn !== undefined) {
+        live = { ...live, tags: await ports.logs.listTags(live.arn) };
+      }
+      if (live) {
+        const { name: _name, ...remembered } = live;
+        cache.logGroups.set(name, remembered);
+      }
+      state.logGroups.set(name, live);
     } catch (err) {
       state.unavailable.logGroups.set(name, readError(err));
     }

@@ -14,7 +14,8 @@ export type Step =
   | { op: 'updateNamespace'; id: string; name: string; description: string; updaterRequestId: string }
   | { op: 'tagCloudMap'; arn: string; add: TagMap; remove: string[] }
   | { op: 'createLogGroup'; name: string; tags: TagMap }
-  | { op: 'putRetentionPolicy'; name: string; days: number }
+  | { op: 'putRetentionPolicy'; name: string; days: number; owner: string }
+  | { op: 'tagLogGroup'; name: string; arn: string; tags: TagMap }
   | { op: 'registerTaskDefinition'; input: JsonObject; tags: TagMap; hash: string }
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
