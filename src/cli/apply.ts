@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
+import { RolloutProgressView } from '../observe/rollout-progress.js';
 import { addAwsFlags, addFilenameFlag, addPruneFlags, type AwsFlags } from './common.js';
 import type { PruneFlags } from './reconcile-command.js';
 
@@ -17,7 +18,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     .description('Converge AWS to the manifests and print the outcome per resource.')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--allow-replace', 'recreate services whose changes AWS cannot make in place', false)
-    .option('--wait', 'wait until every changed service has rolled out', false)
+    .option('--wait', 'wait until every changed service has rolled out, showing each rollout\'s progress on stderr', false)
     .option('-v, --verbose', 'also list unchanged resources', false);
   addPruneFlags(addAwsFlags(cmd)).action(async (flags: ApplyFlags) => {
     // Loaded here, not at start-up: the AWS SDK is only needed by the commands that call AWS.
@@ -28,12 +29,16 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       setExit(1);
       return;
     }
+    // Rollouts waited for (all with --wait; changed Service Connect servers before their clients) show their progress.
+    const progress = new RolloutProgressView({ stream: process.stderr, tty: process.stderr.isTTY === true });
     try {
       const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,
+        onRolloutProgress: (p) => progress.update(p),
       });
+      progress.close();
       process.stdout.write(
         flags.output === 'json' ? formatApplyJson(plan, result) : formatApplyText(plan, result, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
       );
@@ -42,6 +47,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       process.stderr.write(`apply failed: ${err instanceof Error ? err.message : String(err)}\n`);
       setExit(1);
     } finally {
+      progress.close();
       session.ports.close();
     }
   });
