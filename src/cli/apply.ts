@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
 import { RolloutProgressView } from '../observe/rollout-progress.js';
+import type { RolloutProgress } from '../reconcile/apply.js';
 import { addAwsFlags, addFilenameFlag, addPruneFlags, type AwsFlags } from './common.js';
 import type { PruneFlags } from './reconcile-command.js';
 
@@ -29,14 +30,14 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       setExit(1);
       return;
     }
-    // Rollouts waited for (all with --wait; changed Service Connect servers before their clients) show their progress.
+    // With --wait, every rollout shows its progress (without, the report alone is the output).
     const progress = new RolloutProgressView({ stream: process.stderr, tty: process.stderr.isTTY === true });
     try {
       const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,
-        onRolloutProgress: (p) => progress.update(p),
+        ...(flags.wait ? { onRolloutProgress: (p: RolloutProgress) => progress.update(p) } : {}),
       });
       progress.close();
       process.stdout.write(

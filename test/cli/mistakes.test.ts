@@ -95,6 +95,13 @@ const MISTAKES: Mistake[] = [
   { args: ['simulator', '--time-scale', '0'], exit: 2, says: /^switchboard simulator: --time-scale "0": must be a positive number$/ },
   { args: ['simulator', '--port', '@BUSY'], exit: 1, says: /^simulator: cannot start: .*EADDRINUSE/, spawn: true },
 
+  { args: ['import'], exit: 2, says: /^switchboard import: no cluster given: pass --cluster NAME/ },
+  { args: ['import', 'shop'], exit: 2, says: /^switchboard import: unexpected argument "shop": name clusters with --cluster: switchboard import --cluster shop$/ },
+  { args: ['import', '--cluster', 'shop', '--concurrency', 'many'], exit: 2, says: /^switchboard import: --concurrency "many": must be a positive whole number$/ },
+  { args: ['import', '--cluster', 'shop', '--endpoint-url', '127.0.0.1:4566'], exit: 2, says: /^switchboard import: --endpoint-url "127.0.0.1:4566": has no http:\/\/ or https:\/\/ scheme/ },
+  { args: ['import', '--cluster', 'shop', '-o', 'manifests/examples'], exit: 2, says: /^switchboard import: output folder manifests\/examples is not empty: pass --force/ },
+  { args: ['import', '--cluster', 'shop'], exit: 2, says: /^switchboard import: no AWS Region/, spawn: true },
+
   { args: ['demo', '--time-scale', 'abc'], exit: 2, says: /^switchboard demo: --time-scale "abc": must be a positive number$/ },
   { args: ['demo', '--listen', 'localhost'], exit: 2, says: /^switchboard demo: --listen "localhost": expected HOST:PORT/ },
 ];
