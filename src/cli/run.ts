@@ -1,7 +1,7 @@
 /**
  * `switchboard run`: the long-lived controller. Watches a directory or an S3 prefix, reconciles
- * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM/SIGINT once
- * in-flight AWS calls have finished.
+ * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM, SIGINT or
+ * SIGHUP once in-flight AWS calls have finished.
  */
 import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -113,6 +113,9 @@ export async function checkSourceAtStart(location: string): Promise<void> {
 
 const env = (name: string): string => `SWITCHBOARD_${name}`;
 
+/** How long the process may take to wind down on its own after the controller stopped (log lines flushing). */
+const EXIT_GRACE_MS = 2000;
+
 /** Registers `switchboard run`. Every flag can also come from a SWITCHBOARD_* environment variable; flags win. */
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   const cmd = program
@@ -144,7 +147,11 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       const { tuneHeapForDaemon } = await import('./heap.js');
       tuneHeapForDaemon();
       const { runController } = await import('./run-controller.js');
-      setExit(await runController(flags));
+      const code = await runController(flags);
+      setExit(code);
+      // Shutdown is done. Something still holding the event loop (a file system call that never
+      // answers keeps a thread-pool request pending) must not keep the process alive.
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
     });
   checkUsage(cmd, { required: [{ attribute: 'source', fix: 'no source: pass --source DIR or --source s3://bucket/prefix/ (or set SWITCHBOARD_SOURCE)' }] });
 }
