@@ -248,8 +248,9 @@ export class Lease {
   /** Takes and keeps the lease until `signal` aborts: every renewInterval while leading, every retryInterval otherwise. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      // One attempt may not outlast the time it has before its deadline.
-      await this.step(AbortSignal.any([signal, AbortSignal.timeout(this.timings.renewIntervalMs)]));
+      // One attempt may take no longer than the holder's whole renew window: past it the holder
+      // has stepped down anyway, and a standby tries again.
+      await this.step(AbortSignal.any([signal, AbortSignal.timeout(this.timings.durationMs - this.timings.renewIntervalMs)]));
       if (signal.aborted) return;
       const wait = this.role === 'leader' && !this.lastStepFailed ? this.timings.renewIntervalMs : this.timings.retryIntervalMs;
       // A leader wakes at its deadline at the latest, to step down on time.

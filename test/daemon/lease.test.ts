@@ -57,7 +57,8 @@ async function desiredCount(name: string): Promise<number | undefined> {
 }
 
 async function ready(d: Daemon): Promise<void> {
-  await until('ready', async () => (await fetch(`${d.url}/readyz`)).status === 200, 20_000);
+  // A busy daemon may drop a probe's connection (ECONNRESET): that is "not yet", not a failure.
+  await until('ready', async () => (await fetch(`${d.url}/readyz`).catch(() => undefined))?.status === 200, 20_000);
 }
 
 test('two controllers on one source: exactly one writes, the other stands by; killed, the leader is replaced within the lease duration plus 5 s', async () => {

@@ -11,9 +11,12 @@ import { startDaemon, type Daemon } from '../daemon/helpers.js';
 
 export const LEASE_BUCKET = 'manifests';
 export const LEASE_PREFIX = 'app/';
-/** Short lease timings for tests: a standby may take over 2 s after the last renewal it saw. */
-export const FAST_LEASE = ['--lease-duration', '2s', '--lease-renew-interval', '600ms', '--lease-retry-interval', '200ms'];
-export const FAST_LEASE_DURATION_MS = 2_000;
+/**
+ * Short lease timings for tests: a standby may take over 3 s after the last renewal it saw; the
+ * holder has 2 s (two renewals) to renew, so a loaded machine does not make it step down.
+ */
+export const FAST_LEASE = ['--lease-duration', '3s', '--lease-renew-interval', '1s', '--lease-retry-interval', '300ms'];
+export const FAST_LEASE_DURATION_MS = 3_000;
 
 /** An S3 client of the test itself (its own access key, so its calls are not counted for any instance). */
 export function testS3(sim: SimulatorHandle): S3Client {
