@@ -22,6 +22,7 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
+  type ServiceEvent,
   type UpdateClusterCommandInput,
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
@@ -78,9 +79,19 @@ function toLiveDeployment(d: Deployment): LiveDeployment {
 /**
  * Service events kept per described service, newest first. AWS returns up to 100; the reconciler
  * quotes the newest three in its messages, and every pass holds all described services until it
- * ends, so the rest would only be memory.
+ * ends, so the rest would only be memory. Besides those, the newest few that report a failed
+ * deployment or a rollback are kept: they are the evidence a rollout failed once AWS has dropped
+ * the failed deployment itself (reconcile/rollouts.ts).
  */
 const EVENTS_KEPT = 3;
+const FAILURE_EVENTS_KEPT = 3;
+const FAILURE_EVENT = /deployment failed|rolling back|circuit breaker/i;
+
+/** The newest events, plus the newest failure reports among the rest. */
+function keptEvents(events: readonly ServiceEvent[]): ServiceEvent[] {
+  const failures = events.slice(EVENTS_KEPT).filter((e) => FAILURE_EVENT.test(e.message ?? '')).slice(0, FAILURE_EVENTS_KEPT);
+  return [...events.slice(0, EVENTS_KEPT), ...failures];
+}
 
 /** Fields of a described service that LiveService carries apart from `raw`. */
 const NOT_IN_RAW: ReadonlySet<string> = new Set(['events', 'deployments', 'tags']);
@@ -98,7 +109,7 @@ function toLiveService(s: Service): LiveService {
     runningCount: s.runningCount ?? 0,
     raw: toJsonObject(s, NOT_IN_RAW),
     deployments: (s.deployments ?? []).map(toLiveDeployment),
-    events: (s.events ?? []).slice(0, EVENTS_KEPT).map((e) => ({
+    events: keptEvents(s.events ?? []).map((e) => ({
       createdAt: e.createdAt ? e.createdAt.toISOString() : '',
       message: e.message ?? '',
     })),

@@ -31,7 +31,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       return;
     }
     try {
-      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
+      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.state, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,
