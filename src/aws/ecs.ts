@@ -28,6 +28,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
+import pRetry from 'p-retry';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
@@ -136,10 +137,6 @@ interface DescribedBatch {
 
 const REGISTER_ATTEMPTS = 5;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** The ECS adapter over the SDK client. Inputs are validated manifest specs in the API's own shape. */
 export class SdkEcs implements EcsPort {
   private readonly describedServices = new UnchangedResponseMemo<DescribedBatch>();
@@ -201,12 +198,35 @@ export class SdkEcs implements EcsPort {
           clusterMissing = true;
           continue;
         }
-        throw err;
+        // INACTIVE services "may be cleaned up and purged", and DescribeServices on those "returns a
+        // ServiceNotFoundException" (DeleteService API reference): a purged name is missing. The
+        // answer does not say which name, so a batch is asked again name by name.
+        if (err instanceof AwsCallError && err.code === 'ServiceNotFoundException') {
+          described = await this.describeEach(cluster, batch);
+        } else {
+          throw err;
+        }
       }
       services.push(...described.services);
       missing.push(...described.missing);
     }
     return { services, missing, clusterMissing };
+  }
+
+  /** Describes the names one at a time; a name AWS answers ServiceNotFoundException for is missing. */
+  private async describeEach(cluster: string, names: readonly string[]): Promise<DescribedBatch> {
+    const out: DescribedBatch = { services: [], missing: [] };
+    for (const name of names) {
+      try {
+        const one = await this.describeServiceBatch(cluster, [name]);
+        out.services.push(...one.services);
+        out.missing.push(...one.missing);
+      } catch (err) {
+        if (!(err instanceof AwsCallError && err.code === 'ServiceNotFoundException')) throw err;
+        out.missing.push(name);
+      }
+    }
+    return out;
   }
 
   /**
@@ -334,23 +354,31 @@ export class SdkEcs implements EcsPort {
   async registerTaskDefinition(input: JsonObject, tags: TagMap): Promise<LiveTaskDefinition> {
     const req = { ...input, tags: mapToEcsTags(tags) } as unknown as RegisterTaskDefinitionCommandInput;
     const family = typeof input.family === 'string' ? input.family : '';
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await this.call('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
-        return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
-      } catch (err) {
-        if (!(err instanceof AwsCallError) || attempt >= REGISTER_ATTEMPTS) throw err;
-        if (err.category === 'Transient' || err.category === 'Unknown') {
+    // Set when the last attempt may have been carried out (its answer was lost or garbled).
+    let uncertain = false;
+    return pRetry(
+      async () => {
+        if (uncertain) {
           const landed = await this.findRegistered(family, tags);
           if (landed) return landed;
-        } else if (err.category !== 'Throttled') {
+        }
+        try {
+          const res = await this.call('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
+          return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+        } catch (err) {
+          uncertain = err instanceof AwsCallError && (err.category === 'Transient' || err.category === 'Unknown');
           throw err;
         }
-        // Full jitter, a longer base when throttled (the SDK's standard backoff).
-        const base = err.category === 'Throttled' ? 500 : 100;
-        await sleep(Math.random() * Math.min(20_000, base * 2 ** attempt));
-      }
-    }
+      },
+      {
+        retries: REGISTER_ATTEMPTS - 1,
+        minTimeout: 200,
+        maxTimeout: 20_000,
+        randomize: true,
+        // Throttled calls were never carried out; after a lost answer the next attempt looks first.
+        shouldRetry: ({ error }) => error instanceof AwsCallError && (error.category === 'Throttled' || error.category === 'Transient' || error.category === 'Unknown'),
+      },
+    );
   }
 
   /** The family's newest ACTIVE revision when it carries every tag in `tags`, else undefined. */

@@ -45,3 +45,51 @@ test('a DAEMON service is pruned without being scaled to 0 first (AWS does not r
   expect(w.calls('ecs', 'DeleteService')).toBe(1);
   expect((await w.service('agent'))?.status).not.toBe('ACTIVE');
 });
+
+interface ApplyJson {
+  results: { key: string; outcome: string; error?: { code?: string; category?: string } }[];
+}
+
+async function applyJson(): Promise<{ code: number; report: ApplyJson }> {
+  const run = await cli('apply', '--output', 'json');
+  return { code: run.code, report: JSON.parse(run.stdout) as ApplyJson };
+}
+
+describe('AWS errors are classified by what a retry can do', () => {
+  test.each<[string, { operation: string; resource: string; errorType: string; message?: string }, string, string]>([
+    ['an account ECS has blocked (BlockedException)', { operation: 'CreateService', resource: 'nginx', errorType: 'BlockedException' }, 'Service/nginx', 'Denied'],
+    ['too many attributes (AttributeLimitExceededException)', { operation: 'CreateService', resource: 'nginx', errorType: 'AttributeLimitExceededException' }, 'Service/nginx', 'QuotaExceeded'],
+    ['too many tags on a log group (TooManyTagsException)', { operation: 'CreateLogGroup', resource: '/ecs/nginx', errorType: 'TooManyTagsException' }, 'LogGroup//ecs/nginx', 'Invalid'],
+    ['a namespace ECS cannot see yet (NamespaceNotFoundException)', { operation: 'CreateService', resource: 'nginx', errorType: 'NamespaceNotFoundException' }, 'Service/nginx', 'NotFound'],
+  ])('%s', async (_name, fault, key, category) => {
+    w.sim.addFault({ operation: fault.operation, resource: fault.resource, count: 1, effect: { type: 'error', errorType: fault.errorType, message: 'injected' } });
+    const { code, report } = await applyJson();
+    expect(code).toBe(1);
+    // Fails on main: each of these fell to "Unknown".
+    expect(report.results.find((r) => r.key === key)).toMatchObject({ outcome: 'failed', error: { code: fault.errorType, category } });
+  });
+
+  test('concurrent registrations in one family (a ClientException) are retried, not terminal', async () => {
+    w.sim.addFault({
+      operation: 'RegisterTaskDefinition',
+      resource: 'nginx',
+      count: 1,
+      effect: { type: 'error', errorType: 'ClientException', message: 'Too many concurrent attempts to create a new revision of the specified family.' },
+    });
+    const { code, report } = await applyJson();
+    // Fails on main: the ClientException counted as invalid input and failed the task definition.
+    expect(code).toBe(0);
+    expect(report.results.find((r) => r.key === 'TaskDefinition/nginx')?.outcome).toBe('created');
+    expect(w.calls('ecs', 'RegisterTaskDefinition')).toBe(3);
+  });
+
+  test('a purged service (DescribeServices answers ServiceNotFoundException) is missing, not an outage', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    w.sim.addFault({ operation: 'DescribeServices', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ServiceNotFoundException', message: 'Service not found.' } });
+    const plan = await cli('plan');
+    // Fails on main: the whole cluster's services were unreadable, so nothing could be planned.
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).toMatch(/\+ Service\/curl/);
+    expect(plan.stdout).not.toContain('could not be read');
+  });
+});
