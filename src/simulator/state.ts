@@ -18,6 +18,16 @@ export interface ClusterRecord {
   tags: TagMap;
 }
 
+/** A named Auto Scaling group capacity provider of the account (FARGATE and FARGATE_SPOT are built in). */
+export interface CapacityProviderRecord {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  autoScalingGroupProvider: JsonObject;
+  updateStatus?: string;
+  tags: TagMap;
+}
+
 /** One task definition revision: `body` holds the registered content with AWS's defaults filled in. */
 export interface TaskDefinitionRecord {
   family: string;
@@ -28,6 +38,8 @@ export interface TaskDefinitionRecord {
   registeredAt: number;
   deregisteredAt?: number;
   tags: TagMap;
+  /** Deleted for good after DELETE_IN_PROGRESS: invisible, but its revision number stays used. */
+  deleted?: boolean;
 }
 
 /** Service Connect endpoint ECS registered in Cloud Map for a deployment. */
@@ -48,7 +60,9 @@ export interface DeploymentRecord {
   createdAt: number;
   updatedAt: number;
   launchType?: string;
+  /** As resolved for the tasks (`LATEST` -> `1.4.0`), where the Service keeps what was asked. */
   platformVersion?: string;
+  platformFamily?: string;
   capacityProviderStrategy?: JsonObject[];
   networkConfiguration?: JsonObject;
   serviceConnectConfiguration?: JsonObject;
@@ -62,8 +76,10 @@ export interface DeploymentRecord {
   rampFrom: number;
   rampStartAt: number;
   rampEndAt: number;
-  /** When set, the circuit breaker trips at this instant (injected fault). */
+  /** When set, tasks start failing at this instant (injected fault): the circuit breaker trips. */
   failAt?: number;
+  /** Tasks keep failing and no circuit breaker stops it: the rollout never completes. */
+  failing?: boolean;
 }
 
 /** One service event (newest first in the service's list). */
@@ -88,13 +104,20 @@ export interface ServiceRecord {
   deployments: DeploymentRecord[];
   events: ServiceEventRecord[];
   tags: TagMap;
-  clientToken?: string;
-  /** Canonical form of the CreateService input, for clientToken idempotency. */
-  createFingerprint: string;
   /** DRAINING -> INACTIVE at this instant. */
   inactiveAt?: number;
+  /** INACTIVE -> purged from the Region's records at this instant. */
+  purgeAt?: number;
   /** True while a deployment ramps or drains (the lazy settle skips quiet services). */
   busy: boolean;
+}
+
+/** A CreateService `clientToken` in use: a retry with the same input replays the first answer. */
+export interface ClientTokenRecord {
+  fingerprint: string;
+  /** The CreateService answer the token's first call got. */
+  response: JsonObject;
+  expiresAt: number;
 }
 
 /** ECS state of one Region. */
@@ -104,6 +127,12 @@ export interface EcsState {
   taskDefinitions: Record<string, TaskDefinitionRecord[]>;
   /** cluster name -> service name -> service. */
   services: Record<string, Record<string, ServiceRecord>>;
+  /** The account's Auto Scaling capacity providers by name (absent in older state files). */
+  capacityProviders?: Record<string, CapacityProviderRecord>;
+  /** ARNs of revisions in DELETE_IN_PROGRESS, deleted once no deployment uses them (absent in older state files). */
+  taskDefinitionsDeleting?: string[];
+  /** `cluster/token` -> the CreateService call that token made (absent in state files of older versions). */
+  clientTokens?: Record<string, ClientTokenRecord>;
 }
 
 /** A Cloud Map namespace (members named as in the API). */
@@ -117,6 +146,8 @@ export interface NamespaceRecord {
   CreatorRequestId?: string;
   Properties: JsonObject;
   tags: TagMap;
+  /** The account that owns it; another account's namespace is shared in (absent in older state files: the account's own). */
+  ResourceOwner?: string;
 }
 
 /** A Cloud Map service. */
@@ -149,9 +180,12 @@ export interface OperationRecord {
   errorMessage?: string;
   applied: boolean;
   creatorRequestId?: string;
-  /** CREATE: the namespace to add on success; UPDATE: the new description. */
+  /** CREATE: the namespace to add on success; UPDATE: the new description and SOA TTL. */
   namespace?: NamespaceRecord;
   description?: string;
+  soaTtl?: number;
+  /** UPDATE: the caller's `UpdaterRequestId`, so a retry returns this operation. */
+  updaterRequestId?: string;
 }
 
 /** Cloud Map state of one Region. */
@@ -248,7 +282,7 @@ export function regionState(state: SimState, region: string): RegionState {
   let r = state.regions[region];
   if (!r) {
     r = {
-      ecs: { clusters: {}, taskDefinitions: {}, services: {} },
+      ecs: { clusters: {}, taskDefinitions: {}, services: {}, clientTokens: {} },
       cloudmap: { namespaces: {}, services: {}, operations: {} },
       logs: { groups: {} },
     };

@@ -2,10 +2,10 @@ import { epochSeconds, type OperationDef, type RequestContext } from '../context
 import { SimulatorError } from '../errors.js';
 import { randomAlnum } from '../ids.js';
 import type { Input } from '../input.js';
-import { compact, type JsonObject } from '../json.js';
+import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { NamespaceRecord, OperationRecord } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters } from './common.js';
-import { findNamespace, namespaceRecord, servicesInNamespace } from './store.js';
+import { findNamespace, isOwn, namespaceRecord, ownerOf, requireOwnNamespace, servicesInNamespace } from './store.js';
 
 /** Namespaces per Region (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html). */
 const namespaceQuota = 50;
@@ -22,7 +22,14 @@ export function renderNamespace(ctx: RequestContext, ns: NamespaceRecord, full: 
     Properties: ns.Properties,
     CreateDate: epochSeconds(ns.CreateDate),
     CreatorRequestId: full ? ns.CreatorRequestId : undefined,
+    ResourceOwner: ownerOf(ctx, ns),
   });
+}
+
+/** The account owning the namespace an operation is about (the Operation shape's `OwnerAccount`). */
+function ownerOfOperation(ctx: RequestContext, op: OperationRecord): string {
+  const ns = ctx.state.cloudmap.namespaces[op.namespaceId] ?? op.namespace;
+  return ns ? ownerOf(ctx, ns) : ctx.accountId;
 }
 
 /** The status of an operation at `t`: SUBMITTED, then PENDING, then its outcome. */
@@ -68,6 +75,8 @@ export function settleOperations(ctx: RequestContext): void {
     } else if (op.Type === 'UPDATE_NAMESPACE') {
       const ns = namespaces[op.namespaceId];
       if (ns && op.description !== undefined) ns.Description = op.description;
+      const dns = ns?.Properties.DnsProperties;
+      if (op.soaTtl !== undefined && isJsonObject(dns)) dns.SOA = { TTL: op.soaTtl };
     } else if (op.Type === 'DELETE_NAMESPACE') {
       delete namespaces[op.namespaceId];
     }
@@ -94,16 +103,17 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
     const same = Object.values(ctx.state.cloudmap.operations).find((op) => op.Type === 'CREATE_NAMESPACE' && op.creatorRequestId === creatorRequestId);
     if (same) return { OperationId: same.Id };
   }
-  const existing = Object.values(ctx.state.cloudmap.namespaces).find((ns) => ns.Name === name);
+  const own = Object.values(ctx.state.cloudmap.namespaces).filter((ns) => isOwn(ctx, ns));
+  const existing = own.find((ns) => ns.Name === name);
   if (existing) {
-    throw new SimulatorError('NamespaceAlreadyExists', `Namespace ${name} already exists.`, 400, compact({ CreatorRequestId: existing.CreatorRequestId, NamespaceId: existing.Id }));
+    throw new SimulatorError('NamespaceAlreadyExists', `Namespace ${name} already exists.`, undefined, compact({ CreatorRequestId: existing.CreatorRequestId, NamespaceId: existing.Id }));
   }
   const pending = inFlight(ctx).find((op) => op.Type === 'CREATE_NAMESPACE' && op.namespace?.Name === name);
   if (pending) {
-    throw new SimulatorError('DuplicateRequest', `Another operation creating namespace ${name} is in progress.`, 400, { DuplicateOperationId: pending.Id });
+    throw new SimulatorError('DuplicateRequest', `Another operation creating namespace ${name} is in progress.`, undefined, { DuplicateOperationId: pending.Id });
   }
   const creating = inFlight(ctx).filter((op) => op.Type === 'CREATE_NAMESPACE').length;
-  if (Object.keys(ctx.state.cloudmap.namespaces).length + creating >= namespaceQuota) {
+  if (own.length + creating >= namespaceQuota) {
     throw new SimulatorError('ResourceLimitExceeded', `The namespace quota of ${namespaceQuota} per Region has been reached.`);
   }
   const fields: Parameters<typeof namespaceRecord>[1] = { Name: name, Type: type, tags: readCmTags(input) };
@@ -114,6 +124,23 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
   const ns = namespaceRecord(ctx, fields);
   const op = submit(ctx, { Type: 'CREATE_NAMESPACE', namespaceId: ns.Id, namespace: ns, ...(creatorRequestId === undefined ? {} : { creatorRequestId }) });
   return { OperationId: op.Id };
+}
+
+/**
+ * Submits a namespace update; a retry with the same `UpdaterRequestId` returns the first
+ * operation instead of running it twice (the UpdateHttpNamespace/UpdatePrivateDnsNamespace models).
+ */
+function updateNamespace(ctx: RequestContext, input: Input, ns: NamespaceRecord, description: string | undefined, soaTtl: number | undefined): JsonObject {
+  const updaterRequestId = input.optStr('UpdaterRequestId');
+  if (updaterRequestId !== undefined) {
+    const same = Object.values(ctx.state.cloudmap.operations).find((op) => op.Type === 'UPDATE_NAMESPACE' && op.namespaceId === ns.Id && op.updaterRequestId === updaterRequestId);
+    if (same) return { OperationId: same.Id };
+  }
+  const fields: Pick<OperationRecord, 'Type' | 'namespaceId'> & Partial<OperationRecord> = { Type: 'UPDATE_NAMESPACE', namespaceId: ns.Id };
+  if (description !== undefined) fields.description = description;
+  if (soaTtl !== undefined) fields.soaTtl = soaTtl;
+  if (updaterRequestId !== undefined) fields.updaterRequestId = updaterRequestId;
+  return { OperationId: submit(ctx, fields).Id };
 }
 
 function requireNamespace(ctx: RequestContext, input: Input): NamespaceRecord {
@@ -133,12 +160,30 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
-      const ns = requireNamespace(ctx, input);
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdateHttpNamespace');
       if (ns.Type !== 'HTTP') throw input.invalid(`Namespace ${ns.Id} is not an HTTP namespace.`);
       const change = input.optObj('Namespace');
       if (!change || typeof change.Description !== 'string') throw input.invalid('Namespace.Description must be specified.');
-      const op = submit(ctx, { Type: 'UPDATE_NAMESPACE', namespaceId: ns.Id, description: change.Description });
-      return { OperationId: op.Id };
+      return updateNamespace(ctx, input, ns, change.Description, undefined);
+    },
+  },
+  // Description and the SOA record's TTL: https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
+  UpdatePrivateDnsNamespace: {
+    kind: 'write',
+    category: 'cloudmap.write',
+    handle(ctx, input) {
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdatePrivateDnsNamespace');
+      if (ns.Type !== 'DNS_PRIVATE') throw input.invalid(`Namespace ${ns.Id} is not a private DNS namespace.`);
+      const change = input.optObj('Namespace');
+      if (!change) throw input.invalid('Namespace must be specified.');
+      const description = typeof change.Description === 'string' ? change.Description : undefined;
+      const props = isJsonObject(change.Properties) ? change.Properties : undefined;
+      const dns = isJsonObject(props?.DnsProperties) ? props.DnsProperties : undefined;
+      const soa = isJsonObject(dns?.SOA) ? dns.SOA : undefined;
+      if (soa !== undefined && (typeof soa.TTL !== 'number' || !Number.isInteger(soa.TTL) || soa.TTL < 0 || soa.TTL > 2147483647)) throw input.invalid('Namespace.Properties.DnsProperties.SOA.TTL must be an integer from 0 to 2147483647.');
+      const ttl = typeof soa?.TTL === 'number' ? soa.TTL : undefined;
+      if (description === undefined && ttl === undefined) throw input.invalid('Namespace must change the description or the SOA TTL.');
+      return updateNamespace(ctx, input, ns, description, ttl);
     },
   },
   // ResourceInUse while the namespace has services: https://docs.aws.amazon.com/cloud-map/latest/api/API_DeleteNamespace.html
@@ -146,10 +191,10 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
-      const ns = requireNamespace(ctx, input);
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'DeleteNamespace');
       if (servicesInNamespace(ctx, ns.Id).length > 0) throw new SimulatorError('ResourceInUse', `Namespace ${ns.Id} has services and cannot be deleted.`);
       const pending = inFlight(ctx).find((op) => op.Type === 'DELETE_NAMESPACE' && op.namespaceId === ns.Id);
-      if (pending) throw new SimulatorError('DuplicateRequest', `Namespace ${ns.Id} is already being deleted.`, 400, { DuplicateOperationId: pending.Id });
+      if (pending) throw new SimulatorError('DuplicateRequest', `Namespace ${ns.Id} is already being deleted.`, undefined, { DuplicateOperationId: pending.Id });
       const op = submit(ctx, { Type: 'DELETE_NAMESPACE', namespaceId: ns.Id });
       return { OperationId: op.Id };
     },
@@ -174,7 +219,8 @@ export const namespaceOperations: Record<string, OperationDef> = {
             if (f.name === 'TYPE') return filterMatches(f, ns.Type);
             if (f.name === 'NAME') return filterMatches(f, ns.Name);
             if (f.name === 'HTTP_NAME') return filterMatches(f, ns.Name);
-            if (f.name === 'RESOURCE_OWNER') return f.values.includes('SELF');
+            // SELF: the account's own; OTHER_ACCOUNTS: shared in (the model's NamespaceFilter).
+            if (f.name === 'RESOURCE_OWNER') return f.values.includes(isOwn(ctx, ns) ? 'SELF' : 'OTHER_ACCOUNTS');
             throw input.invalid(`Unsupported filter name: ${f.name}`);
           }),
         )
@@ -203,6 +249,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
           CreateDate: epochSeconds(op.createdAt),
           UpdateDate: epochSeconds(updated),
           Targets: { NAMESPACE: op.namespaceId },
+          OwnerAccount: ownerOfOperation(ctx, op),
         }),
       };
     },
