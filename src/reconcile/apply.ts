@@ -16,7 +16,9 @@ import { Phase, type Plan, type ResourcePlan } from './plan-types.js';
 import type { AwsPorts, Failure } from './ports.js';
 import type { ReconcileState } from './state.js';
 import { DEFAULT_WAIT, type WaitOptions } from './wait.js';
-import { loggingProgress, waitForRollout, type ProgressReporter } from './waiters.js';
+import { loggingProgress, waitForRollout, type RolloutProgress } from './waiters.js';
+
+export type { RolloutProgress } from './waiters.js';
 
 /** What happened to one resource. */
 export type ResultOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
@@ -53,8 +55,8 @@ export interface ApplyOptions {
   clock?: Clock;
   /** How soon work in progress is looked at again (the daemon's rechecks). */
   recheck?: RecheckPolicy;
-  /** Told about every poll of a wait (default: info log lines, at most every 3 s per resource). */
-  onProgress?: ProgressReporter;
+  /** Told about each rollout poll, for progress shown to a person (apply --wait). */
+  onRolloutProgress?: (p: RolloutProgress) => void;
 }
 
 interface Ctx extends StepContext {
@@ -145,7 +147,9 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
       ports,
       clock,
       waits: { ...DEFAULT_WAIT, ...options.waits, ...(options.signal ? { signal: options.signal } : {}) },
-      progress: options.onProgress ?? loggingProgress(options.logger, clock),
+      log: options.logger,
+      progress: loggingProgress(options.logger, clock),
+      ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
     },
   };
   const results: ResourceResult[] = [];

@@ -6,7 +6,7 @@
 import type { DesiredResource } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
 import type { Clock } from '../util/clock.js';
-import { applyPlan, type ApplyResult } from './apply.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
 import type { RecheckPolicy } from './decision.js';
 import { neededLogGroups, withLogGroups } from './log-groups.js';
 import { observe, observeLogGroups, type ObserveStrategy } from './observe.js';
@@ -16,7 +16,6 @@ import type { Plan } from './plan-types.js';
 import type { AwsPorts } from './ports.js';
 import type { ReconcileState } from './state.js';
 import type { WaitOptions } from './wait.js';
-import type { ProgressReporter } from './waiters.js';
 
 export interface PassOptions extends PlanOptions {
   concurrency: number;
@@ -59,7 +58,7 @@ export interface ApplyPassOptions extends PassOptions {
   signal?: AbortSignal;
   clock?: Clock;
   recheck?: RecheckPolicy;
-  onProgress?: ProgressReporter;
+  onRolloutProgress?: ApplyOptions['onRolloutProgress'];
 }
 
 /** Observes, plans and applies. */
@@ -78,7 +77,7 @@ export async function applyPass(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.recheck ? { recheck: options.recheck } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
   });
   return { ...planned, result };
 }

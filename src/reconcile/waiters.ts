@@ -23,6 +23,20 @@ export interface WaitProgress {
 /** Receives every poll's progress; must not throw. */
 export type ProgressReporter = (p: WaitProgress) => void;
 
+/** One look at a rollout being waited for (every poll, including the last), for a person watching. */
+export interface RolloutProgress {
+  /** `Service/nginx`. */
+  key: string;
+  /** The PRIMARY deployment's rolloutState (`IN_PROGRESS`, `COMPLETED`, `FAILED`), or `n/a`. */
+  rolloutState: string;
+  running: number;
+  desired: number;
+  /** The wait is over: rolled out, or failed (then `failed` says why). */
+  done: boolean;
+  failed?: string;
+  elapsedMs: number;
+}
+
 // How often a long wait reports its progress at info level, when nobody else is told.
 const PROGRESS_EVERY_MS = 3000;
 
@@ -43,7 +57,10 @@ export interface WaitContext {
   ports: AwsPorts;
   waits: WaitOptions;
   clock: Clock;
+  log: Logger;
   progress: ProgressReporter;
+  /** Told about each rollout poll (apply --wait shows them). */
+  onRolloutProgress?: (p: RolloutProgress) => void;
 }
 
 /**
@@ -90,6 +107,7 @@ export async function waitForRollout(
   let seen = false;
   let suspect: string | undefined;
   const key = `${cluster}/${service}`;
+  ctx.progress({ resource, what: 'rollout', status: 'waiting for the rollout', waitedMs: 0 });
   return waitUntil(
     `${resource}: rollout`,
     async () => {
@@ -98,19 +116,38 @@ export async function waitForRollout(
       const tracked = tracker?.tracked(key);
       const v = tracked && s ? tracker?.judge(key, tracked, s) ?? rolloutVerdict(s, expectation, seen) : rolloutVerdict(s, expectation, seen);
       if (s && (s.taskDefinition === expectation.taskDefinition || s.deployments.some((d) => d.id === expectation.deploymentId))) seen = true;
+      const waitedMs = ctx.clock.now() - started;
+      const report = (done: boolean, failed?: string): void =>
+        ctx.onRolloutProgress?.({
+          key: resource,
+          rolloutState: s?.deployments.find((d) => d.status === 'PRIMARY')?.rolloutState ?? 'n/a',
+          running: s?.runningCount ?? 0,
+          desired: s?.desiredCount ?? 0,
+          done,
+          ...(failed !== undefined ? { failed } : {}),
+          elapsedMs: waitedMs,
+        });
       switch (v.state) {
         case 'completed':
-          if (s) return { done: true, value: s };
-          break;
+          if (!s) break;
+          report(true);
+          ctx.log.info({ resource, action: 'wait', result: 'ok', running: s.runningCount, desired: s.desiredCount, durationMs: waitedMs }, `${resource}: rolled out`);
+          return { done: true, value: s };
         case 'gone':
+          report(true, v.detail);
           return { failed: `service ${service} in cluster ${cluster}: ${v.detail}`, category: 'NotFound' };
         case 'failed':
-          if (conclusivelyFailed(v) || suspect !== undefined) return { failed: `deployment failed: ${v.detail}`, category: 'Invalid', code: ROLLOUT_FAILED };
+          if (conclusivelyFailed(v) || suspect !== undefined) {
+            report(true, `deployment failed: ${v.detail}`);
+            return { failed: `deployment failed: ${v.detail}`, category: 'Invalid', code: ROLLOUT_FAILED };
+          }
           suspect = v.detail;
+          report(false);
           return { done: false, status: `re-reading before concluding: ${v.detail}` };
         case 'progressing':
           suspect = undefined;
-          ctx.progress({ resource, what: 'rollout', status: v.detail, waitedMs: ctx.clock.now() - started });
+          report(false);
+          ctx.progress({ resource, what: 'rollout', status: v.detail, waitedMs });
           return { done: false, status: v.detail };
         default: {
           const never: never = v;
