@@ -47,7 +47,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
         setExit(1);
         return;
       }
-      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
+      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.state, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,
