@@ -157,7 +157,7 @@ export function locateProblem(p: Pick<Problem, 'file' | 'line' | 'column' | 'mes
 const SECRET_PAIR_PATH = /\[([^\]]+)\](?:\.value)?$/;
 
 /** Masks a change the caller should already have masked: secret pairs by path, nested pairs by name. */
-function maskChange(c: FieldChange): FieldChange {
+export function maskChange(c: FieldChange): FieldChange {
   const m = SECRET_PAIR_PATH.exec(c.path);
   const secret = m?.[1] !== undefined && looksSecret(m[1]) && /environment|secrets/i.test(c.path);
   const mask = (v: JsonValue): JsonValue => (secret && (typeof v !== 'object' || v === null) ? MASK : maskSecrets(v));

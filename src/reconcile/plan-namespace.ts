@@ -46,6 +46,13 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
       hold: { kind: 'stalled', reason: 'ReplaceRequired' },
     };
   }
+  // Tags first: a namespace being adopted carries this controller's tag before it is updated, as
+  // an IAM policy that lets the controller change only what it owns requires.
+  const t = tagChanges(tags, desiredTags, r.spec.tags !== undefined);
+  if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
+    p.changes.push(...diffFields('tags', asJson(tags), asJson({ ...Object.fromEntries(Object.entries(tags).filter(([k]) => !t.remove.includes(k))), ...t.add })));
+    p.steps.push({ op: 'tagCloudMap', arn: live.arn, add: t.add, remove: t.remove });
+  }
   if (r.spec.description !== undefined && r.spec.description !== (live.description ?? '')) {
     p.changes.push(...diffFields('description', live.description ?? '', r.spec.description));
     if (live.type === 'HTTP') {
@@ -59,11 +66,6 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
     } else {
       p.notes.push('the description of a DNS namespace is not updated by this version');
     }
-  }
-  const t = tagChanges(tags, desiredTags, r.spec.tags !== undefined);
-  if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
-    p.changes.push(...diffFields('tags', asJson(tags), asJson({ ...Object.fromEntries(Object.entries(tags).filter(([k]) => !t.remove.includes(k))), ...t.add })));
-    p.steps.push({ op: 'tagCloudMap', arn: live.arn, add: t.add, remove: t.remove });
   }
   if (p.steps.length > 0) {
     p.outcome = 'update';

@@ -55,3 +55,11 @@ test('the description of a DNS namespace is noted, not updated', () => {
   expect(p.outcome).toBe('unchanged');
   expect(p.notes).toEqual(['the description of a DNS namespace is not updated by this version']);
 });
+
+test('adopting a namespace tags it as ours before updating it, so a policy that allows changes only on owned namespaces lets the update through', () => {
+  const adopted = manifests(NAMESPACE.replace('metadata: {name: apps}', 'metadata: {name: apps, annotations: {switchboard.dev/adopt: "true"}}'));
+  const o = observedWith([liveNamespace('apps', { description: 'old' })]);
+  o.namespaceTags.set(liveNamespace('apps').arn, {});
+  const p = planNamespace(one(adopted, 'Namespace', 'apps'), planContext(adopted, o, OPTS));
+  expect(p.steps.map((s) => s.op)).toEqual(['tagCloudMap', 'updateNamespace']);
+});
