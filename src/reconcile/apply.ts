@@ -2,10 +2,11 @@
  * The executor: runs a plan's steps in phase order, independent resources concurrently (bounded).
  * A failed resource stops only its dependants; everything else still applies.
  */
+import type { ResourceKey } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
 import { mapGraph, mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
-import { familyRevision } from './desired.js';
+import { familyRevision } from '../util/arn.js';
 import type { FieldChange } from './diff.js';
 import { readError, type ObservedState } from './observed.js';
 import { TAG_MANAGED_BY, TAG_TASK_DEFINITION } from './ownership.js';
@@ -17,7 +18,7 @@ import { DEFAULT_WAIT, WaitError, waitUntil, type WaitOptions } from './wait.js'
 export type ResultOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
 
 export interface ResourceResult {
-  key: string;
+  key: ResourceKey;
   outcome: ResultOutcome;
   /** Why it was skipped or failed, or what was done. */
   reason: string;

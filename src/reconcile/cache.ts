@@ -4,7 +4,7 @@
  * later read corrects.
  */
 import { BoundedMap } from '../util/bounded-map.js';
-import { familyOf, revisionNumber } from './desired.js';
+import { familyOf, revisionNumber } from '../util/arn.js';
 import type { JsonObject, LiveCluster, LiveLogGroup, LiveTaskDefinition, TagMap } from './ports.js';
 
 const MAX_DESCRIBED = 1024;

@@ -3,7 +3,7 @@
  * the Service Connect proxy. Looked at only for resources that change in this pass, because
  * CloudWatch Logs allows about 5 DescribeLogGroups per second. Pure.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { isJsonObject } from './canonical.js';
 import { specJson } from './desired.js';
 import type { ObservedState } from './observed.js';
@@ -17,7 +17,7 @@ export interface NeededLogGroup {
   /** Whether a resource that asks for the retention also asks to adopt what it names. */
   adopt?: boolean;
   /** Keys of the resources whose log configuration names it. */
-  requiredBy: string[];
+  requiredBy: ResourceKey[];
 }
 
 // Retention values CloudWatch Logs accepts: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -85,7 +85,7 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
   const notes = [...plan.notes];
   const byKey = new Map(plan.resources.map((p) => [p.key, p]));
   for (const g of needed) {
-    const key = `LogGroup/${g.name}`;
+    const key = resourceKey('LogGroup', g.name);
     const live = observed.logGroups.get(g.name);
     const p: ResourcePlan = { key, kind: 'LogGroup', name: g.name, outcome: 'unchanged', reason: 'exists', changes: [], steps: [], dependsOn: [], phase: Phase.logGroup, notes: [] };
     const readErr = observed.unavailable.logGroups.get(g.name);

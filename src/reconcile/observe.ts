@@ -3,10 +3,11 @@
  * ListNamespaces, DescribeServices in batches of 10 per cluster (tags included), and task
  * definitions only when no revision with the desired content hash is already known.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { asResourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
-import { familyOf, indexTaskDefinitions, registrationTags, revisionHolds, revisionNumber, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../util/arn.js';
+import { indexTaskDefinitions, registrationTags, revisionHolds, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
@@ -214,9 +215,7 @@ export async function observe(
       // The service records which revision we set and what content it has, so no describe is
       // needed; that holds even when someone has since deployed another revision by hand.
       if (tag) {
-        const slash = s.taskDefinition.lastIndexOf('/');
-        const taggedArn = s.taskDefinition.startsWith('arn:') && slash >= 0 ? `${s.taskDefinition.slice(0, slash + 1)}${tag.familyRevision}` : tag.familyRevision;
-        cache.rememberHash(taggedArn, tag.hash);
+        cache.rememberHash(siblingRevisionArn(s.taskDefinition, tag.familyRevision), tag.hash);
       }
     }
   }
@@ -322,8 +321,8 @@ async function observeOrphans(
 ): Promise<void> {
   const limit = options.concurrency ?? 8;
   const declared = new Set(desired.map((r) => r.key));
-  const owned = (tags: TagMap): string | undefined => {
-    const key = tags[TAG_RESOURCE];
+  const owned = (tags: TagMap): ResourceKey | undefined => {
+    const key = asResourceKey(tags[TAG_RESOURCE] ?? '');
     return ownershipOf(tags, options.controllerId) === 'ours' && key !== undefined && !declared.has(key) ? key : undefined;
   };
 
@@ -337,7 +336,7 @@ async function observeOrphans(
       if ((err as { code?: string }).code === 'ClusterNotFoundException') continue;
       throw err;
     }
-    const names = arns.map((a) => a.slice(a.lastIndexOf('/') + 1)).filter((n) => !desiredNames.has(n));
+    const names = arns.map(lastSegment).filter((n) => !desiredNames.has(n));
     const { services } = await ports.ecs.describeServices(cluster, names);
     for (const s of services) if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
   }

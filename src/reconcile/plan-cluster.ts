@@ -8,7 +8,7 @@ import { specJson } from './desired.js';
 import { diffFields } from './diff.js';
 import { containsDesired } from './normalize-service.js';
 import { ownershipTags, tagChanges } from './ownership.js';
-import { basePlan, declaredNamespaceDependency, ecsTagList, namespaceArnFor, ownershipConflict, tagDiff, unreadable, type PlanContext } from './plan-context.js';
+import { basePlan, ecsTagList, namespaceArnFor, ownershipConflict, tagDiff, unreadable, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan } from './plan-types.js';
 import type { JsonObject } from './ports.js';
 
@@ -16,7 +16,7 @@ import type { JsonObject } from './ports.js';
 export function planCluster(r: DesiredResourceOf<'Cluster'>, ctx: PlanContext): ResourcePlan {
   const { observed, opts, index } = ctx;
   const p = basePlan(r, Phase.cluster);
-  p.dependsOn.push(...declaredNamespaceDependency(r.spec.serviceConnectDefaults?.namespace, ctx));
+  p.dependsOn.push(...(ctx.graph.get(r.key) ?? []));
   if (observed.unavailable.clusters) return unreadable(p, 'ECS clusters', observed.unavailable.clusters);
   if (r.spec.serviceConnectDefaults?.namespace !== undefined && observed.unavailable.namespaces) {
     return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);

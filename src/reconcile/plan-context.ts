@@ -4,6 +4,7 @@
  */
 import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
 import { indexTaskDefinitions, type DesiredTaskDefinition } from './desired.js';
+import { dependencyGraph, type DependencyGraph } from './graph.js';
 import type { FieldChange } from './diff.js';
 import { namespaceIndex, type NamespaceIndex } from './normalize-service.js';
 import type { ObservedState, ReadError } from './observed.js';
@@ -28,21 +29,22 @@ export interface PlanContext {
   observed: ObservedState;
   index: NamespaceIndex;
   taskDefinitions: Map<string, DesiredTaskDefinition>;
-  /** Namespace manifests by namespace name -> key. */
-  declaredNamespaces: Map<string, string>;
   /** Cluster manifests by cluster name. */
   declaredClusters: Map<string, DesiredResourceOf<'Cluster'>>;
+  /** What depends on what among the declared resources (the graph the controller uses too). */
+  graph: DependencyGraph;
 }
 
 /** Indexes the desired resources and the observation for one planning pass. */
 export function planContext(desired: readonly DesiredResource[], observed: ObservedState, opts: PlanOptions): PlanContext {
+  const index = namespaceIndex(observed.namespaces);
   return {
     opts,
     observed,
-    index: namespaceIndex(observed.namespaces),
+    index,
     taskDefinitions: indexTaskDefinitions(desired),
-    declaredNamespaces: new Map(desired.filter((r) => r.kind === 'Namespace').map((r) => [r.name, r.key])),
     declaredClusters: new Map(desired.flatMap((r) => (r.kind === 'Cluster' ? [[r.spec.clusterName, r] as const] : []))),
+    graph: dependencyGraph(desired, { defaultCluster: opts.defaultCluster, namespaces: index, liveClusterDefault: (c) => observed.clusters.get(c)?.serviceConnectNamespace }),
   };
 }
 
@@ -89,14 +91,6 @@ export function tagDiff(live: TagMap, t: { add: TagMap; remove: string[] }): Fie
 /** The namespace ARN a reference (name or ARN) stands for, or undefined for none. */
 export function namespaceArnFor(ref: string | undefined, index: NamespaceIndex): string | undefined {
   return ref === undefined || ref === '' ? undefined : (index.arnOf(ref) ?? ref);
-}
-
-/** The key of the Namespace manifest a reference (name or ARN) names, as a one-element list; empty when none does. */
-export function declaredNamespaceDependency(nsRef: string | undefined, ctx: PlanContext): string[] {
-  if (nsRef === undefined || nsRef === '') return [];
-  const name = ctx.index.nameOf(nsRef) ?? nsRef;
-  const key = ctx.declaredNamespaces.get(name);
-  return key !== undefined ? [key] : [];
 }
 
 /** The cluster default namespace a service falls back to, from the Cluster manifest or the live cluster. */

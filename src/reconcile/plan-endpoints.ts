@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts.html).
  * Pure.
  */
-import type { DesiredResourceOf } from '../manifests/model.js';
+import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { isJsonObject } from './canonical.js';
 import { frozenSpec, serviceCluster } from './desired.js';
 import { canonicalServiceConnect, isServer } from './normalize-service.js';
@@ -28,7 +28,7 @@ export function endpointsOf(sc: JsonObject): string[] {
 }
 
 /** New endpoints by namespace ARN, with the servers that publish them. */
-type NewEndpoints = Map<string, { endpoints: string[]; servers: string[] }>;
+type NewEndpoints = Map<string, { endpoints: string[]; servers: ResourceKey[] }>;
 
 function newEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: ReadonlyMap<string, ResourcePlan>, ctx: PlanContext): NewEndpoints {
   const out: NewEndpoints = new Map();

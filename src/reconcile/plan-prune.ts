@@ -2,9 +2,9 @@
  * Planning deletions: what we own and no manifest declares, only from a complete, healthy view and
  * never more than --max-prune at once. Pure.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { asResourceKey, parseResourceKey, resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { anyUnavailable } from './observed.js';
-import { ownershipOf } from './ownership.js';
+import { ownershipOf, TAG_RESOURCE } from './ownership.js';
 import type { PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan, type Step } from './plan-types.js';
 import type { TagMap } from './ports.js';
@@ -38,13 +38,12 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
     return [];
   }
   const out: ResourcePlan[] = [];
-  const mk = (key: string, phase: number, reason: string, steps: Step[]): ResourcePlan => {
-    const slash = key.indexOf('/');
-    const kind = key.slice(0, slash) as ResourcePlan['kind'];
-    return { key, kind, name: key.slice(slash + 1), outcome: 'delete', reason, changes: [], steps, dependsOn: [], phase, notes: [] };
+  const mk = (key: ResourceKey, phase: number, reason: string, steps: Step[]): ResourcePlan => {
+    const { kind, name } = parseResourceKey(key) ?? { kind: 'Service', name: key };
+    return { key, kind, name, outcome: 'delete', reason, changes: [], steps, dependsOn: [], phase, notes: [] };
   };
   for (const s of o.services) {
-    out.push(mk(s.tags['switchboard.dev/resource'] ?? `Service/${s.name}`, Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
+    out.push(mk(asResourceKey(s.tags[TAG_RESOURCE] ?? '') ?? resourceKey('Service', s.name), Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
       { op: 'deleteService', cluster: s.cluster, service: s.name },
     ]));
   }

@@ -3,9 +3,10 @@
  * (only with --allow-replace) when it cannot, hold a spec whose rollout failed, and record the
  * task definition it runs. Pure.
  */
-import type { DesiredResourceOf } from '../manifests/model.js';
+import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
-import { familyOf, familyRevision, frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
+import { familyOf, familyRevision } from '../util/arn.js';
+import { frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalServiceConnect, containsDesired, isServer, serviceConnectAsStated, statedPart } from './normalize-service.js';
 import { namedPorts } from './normalize-task-definition.js';
@@ -14,7 +15,6 @@ import { ownershipTags, parseTaskDefinitionTag, TAG_TASK_DEFINITION, tagChanges 
 import {
   basePlan,
   clusterDefaultNamespace,
-  declaredNamespaceDependency,
   ecsTagList,
   ownershipConflict,
   primaryDeployment,
@@ -79,15 +79,11 @@ function serviceFacts(r: DesiredResourceOf<'Service'>, ctx: PlanContext): Servic
   };
 }
 
-/** The keys whose steps must succeed before this service's. */
-function serviceDependencies(f: ServiceFacts, ctx: PlanContext): string[] {
-  const out: string[] = [];
-  if (f.ref && 'manifest' in f.ref) out.push(f.ref.manifest);
-  const sc = f.r.spec.serviceConnectConfiguration;
-  out.push(...declaredNamespaceDependency(sc?.namespace ?? (sc?.enabled ? f.defaultNs : undefined), ctx));
+/** The keys whose steps must succeed before this service's: its dependencies in the graph. */
+function serviceDependencies(f: ServiceFacts, ctx: PlanContext): ResourceKey[] {
   // Only a cluster this pass creates must come first; an existing one (even one we may not manage) serves.
-  if (f.declaredCluster && !ctx.observed.clusters.has(f.cluster)) out.push(f.declaredCluster.key);
-  return out;
+  const existingCluster = ctx.observed.clusters.has(f.cluster) ? f.declaredCluster?.key : undefined;
+  return (ctx.graph.get(f.r.key) ?? []).filter((k) => k !== existingCluster);
 }
 
 /** Why the service cannot be planned this pass (its live state is unreadable, its cluster missing), or undefined. */

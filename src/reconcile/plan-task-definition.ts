@@ -2,7 +2,8 @@
  * Planning a task definition: register a new revision only when no ACTIVE revision carries the
  * manifest's content. Pure.
  */
-import { familyRevision, registrationTags, userTagsOf, type DesiredTaskDefinition } from './desired.js';
+import { familyRevision } from '../util/arn.js';
+import { registrationTags, userTagsOf, type DesiredTaskDefinition } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { basePlan, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';

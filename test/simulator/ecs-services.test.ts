@@ -9,6 +9,7 @@ import {
   ListServicesByNamespaceCommand,
   ListServicesCommand,
   ListTagsForResourceCommand,
+  NamespaceNotFoundException,
   ServiceNotActiveException,
   TagResourceCommand,
   UntagResourceCommand,
@@ -107,9 +108,9 @@ describe('Service Connect validation', () => {
     await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
-  test('a namespace that does not exist is rejected', async () => {
+  test('a namespace that does not exist is a NamespaceNotFoundException', async () => {
     const input = serverInput('badns', { serviceConnectConfiguration: { enabled: true, namespace: 'missing.local', services: [{ portName: 'http' }] } });
-    await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(NamespaceNotFoundException);
   });
 
   test('a discovery name already used in the namespace by another service is rejected', async () => {
