@@ -17,7 +17,7 @@ const CLASSES = [
   { name: 'Crashes: SIGKILL after each mutating call, restart', files: ['test/reliability/crash.test.ts'] },
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
-  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts'] },
+  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts', 'test/reliability/import-round-trip.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
   { name: 'Security: IAM policy covers exactly the calls made', files: ['test/deploy/iam-policy.test.ts'] },
   { name: 'Security: no secret values in output, status, metrics', files: ['test/daemon/run.test.ts', 'test/cli/apply-behaviour.test.ts'], match: /secret/ },
@@ -68,7 +68,7 @@ const crash = row('crash-points');
 if (crash) {
   lines.push(`- **Crash points**: a cold converge of the walkthrough makes ${crash.writesInColdConverge} mutating calls; the daemon was SIGKILLed right after each of ${crash.crashPointsTried} of them in turn and restarted: it converged every time, with no duplicate and no deletion.`);
 }
-for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties')) {
+for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties' || x.test === 'import-properties')) {
   lines.push(`- **${r.test}**: ${Object.entries(r).filter(([k]) => k !== 'test').map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 lines.push('', `Overall: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed.`, '');
