@@ -59,8 +59,9 @@ test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setti
   for (const text of ['discoveryName: storefront', 'dnsName: www.shop', 'ingressPortOverride: 18080', 'perRequestTimeoutSeconds: 30', 'awsPcaAuthorityArn:', 'includeQueryParameters: ENABLED', 'condition: START', 'type: fluentbit', 'valueFrom:']) {
     expect(web).toContain(text);
   }
-  expect(web).toContain('#   serviceConnectConfiguration.containerConfigurations: [{"logLevel":"debug"}]  (not reconciled)');
-  expect(web).not.toMatch(/^\s+containerConfigurations:/m);
+  // The proxy's log level is reconciled: written, not left out in a comment.
+  expect(web).toMatch(/^\s+containerConfigurations:\n\s+- logLevel: debug$/m);
+  expect(web).not.toContain('#   serviceConnectConfiguration.containerConfigurations');
   expect(read(dir, 'services/api.yaml')).not.toMatch(/discoveryName|dnsName|includeQueryParameters/);
   expect(read(dir, 'services/node-agent.yaml')).not.toContain('desiredCount');
   expect(read(dir, 'services/batch.yaml')).toMatch(/role: arn:aws:iam::123456789012:role\/ecsServiceRole/);
