@@ -3,7 +3,7 @@
  * Pure.
  */
 import { isJsonObject, jsonEqual, pruneEmpty, sortByField, sortPrimitives } from './canonical.js';
-import type { JsonObject, JsonValue } from './ports.js';
+import type { JsonObject, JsonValue, LiveService } from './ports.js';
 import { deepFreeze } from '../util/freeze.js';
 
 /** Namespace name <-> ARN, so a manifest may use either and no spurious difference appears. */
@@ -91,6 +91,19 @@ function buildCanonicalServiceConnect(sc: JsonObject, namespaces: NamespaceIndex
   }
   const pruned = pruneEmpty(out);
   return isJsonObject(pruned) ? pruned : DISABLED;
+}
+
+type DeploymentMember = 'volumeConfigurations' | 'vpcLatticeConfigurations';
+const ON_DEPLOYMENT: ReadonlySet<string> = new Set<DeploymentMember>(['volumeConfigurations', 'vpcLatticeConfigurations']);
+
+/**
+ * The live value of a described service's member, where AWS returns it: `volumeConfigurations`
+ * and `vpcLatticeConfigurations` on the PRIMARY deployment (the ECS model's `Service` shape has
+ * neither, its `Deployment` shape has both), everything else on the Service object.
+ */
+export function liveServiceMember(live: LiveService, member: string): JsonValue | undefined {
+  if (!ON_DEPLOYMENT.has(member)) return live.raw[member];
+  return live.deployments.find((d) => d.status === 'PRIMARY')?.[member as DeploymentMember];
 }
 
 /** Whether a Service Connect configuration is in client-server mode (it publishes endpoints). */
