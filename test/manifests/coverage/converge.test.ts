@@ -12,7 +12,7 @@ import { KINDS } from '../../../src/manifests/model.js';
 import { readSchema } from '../../../src/manifests/schemas.js';
 import { validateSnapshot } from '../../../src/manifests/validate.js';
 import { silentLogger } from '../../../src/observe/logger.js';
-import { ObserverCache } from '../../../src/reconcile/cache.js';
+import { ReconcileState } from '../../../src/reconcile/state.js';
 import { applyPass, planPass, type PassOptions } from '../../../src/reconcile/engine.js';
 import type { Plan, ResourcePlan } from '../../../src/reconcile/plan-types.js';
 import type { AwsPorts } from '../../../src/reconcile/ports.js';
@@ -83,13 +83,13 @@ function pendingOf(plan: Plan): Map<string, ResourcePlan> {
 }
 
 async function apply(phase: 'a' | 'b'): Promise<void> {
-  const { result } = await applyPass(load(phase), ports, new ObserverCache(), { ...options, logger: silentLogger(), wait: false, waits: { intervalMs: 5, maxIntervalMs: 20, timeoutMs: 10_000 } });
+  const { result } = await applyPass(load(phase), ports, new ReconcileState(), { ...options, logger: silentLogger(), wait: false, waits: { intervalMs: 5, maxIntervalMs: 20, timeoutMs: 10_000 } });
   const failed = result.results.filter((r) => r.outcome === 'failed');
   if (failed.length > 0) throw new Error(`phase ${phase} did not apply: ${JSON.stringify(failed.map((r) => ({ key: r.key, reason: r.reason, error: r.error })))}`);
 }
 
 async function replan(phase: 'a' | 'b'): Promise<Map<string, ResourcePlan>> {
-  return pendingOf((await planPass(load(phase), ports, new ObserverCache(), options)).plan);
+  return pendingOf((await planPass(load(phase), ports, new ReconcileState(), options)).plan);
 }
 
 const describeRun = (r: ResourcePlan | undefined): string => (r === undefined ? 'no change' : `${r.outcome}: ${r.reason} ${JSON.stringify(r.changes.map((c) => c.path))}`);
