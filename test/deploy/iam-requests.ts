@@ -24,6 +24,7 @@ export const SUPPORTED_CONDITION_KEYS: Readonly<Record<string, readonly string[]
   'ecs:UpdateService': ['aws:ResourceTag/*', 'ecs:cluster'],
   'ecs:DeleteService': ['aws:ResourceTag/*', 'ecs:cluster'],
   'ecs:UpdateCluster': ['aws:ResourceTag/*'],
+  'ecs:PutClusterCapacityProviders': ['aws:ResourceTag/*', 'ecs:capacity-provider'],
   'ecs:TagResource': ['aws:RequestTag/*', 'aws:ResourceTag/*', 'aws:TagKeys', 'ecs:CreateAction'],
   'ecs:UntagResource': ['aws:ResourceTag/*', 'aws:TagKeys'],
   'servicediscovery:CreateHttpNamespace': ['aws:RequestTag/*', 'aws:TagKeys'],
@@ -174,7 +175,8 @@ function ecsRequests(call: ObservedCall, input: Record<string, unknown>): IamReq
       const arn = serviceArn(call, str(input.cluster), str(input.service) ?? '');
       return [request(action, arn, { ...tagContext('aws:ResourceTag', ecsTags(call, arn)), 'ecs:cluster': ecsArn(call, `cluster/${last(str(input.cluster) ?? 'default')}`) }), ...(op === 'UpdateService' ? serviceRoles(input) : [])];
     }
-    case 'UpdateCluster': {
+    case 'UpdateCluster':
+    case 'PutClusterCapacityProviders': {
       const arn = ecsArn(call, `cluster/${last(str(input.cluster) ?? '')}`);
       return [request(action, arn, tagContext('aws:ResourceTag', ecsTags(call, arn)))];
     }
