@@ -74,7 +74,7 @@ test('a file swapped for a FIFO while the daemon reads neither wedges the source
   daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--poll-interval', '500ms', '--shutdown-timeout', '3s']);
   await until('ready', async () => (await readyz()).status === 200);
   const mutator = await startMutator({ kind: 'fifo-swap', file: raced, content });
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 2000));
   await mutator.stop();
   for (const leftover of [raced, `${raced}.aside`, `${raced}.keep`]) rmSync(leftover, { force: true });
   writeFileSync(raced, content);
