@@ -9,7 +9,7 @@ import type { ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
-import { formatPlanText, planCounts } from '../observe/plan-output.js';
+import { planCounts, planSummary } from '../observe/plan-output.js';
 import type { ResourceResult } from '../reconcile/apply.js';
 import type { ObserverCache } from '../reconcile/cache.js';
 import { applyPass, planPass, type PassOptions } from '../reconcile/engine.js';
@@ -76,6 +76,8 @@ export interface ControllerOptions {
 }
 
 const DEFAULT_ROLLOUT_CHECK_MS = 60_000;
+/** How many of a resource's changes a dry-run log line carries (the rest are counted). */
+const DRY_RUN_CHANGES_PER_LINE = 20;
 
 // Failures a retry of the same spec cannot fix (see src/aws/errors.ts for the categories).
 const TERMINAL_CATEGORIES = new Set(['Invalid', 'QuotaExceeded', 'Denied']);
@@ -269,7 +271,18 @@ export class Controller {
       if (this.options.dryRun) {
         const { plan } = await planPass(desired, this.options.ports, this.options.cache, passOptions);
         const counts = planCounts(plan);
-        log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
+        // One line per resource that would change, then the counts: a whole plan in one line grows
+        // with the fleet (megabytes at thousands of resources) past what log drivers carry (awslogs
+        // splits lines at 16 KB into broken JSON).
+        for (const r of plan.resources) {
+          if (r.outcome === 'unchanged') continue;
+          const more = r.changes.length - DRY_RUN_CHANGES_PER_LINE;
+          log.info(
+            { resource: r.key, action: 'plan', result: 'dry-run', outcome: r.outcome, changes: r.changes.slice(0, DRY_RUN_CHANGES_PER_LINE), ...(more > 0 ? { moreChanges: more } : {}) },
+            `dry run: ${r.key} would ${r.outcome}: ${r.reason}`,
+          );
+        }
+        log.info({ action: 'plan', result: 'dry-run', counts }, `dry run: ${planSummary(plan)}`);
         // Status shows what would happen, so no resource stays "Reconciling" for ever.
         for (const r of plan.resources) {
           const wouldChange = r.outcome !== 'unchanged';

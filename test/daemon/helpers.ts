@@ -8,6 +8,8 @@ export interface Daemon {
   url: string;
   exited: Promise<number | null>;
   stderr(): string;
+  /** Everything written to stdout, as written (pretty logs are not JSON lines). */
+  stdout(): string;
 }
 
 /** Starts the real CLI (`node dist/main.js run ...`) and resolves once it serves HTTP. */
@@ -17,6 +19,7 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   });
   const lines: Record<string, unknown>[] = [];
   let buffer = '';
+  let outText = '';
   let errText = '';
   child.stderr.on('data', (d: Buffer) => {
     errText += d.toString();
@@ -25,7 +28,14 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 15_000);
     child.stdout.on('data', (d: Buffer) => {
+      outText += d.toString();
       buffer += d.toString();
+      // Pretty logs: the start line says where the endpoints are.
+      const pretty = /status on (http:\/\/[^\s;]+)/.exec(outText);
+      if (pretty?.[1] !== undefined && !outText.trimStart().startsWith('{')) {
+        clearTimeout(timer);
+        resolve(pretty[1]);
+      }
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
@@ -44,7 +54,7 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
     });
     void exited.then((code) => reject(new Error(`daemon exited ${String(code)}: ${errText}`)));
   });
-  return { child, lines, url, exited, stderr: () => errText };
+  return { child, lines, url, exited, stderr: () => errText, stdout: () => outText };
 }
 
 /** Polls until `check` holds. */
