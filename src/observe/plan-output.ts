@@ -9,6 +9,7 @@ import type { FieldChange } from '../reconcile/diff.js';
 import { maskJson, maskText } from '../util/secrets.js';
 import { escapeControls } from '../util/terminal.js';
 import { isChange, type Plan, type PlannedOutcome } from '../reconcile/plan-types.js';
+import { formatCauseGroup, groupByCause } from './causes.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -40,7 +41,7 @@ export function formatChange(c: FieldChange): string {
 }
 
 /** Text from a plan or a result as one terminal-safe line: credentials masked, control characters escaped. */
-function shown(text: string): string {
+function forTerminal(text: string): string {
   return escapeControls(maskText(text));
 }
 
@@ -60,15 +61,18 @@ export function planHasPending(plan: Plan): boolean {
 export function formatPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
   const { color } = options;
   const lines: string[] = [];
-  for (const r of plan.resources) {
+  // Resources blocked by one cause (no credentials, an endpoint that refuses connections) share one line.
+  const { groups, rest } = groupByCause(plan.resources);
+  for (const g of groups) lines.push(...formatCauseGroup(g, 'blocked', (t) => paint(color, 'red', t)));
+  for (const r of rest) {
     if (r.outcome === 'unchanged' && !options.verbose) continue;
     const [sym, style] = SYMBOL[r.outcome];
-    lines.push(`${paint(color, style, `${sym} ${shown(r.key)}`)}  ${paint(color, 'bold', r.outcome)}: ${shown(r.reason)}`);
+    lines.push(`${paint(color, style, `${sym} ${forTerminal(r.key)}`)}  ${paint(color, 'bold', r.outcome)}: ${forTerminal(r.reason)}`);
     for (const c of r.changes.slice(0, 50)) lines.push(`    ${formatChange(c)}`);
     if (r.changes.length > 50) lines.push(`    ... ${r.changes.length - 50} more changes`);
-    for (const n of r.notes) lines.push(`    note: ${shown(n)}`);
+    for (const n of r.notes) lines.push(`    note: ${forTerminal(n)}`);
   }
-  for (const n of plan.notes) lines.push(paint(color, 'cyan', `note: ${shown(n)}`));
+  for (const n of plan.notes) lines.push(paint(color, 'cyan', `note: ${forTerminal(n)}`));
   lines.push(planSummary(plan));
   return `${lines.join('\n')}\n`;
 }
@@ -105,14 +109,18 @@ const RESULT_STYLE: Record<ResourceResult['outcome'], Style> = {
 /** Apply results as text: one line per resource that did not stay unchanged, then a summary. */
 export function formatApplyText(plan: Plan, result: ApplyResult, options: { color: boolean; verbose?: boolean }): string {
   const lines: string[] = [];
+  const { groups, rest } = groupByCause(result.results.filter((r) => r.outcome === 'failed'));
+  for (const g of groups) lines.push(...formatCauseGroup(g, 'failed', (t) => paint(options.color, 'red', t)));
+  const shown = new Set(rest);
   for (const r of result.results) {
+    if (r.outcome === 'failed' && !shown.has(r)) continue;
     if (r.outcome === 'unchanged' && !options.verbose) continue;
-    const head = `${paint(options.color, RESULT_STYLE[r.outcome], r.outcome.padEnd(10))} ${shown(r.key)} (${r.durationMs} ms)`;
-    lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${shown(r.reason)}`);
-    if (r.error?.requestId) lines.push(`    AWS request id: ${shown(r.error.requestId)}`);
+    const head = `${paint(options.color, RESULT_STYLE[r.outcome], r.outcome.padEnd(10))} ${forTerminal(r.key)} (${r.durationMs} ms)`;
+    lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${forTerminal(r.reason)}`);
+    if (r.error?.requestId) lines.push(`    AWS request id: ${forTerminal(r.error.requestId)}`);
     for (const c of r.changes.slice(0, 20)) lines.push(`    ${formatChange(c)}`);
   }
-  for (const n of plan.notes) lines.push(paint(options.color, 'cyan', `note: ${shown(n)}`));
+  for (const n of plan.notes) lines.push(paint(options.color, 'cyan', `note: ${forTerminal(n)}`));
   const c = resultCounts(result.results);
   lines.push(`Apply: ${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`);
   return `${lines.join('\n')}\n`;
