@@ -31,8 +31,8 @@ const SECRET_VALUES: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
   // PEM private keys, to their end marker (or the end of the text).
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  // HTTP credentials in a header value.
-  /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g,
+  // HTTP credentials in a header value (a token, so not a word: it has a digit or a symbol).
+  /\b(?:Bearer|Basic)\s+(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g,
 ];
 // scheme://user:password@host: the password part.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s/@]+)@/gi;

@@ -8,7 +8,7 @@ import { connectAws } from '../../src/aws/index.js';
 import { Controller, type PassSummary } from '../../src/controller/controller.js';
 import { createLogger } from '../../src/observe/logger.js';
 import { StatusStore } from '../../src/observe/status.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { MemorySource } from '../helpers/memory-source.js';
 
@@ -46,7 +46,7 @@ test('a 200 KB value in a log line is cut to about 1 KB, with its length and has
 test('a 200 KB value in a change set or an error is cut in the status document, with its length and hash', () => {
   const s = new StatusStore();
   s.recordResult('TaskDefinition/app', 'r1', { key: 'TaskDefinition/app', outcome: 'configured', reason: 'changed', changes: [{ path: 'containerDefinitions[app].command', old: [HUGE], new: HUGE }], durationMs: 1, needsAttention: false });
-  s.recordResult('Service/web', 'r1', { key: 'Service/web', outcome: 'failed', reason: HUGE, changes: [], durationMs: 1, needsAttention: true, error: { message: HUGE, category: 'Invalid' } });
+  s.recordResult('Service/web', 'r1', { key: 'Service/web', outcome: 'failed', reason: HUGE, changes: [], durationMs: 1, needsAttention: true, error: { message: HUGE } });
   const text = s.toJsonText();
   expect(text.length).toBeLessThan(10 * 1024);
   expect(text).toMatch(/… \(200000 characters, sha256 [0-9a-f]{12}\)/);
@@ -65,7 +65,7 @@ test('a dry run over many resources logs one line per resource that would change
   const controller = new Controller({
     source: new MemorySource(files),
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger,
     pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
     resyncIntervalMs: 60_000,

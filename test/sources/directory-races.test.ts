@@ -13,7 +13,7 @@ import { reportRow } from '../helpers/report.js';
 import { startMutator, type Mutation } from './mutator.js';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
-const READS = FULL ? 400 : 20;
+const READS = FULL ? 200 : 20;
 const FOLDERS = FULL ? 300 : 40;
 const READ_DEADLINE_MS = 10_000;
 const CONTENT = 'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: raced}\nspec: {type: HTTP}\n';
