@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { copyWalkthrough, tempDir } from '../helpers/fs.js';
 
 /** A `switchboard run` child process started from the built `dist/`, with its JSON log lines. */
 export interface Daemon {
@@ -65,4 +67,38 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** What a daemon test works with: a simulator, a folder holding the walkthrough, and the daemon it started. */
+export interface DaemonWorld {
+  sim: SimulatorHandle;
+  dir: string;
+  daemon: Daemon | undefined;
+}
+
+/**
+ * A fresh simulator and a folder holding the walkthrough manifests before each test of the file
+ * that calls it; after each, a daemon still running is killed and both are removed.
+ */
+export function daemonWorld(): DaemonWorld {
+  const w = { daemon: undefined } as DaemonWorld;
+  let cleanup: () => void = () => undefined;
+  beforeEach(async () => {
+    w.sim = await startSimulator({ timeScale: 100 });
+    const t = tempDir();
+    w.dir = t.dir;
+    cleanup = t.cleanup;
+    copyWalkthrough(w.dir);
+  });
+  afterEach(async () => {
+    const d = w.daemon;
+    if (d && d.child.exitCode === null && d.child.signalCode === null) {
+      d.child.kill('SIGKILL');
+      await d.exited;
+    }
+    w.daemon = undefined;
+    await w.sim.close();
+    cleanup();
+  });
+  return w;
 }

@@ -6,39 +6,21 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
 import { reportRow } from '../helpers/report.js';
 import { startMutator } from '../sources/mutator.js';
-import { startDaemon, until, type Daemon } from './helpers.js';
+import { daemonWorld, startDaemon, until } from './helpers.js';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
 const RACE_MS = FULL ? 30_000 : 2000;
 const FOLDERS = 300;
 const CONTENT = 'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: raced}\nspec: {type: HTTP}\n';
 
-let sim: SimulatorHandle;
-let dir: string;
-let cleanup: () => void;
-let daemon: Daemon | undefined;
+const w = daemonWorld();
 const rows: Record<string, number>[] = [];
 
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  ({ dir, cleanup } = tempDir());
-  copyWalkthrough(dir);
-  for (let i = 0; i < FOLDERS; i++) mkdirSync(path.join(dir, `team-${i}`));
-  writeFileSync(path.join(dir, 'raced.yaml'), CONTENT);
-});
-
-afterEach(async () => {
-  if (daemon && daemon.child.exitCode === null && daemon.child.signalCode === null) {
-    daemon.child.kill('SIGKILL');
-    await daemon.exited;
-  }
-  daemon = undefined;
-  await sim.close();
-  cleanup();
+beforeEach(() => {
+  for (let i = 0; i < FOLDERS; i++) mkdirSync(path.join(w.dir, `team-${i}`));
+  writeFileSync(path.join(w.dir, 'raced.yaml'), CONTENT);
 });
 
 afterAll(() => {
@@ -47,14 +29,14 @@ afterAll(() => {
 });
 
 function deletions(): number {
-  const ops = (service: 'ecs' | 'cloudmap', op: string): number => sim.calls().services[service]?.operations[op]?.calls ?? 0;
+  const ops = (service: 'ecs' | 'cloudmap', op: string): number => w.sim.calls().services[service]?.operations[op]?.calls ?? 0;
   return ops('cloudmap', 'DeleteNamespace') + ops('ecs', 'DeleteService') + ops('ecs', 'DeregisterTaskDefinition');
 }
 
 test('renaming a manifest away and back, or truncating and rewriting it, while the daemon reads never deletes what it declares', async () => {
-  const file = path.join(dir, 'raced.yaml');
-  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--prune', '--allow-empty']);
-  await until('ready', async () => (await fetch(`${daemon?.url}/readyz`)).status === 200, 20_000);
+  const file = path.join(w.dir, 'raced.yaml');
+  w.daemon = await startDaemon(['--source', w.dir, '--endpoint-url', w.sim.url, '--prune', '--allow-empty']);
+  await until('ready', async () => (await fetch(`${w.daemon?.url}/readyz`)).status === 200, 20_000);
   for (const kind of ['rename-flip', 'truncate-write'] as const) {
     const mutator = await startMutator({ kind, file, content: CONTENT });
     await new Promise((r) => setTimeout(r, RACE_MS));
@@ -66,9 +48,9 @@ test('renaming a manifest away and back, or truncating and rewriting it, while t
   }
   // Long enough for a pending removal to have been confirmed (2 s), had the file been gone.
   await new Promise((r) => setTimeout(r, 2500));
-  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  const metrics = await (await fetch(`${w.daemon.url}/metrics`)).text();
   rows.push({ reads: Number(/switchboard_source_reads_total\{result="ok"\} (\d+)/.exec(metrics)?.[1] ?? 0), deletions: deletions() });
-  daemon.child.kill('SIGTERM');
-  expect(await daemon.exited).toBe(0);
+  w.daemon.child.kill('SIGTERM');
+  expect(await w.daemon.exited).toBe(0);
   expect(deletions()).toBe(0);
 }, 180_000);

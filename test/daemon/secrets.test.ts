@@ -4,59 +4,38 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
 import { leaks, SECRETS, secretsManifest } from '../helpers/secrets.js';
-import { startDaemon, until, type Daemon } from './helpers.js';
+import { daemonWorld, startDaemon, until } from './helpers.js';
 
-let sim: SimulatorHandle;
-let dir: string;
-let cleanup: () => void;
-let daemon: Daemon | undefined;
-
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  ({ dir, cleanup } = tempDir());
-  copyWalkthrough(dir);
-});
-
-afterEach(async () => {
-  if (daemon && daemon.child.exitCode === null && daemon.child.signalCode === null) {
-    daemon.child.kill('SIGKILL');
-    await daemon.exited;
-  }
-  daemon = undefined;
-  await sim.close();
-  cleanup();
-});
+const w = daemonWorld();
 
 function plant(version: 1 | 2): void {
-  const tmp = path.join(dir, '.vault-app.yaml.tmp');
+  const tmp = path.join(w.dir, '.vault-app.yaml.tmp');
   writeFileSync(tmp, secretsManifest(version));
-  renameSync(tmp, path.join(dir, 'vault-app.yaml'));
+  renameSync(tmp, path.join(w.dir, 'vault-app.yaml'));
 }
 
 test.each([['json'], ['pretty']])('no secret appears in %s logs, /status, the status file or /metrics', async (format) => {
   plant(1);
-  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--log-level', 'debug', '--status-to', 'source', '--log-format', format]);
-  await until('ready', async () => (await fetch(`${daemon?.url}/readyz`)).status === 200);
+  w.daemon = await startDaemon(['--source', w.dir, '--endpoint-url', w.sim.url, '--log-level', 'debug', '--status-to', 'source', '--log-format', format]);
+  await until('ready', async () => (await fetch(`${w.daemon?.url}/readyz`)).status === 200);
   // A change of every value, so change sets carry old and new.
   plant(2);
   await until('the change recorded', async () => {
-    const status = (await (await fetch(`${daemon?.url}/status`)).json()) as { resources: { key: string; lastChangeSet?: { revision: string } }[] };
+    const status = (await (await fetch(`${w.daemon?.url}/status`)).json()) as { resources: { key: string; lastChangeSet?: { revision: string } }[] };
     return status.resources.some((r) => r.key === 'TaskDefinition/vault-app' && r.lastChangeSet !== undefined);
   }, 20_000);
-  const status = await (await fetch(`${daemon.url}/status`)).text();
+  const status = await (await fetch(`${w.daemon.url}/status`)).text();
   const outputs: Record<string, string> = {
-    logs: daemon.lines.map((l) => JSON.stringify(l)).join('\n') + daemon.stdout(),
-    stderr: daemon.stderr(),
+    logs: w.daemon.lines.map((l) => JSON.stringify(l)).join('\n') + w.daemon.stdout(),
+    stderr: w.daemon.stderr(),
     status,
-    statusFile: readFileSync(path.join(dir, '.switchboard', 'status.json'), 'utf8'),
-    metrics: await (await fetch(`${daemon.url}/metrics`)).text(),
+    statusFile: readFileSync(path.join(w.dir, '.switchboard', 'status.json'), 'utf8'),
+    metrics: await (await fetch(`${w.daemon.url}/metrics`)).text(),
   };
   for (const [what, text] of Object.entries(outputs)) expect({ what, leaks: leaks(text) }).toEqual({ what, leaks: [] });
   // The change set still says what changed, by name.
   for (const s of SECRETS.filter((x) => x.at === 'environment')) expect(status).toContain(s.name);
-  daemon.child.kill('SIGTERM');
-  expect(await daemon.exited).toBe(0);
+  w.daemon.child.kill('SIGTERM');
+  expect(await w.daemon.exited).toBe(0);
 }, 40_000);
