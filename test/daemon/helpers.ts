@@ -28,7 +28,8 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 15_000);
+    // Generous: two daemons starting at once on a loaded machine have taken more than 15 s.
+    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 40_000);
     child.stdout.on('data', (d: Buffer) => {
       outText += d.toString();
       buffer += d.toString();
