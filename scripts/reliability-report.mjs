@@ -23,7 +23,8 @@ const CLASSES = [
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
   { name: 'One writer: lease takeover, standby, cut-off leader, apply waiting; leader changes under faults', files: ['test/lease/lease.test.ts', 'test/daemon/lease.test.ts', 'test/reliability/leader-changes.test.ts'] },
   { name: 'Security: IAM policy covers exactly the calls made', files: ['test/deploy/iam-policy.test.ts'] },
-  { name: 'Security: no secret values in output, status, metrics', files: ['test/daemon/run.test.ts', 'test/cli/apply-behaviour.test.ts'], match: /secret/ },
+  { name: 'Security: no secret values in output, status, metrics', files: ['test/daemon/run.test.ts', 'test/cli/apply-behaviour.test.ts', 'test/daemon/secrets.test.ts', 'test/cli/secrets.test.ts'], match: /secret/ },
+  { name: 'Security: control characters escaped and values bounded in every human-facing output', files: ['test/cli/terminal-injection.test.ts', 'test/observe/bounded-output.test.ts'] },
   { name: 'Security: non-root container, read-only loopback endpoints', files: ['test/deploy/dockerfile.test.ts', 'test/observe/http.test.ts'] },
 ];
 
