@@ -9,6 +9,8 @@ import type { PassSummary } from '../controller/controller.js';
 import type { Problem } from '../manifests/problems.js';
 import { maskChange } from '../observe/status.js';
 import type { ResourceResult } from '../reconcile/apply.js';
+import { maskText } from '../util/secrets.js';
+import { truncateText } from '../util/truncate.js';
 import type { ControllerEvent, EventDetail, EventDetailType } from './types.js';
 
 export interface EmitterOptions {
@@ -39,7 +41,8 @@ export class ControllerEvents {
 
   private emit(detailType: EventDetailType, detail: Omit<EventDetail, 'controllerId'>): void {
     if (this.options.isLeader?.() === false) return;
-    this.options.publish({ detailType, detail: { controllerId: this.options.controllerId, ...detail }, time: this.now() });
+    // Messages quote manifests and AWS errors: the same masking and bound as every other output.
+    this.options.publish({ detailType, detail: { controllerId: this.options.controllerId, ...detail, message: truncateText(maskText(detail.message)) }, time: this.now() });
   }
 
   /**

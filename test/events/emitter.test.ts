@@ -109,3 +109,13 @@ test('a standby says nothing; the new leader says Leader Changed once', () => {
   expect(types()).toEqual(['Leader Changed']);
   expect(events[0]?.detail).toMatchObject({ holder: 'host:1:abc', lease: 's3://b/k', reason: 'Leader' });
 });
+
+test('messages follow the output rules: credential-looking text masked, long text cut', () => {
+  const { events, emitter } = setup();
+  const leaked: Problem = { ...problem, message: `cannot reach postgres://app:s3cret@db:5432/app ${'x'.repeat(5_000)}` } as Problem;
+  emitter.stalledManifest('Service/curl', [leaked], 'r1');
+  const message = events[0]?.detail.message ?? '';
+  expect(message).not.toContain('s3cret');
+  expect(message).toContain('postgres://app:');
+  expect(message.length).toBeLessThan(5_000);
+});
