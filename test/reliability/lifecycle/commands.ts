@@ -11,7 +11,7 @@ import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import fc from 'fast-check';
 import type { TestClients } from '../../helpers/aws.js';
 import type { Harness } from './harness.js';
-import { checkPass } from './invariants.js';
+import { checkPass, type Region } from './invariants.js';
 import {
   CLUSTER,
   cloneWorld,
@@ -42,8 +42,8 @@ export interface Model {
 export interface Real {
   harness: Harness;
   aws: TestClients;
-  /** The resources another owner made, which must never change. */
-  foreign: (region: never) => unknown;
+  /** What the resources another owner made look like (they must never change). */
+  foreign: (region: Region) => unknown;
   /** Issue 11 items the engine has: commands that need one wait for it. */
   log: string[];
 }
@@ -66,7 +66,7 @@ export function describeResults(results: readonly { key: unknown; outcome: strin
 export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<void> {
   const record = await r.harness.pass(cloneWorld(m.world), label, faults);
   r.log.push(`${label}: ${record.writes} writes; ${describeResults(record.results)}`);
-  checkPass(record, r.foreign as never);
+  checkPass(record, r.foreign);
   noteFiredFaults(m, r);
 }
 
@@ -169,10 +169,12 @@ export class PutTaskDefinition implements Cmd {
   ) {}
   check(m: Model): boolean {
     // The appProtocol of a port Service Connect serves cannot change in place: that is a replace,
-    // which passes here do not allow; keep it for task definitions no server uses.
+    // which passes here do not allow. A service running the task definition may still serve the
+    // port live (its manifest turned Service Connect off, no pass yet): keep the change for task
+    // definitions no declared service runs.
     const current = m.world.taskDefinitions.get(this.name);
-    const served = [...m.world.services.values()].some((s) => s.sc === 'server' && s.taskDefinition === this.name);
-    if (current && served && current.appProtocol !== this.decl.appProtocol) return false;
+    const run = [...m.world.services.values()].some((s) => s.taskDefinition === this.name);
+    if (current && run && current.appProtocol !== this.decl.appProtocol) return false;
     const tagsOnly = current !== undefined && current.team !== this.decl.team && JSON.stringify({ ...current, team: null }) === JSON.stringify({ ...this.decl, team: null });
     return this.o.tagOnlyEdits || !tagsOnly;
   }

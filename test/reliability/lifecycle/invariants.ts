@@ -8,20 +8,26 @@
 import type { ResourceResult } from '../../../src/reconcile/apply.js';
 import { TAG_MANAGED_BY } from '../../../src/reconcile/ownership.js';
 import type { SimState } from '../../../src/simulator/index.js';
+import { regionState } from '../../../src/simulator/state.js';
 import { CONTROLLER, type PassRecord } from './harness.js';
 import { CLUSTER, logGroupOf, portName, type World } from './world.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
-type Region = SimState['regions'][string];
+/** One Region of the simulator's state. */
+export type Region = SimState['regions'][string];
 type Namespace = Region['cloudmap']['namespaces'][string];
 type Service = Region['ecs']['services'][string][string];
 type Revision = Region['ecs']['taskDefinitions'][string][number];
 
+/** The test Region of a state dump (empty before anything was made there). */
 function region(s: SimState): Region {
-  return s.regions[REGION] ?? { ecs: { clusters: {}, taskDefinitions: {}, services: {} }, cloudmap: { namespaces: {}, services: {}, operations: {} }, logs: { groups: {} }, s3: { buckets: {} } } as unknown as Region;
+  return regionState(s, REGION);
 }
+
+/** Whether a world declares a name (the world's maps are keyed by the fixed name pools). */
+const declares = (names: Map<string, unknown>, name: string): boolean => names.has(name);
 
 const owned = (tags: Record<string, string> | undefined): boolean => tags?.[TAG_MANAGED_BY] === CONTROLLER;
 const isOwnNamespace = (ns: Namespace): boolean => (ns.ResourceOwner ?? ACCOUNT) === ACCOUNT;
@@ -73,14 +79,14 @@ export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void 
     if (after.cloudmap.namespaces[ns.Id]) continue;
     if (!owned(ns.tags)) fail('nothing deleted that is not owned', `${p.label}: namespace ${ns.Name} (tags ${JSON.stringify(ns.tags)}) was deleted`);
     if (inUse.has(ns.Arn)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} was deleted while a service's deployment uses it`);
-    if (p.world.namespaces.has(ns.Name as never)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is declared and was deleted`);
+    if (declares(p.world.namespaces, ns.Name)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is declared and was deleted`);
     if ([...p.world.services.values()].some((s) => s.sc !== 'off' && s.namespace === ns.Name)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is named by a declared service and was deleted`);
   }
   for (const s of liveServices(before)) {
     const now = after.ecs.services[s.clusterName]?.[s.serviceName];
     if (s.status !== 'ACTIVE' || now?.status === 'ACTIVE') continue;
     if (!owned(s.tags)) fail('nothing deleted that is not owned', `${p.label}: service ${s.serviceName} was deleted`);
-    if (s.clusterName === CLUSTER && p.world.services.has(s.serviceName as never)) fail('nothing deleted that is in use', `${p.label}: declared service ${s.serviceName} was deleted`);
+    if (s.clusterName === CLUSTER && declares(p.world.services, s.serviceName)) fail('nothing deleted that is in use', `${p.label}: declared service ${s.serviceName} was deleted`);
   }
   const runByActive = new Set(liveServices(after).filter((s) => s.status === 'ACTIVE').flatMap((s) => s.deployments.map((d) => d.taskDefinition)));
   for (const [family, revisions] of Object.entries(before.ecs.taskDefinitions)) {
@@ -178,7 +184,7 @@ export function checkConverged(last: PassRecord, world: World, allowed: AllowedS
     }
   }
   for (const s of liveServices(r)) {
-    if (s.status === 'ACTIVE' && owned(s.tags) && s.clusterName === CLUSTER && !world.services.has(s.serviceName as never)) mismatch(`Service/${s.serviceName}`, 'not declared but still ACTIVE');
+    if (s.status === 'ACTIVE' && owned(s.tags) && s.clusterName === CLUSTER && !declares(world.services, s.serviceName)) mismatch(`Service/${s.serviceName}`, 'not declared but still ACTIVE');
   }
 }
 
