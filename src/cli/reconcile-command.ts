@@ -2,8 +2,9 @@
  * What `plan` and `apply` share: load every manifest (all-or-nothing), connect to AWS, plan.
  */
 import { connectAws } from '../aws/index.js';
+import type { WriteGate } from '../aws/write-gate.js';
 import { createLogger, type Logger } from '../observe/logger.js';
-import { ObserverCache } from '../reconcile/cache.js';
+import { ReconcileState } from '../reconcile/state.js';
 import type { PassOptions } from '../reconcile/engine.js';
 import type { AwsPorts } from '../reconcile/ports.js';
 import { loadManifests, reportProblems, type AwsFlags, type LoadedManifests } from './common.js';
@@ -17,7 +18,7 @@ export interface PruneFlags {
 export interface Session {
   loaded: LoadedManifests;
   ports: AwsPorts & { close(): void };
-  cache: ObserverCache;
+  state: ReconcileState;
   logger: Logger;
   passOptions: PassOptions;
 }
@@ -26,17 +27,19 @@ export interface Session {
 export async function openSession(
   paths: readonly string[],
   flags: AwsFlags & PruneFlags & { allowReplace?: boolean },
+  /** Refuses writes while the lease is not held (apply with --lease). */
+  writeGate?: WriteGate,
 ): Promise<Session | undefined> {
   const loaded = await loadManifests(paths);
   reportProblems(loaded);
   // One-shot commands are all-or-nothing about input: no AWS call when anything is invalid.
   if (!loaded.valid) return undefined;
   const logger = createLogger({ level: flags.logLevel, format: process.stderr.isTTY ? 'pretty' : 'json', destination: 'stderr' });
-  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}), ...(writeGate ? { writeGate } : {}) });
   return {
     loaded,
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger,
     passOptions: {
       controllerId: flags.controllerId,

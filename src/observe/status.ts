@@ -8,6 +8,7 @@
  * conditions, reasons and field-level change sets whose secret-looking values are masked.
  */
 import type { ResourceResult } from '../reconcile/apply.js';
+import type { Decision } from '../reconcile/decision.js';
 import { looksSecret, MASK, maskSecrets, type FieldChange } from '../reconcile/diff.js';
 import type { JsonValue } from '../reconcile/ports.js';
 import type { Problem } from '../manifests/problems.js';
@@ -49,6 +50,9 @@ export interface LocatedProblem {
   path?: string;
   hint?: string;
 }
+
+/** What the store needs of an apply result (its decision, when the reconcile side made one). */
+export type RecordedResult = Omit<ResourceResult, 'decision' | 'error'> & { decision?: Decision; error?: ErrorInfo };
 
 export interface ResourceStatus {
   key: string;
@@ -94,11 +98,24 @@ export interface PrunedStatus {
   time: string;
 }
 
+/** Which controller writes: this one (leader) or another one (this one stands by), from the lease. */
+export interface LeadershipStatus {
+  role: 'leader' | 'standby';
+  /** When this process became leader or standby. */
+  since: string;
+  /** This process's holder id. */
+  identity: string;
+  /** The holder last seen in the lease (`''`: released; absent: not known yet). */
+  holder?: string;
+  /** `s3://bucket/key` of the lease object. */
+  lease: string;
+}
+
 /** The status document served at `/status`. */
 export interface StatusDocument {
   kind: 'SwitchboardStatus';
   generatedAt: string;
-  controller: { startedAt: string; ready: boolean; firstFullPassAt?: string };
+  controller: { startedAt: string; ready: boolean; firstFullPassAt?: string; leadership?: LeadershipStatus };
   source?: SourceStatus;
   lastPass?: PassStatus;
   lastSuccessfulPass?: PassStatus;
@@ -179,6 +196,7 @@ export class StatusStore {
   private lastPassEntry: PassEntry | undefined;
   private lastSuccess: PassEntry | undefined;
   private firstFullPassAt: number | undefined;
+  private leadership: LeadershipStatus | undefined;
   private sortedKeys: string[] | undefined;
   private changes = 0;
 
@@ -208,7 +226,7 @@ export class StatusStore {
    * Records the outcome of reconciling `key` at `revision`. A `deleted` result drops the resource
    * and lists it under `recentlyPruned`; a result that needs attention makes Ready=False.
    */
-  recordResult(key: string, revision: string, result: ResourceResult): void {
+  recordResult(key: string, revision: string, result: RecordedResult): void {
     const now = this.now();
     if (result.outcome === 'deleted') {
       this.forget(key);
@@ -224,14 +242,25 @@ export class StatusStore {
       const truncated = result.changes.length - changes.length;
       e.lastChangeSet = { time: iso(now), revision, outcome: result.outcome, changes, ...(truncated > 0 ? { truncated } : {}) };
     }
-    this.set(e, 'Reconciling', 'False', READY_REASON[result.outcome], '');
-    this.set(e, 'Stalled', 'False', READY_REASON[result.outcome], '');
+    const decision = result.decision;
+    // What comes next decides Stalled and Reconciling: a terminal decision stalls the resource with
+    // its reason (RolloutFailed, PersistentDrift, ...); a recheck keeps it Reconciling (a rollout in
+    // progress, a name waiting for its old service to drain).
+    const stalled = decision?.type === 'terminal' ? decision : undefined;
+    const progressing = decision?.type === 'recheck' ? decision : undefined;
+    this.set(e, 'Reconciling', progressing ? 'True' : 'False', progressing?.reason ?? READY_REASON[result.outcome], progressing?.message ?? '');
+    this.set(e, 'Stalled', stalled ? 'True' : 'False', stalled?.reason ?? READY_REASON[result.outcome], stalled ? result.reason : '');
     if (result.outcome === 'failed') {
       const error: ErrorInfo = { message: bounded(result.error?.message ?? result.reason) };
       if (result.error?.code !== undefined) error.code = result.error.code;
       if (result.error?.requestId !== undefined) error.requestId = result.error.requestId;
       e.lastError = error;
-      this.set(e, 'Ready', 'False', 'ReconcileFailed', result.reason || error.message);
+      this.set(e, 'Ready', 'False', stalled?.reason ?? 'ReconcileFailed', result.reason || error.message);
+    } else if (stalled) {
+      this.set(e, 'Ready', 'False', stalled.reason, result.reason);
+    } else if (progressing && (result.outcome === 'unchanged' || result.outcome === 'skipped')) {
+      // Nothing left to write, but not there yet (a rollout under way, Service Connect pending).
+      this.set(e, 'Ready', 'False', progressing.reason, result.reason);
     } else if (result.needsAttention) {
       this.set(e, 'Ready', 'False', result.outcome === 'skipped' ? 'Blocked' : READY_REASON[result.outcome], result.reason);
     } else {
@@ -304,6 +333,20 @@ export class StatusStore {
     this.changed();
   }
 
+  /** Records whether this process leads or stands by (only when a lease is used). */
+  setLeadership(leadership: LeadershipStatus): void {
+    this.leadership = { ...leadership };
+    this.changed();
+  }
+
+  /** `leader since …` / `standby since …, <holder> leads`, for `/readyz`; undefined without a lease. */
+  leadershipLine(): string | undefined {
+    const l = this.leadership;
+    if (l === undefined) return undefined;
+    if (l.role === 'leader') return `leader since ${l.since}`;
+    return `standby since ${l.since}${l.holder ? `, ${l.holder} leads` : ''}`;
+  }
+
   /** True once the first full pass has finished (what `/readyz` reports). */
   isReady(): boolean {
     return this.firstFullPassAt !== undefined;
@@ -364,7 +407,12 @@ export class StatusStore {
     const doc: StatusDocument = {
       kind: 'SwitchboardStatus',
       generatedAt: iso(this.now()),
-      controller: { startedAt: iso(this.startedAt), ready: this.isReady(), ...(this.firstFullPassAt !== undefined ? { firstFullPassAt: iso(this.firstFullPassAt) } : {}) },
+      controller: {
+        startedAt: iso(this.startedAt),
+        ready: this.isReady(),
+        ...(this.firstFullPassAt !== undefined ? { firstFullPassAt: iso(this.firstFullPassAt) } : {}),
+        ...(this.leadership !== undefined ? { leadership: { ...this.leadership } } : {}),
+      },
       summary: { resources: this.entries.size, ready, notReady: this.entries.size - ready, reconciling, stalled },
       resources,
       recentlyPruned: this.pruned.map((p) => ({ ...p })),
