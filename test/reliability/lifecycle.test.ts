@@ -24,7 +24,7 @@ const MAX_COMMANDS = 10;
  */
 const options: CommandOptions = {
   deleteLogGroup: false, // item 12
-  tagOnlyEdits: false, // item 7
+  tagOnlyEdits: true, // item 7 (landed)
   computeSwitch: false, // item 8
   removeNamespaceInUse: false, // item 2
   reAdd: false, // items 3 and 4

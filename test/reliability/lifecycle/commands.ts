@@ -10,7 +10,7 @@ import { DeleteServiceCommand, DeregisterTaskDefinitionCommand, UpdateServiceCom
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import fc from 'fast-check';
 import type { TestClients } from '../../helpers/aws.js';
-import type { Harness } from './harness.js';
+import type { Harness, PassRecord } from './harness.js';
 import { checkPass, type Region } from './invariants.js';
 import {
   CLUSTER,
@@ -63,11 +63,12 @@ export function describeResults(results: readonly { key: unknown; outcome: strin
 }
 
 /** Runs one pass and checks the per-pass invariants; records which armed rollout faults fired. */
-export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<void> {
+export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<PassRecord> {
   const record = await r.harness.pass(cloneWorld(m.world), label, faults);
   r.log.push(`${label}: ${record.writes} writes; ${describeResults(record.results)}`);
   checkPass(record, r.foreign);
   noteFiredFaults(m, r);
+  return record;
 }
 
 /**
