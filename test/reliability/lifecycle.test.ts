@@ -29,6 +29,7 @@ const options: CommandOptions = {
   removeNamespaceInUse: false, // item 2
   reAdd: false, // items 3 and 4
   deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
+  pruneOnlyAfterSuccess: false, // item 15
 };
 
 const env = useLifecycleEnv();

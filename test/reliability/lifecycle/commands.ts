@@ -36,6 +36,11 @@ export interface Model {
   armed: Set<ServiceName>;
   /** Keys whose manifests were removed during the sequence (a later put re-adds them). */
   removed: Set<string>;
+  /**
+   * Renamed services, old name -> new name, whose old service must stay until the new one runs
+   * (issue 11 item 15; only when the generator has `pruneOnlyAfterSuccess`).
+   */
+  renamed: Map<ServiceName, ServiceName>;
 }
 
 /** The real system, and the SDK clients another writer uses. */
@@ -66,7 +71,7 @@ export function describeResults(results: readonly { key: unknown; outcome: strin
 export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<PassRecord> {
   const record = await r.harness.pass(cloneWorld(m.world), label, faults);
   r.log.push(`${label}: ${record.writes} writes; ${describeResults(record.results)}`);
-  checkPass(record, r.foreign);
+  checkPass(record, r.foreign, m.renamed);
   noteFiredFaults(m, r);
   return record;
 }
@@ -269,6 +274,8 @@ export class RenameService implements Cmd {
     m.world.services.set(this.to, { ...moved, discoveryName: freeDiscoveryName(m.world, this.to, moved, moved.discoveryName) });
     touched(m, `Service/${this.from}`);
     touched(m, `Service/${this.to}`);
+    m.renamed.delete(this.to);
+    if (this.o.pruneOnlyAfterSuccess) m.renamed.set(this.from, this.to);
     if (this.keepDiscoveryName && decl.sc === 'server') {
       // The new service wants the discovery name the old one holds until it is INACTIVE.
       m.allowedStalls.set(`Service/${this.to}`, /discoveryName|already in use|drain/i);
@@ -346,6 +353,24 @@ export class OutOfBandDeleteLogGroup implements Cmd {
   }
 }
 
+/**
+ * CreateService of this service answers 5xx until the final passes (which clear every fault): a
+ * creation that fails while the pass could prune (a renamed service's old name, issue 11 item 15).
+ */
+export class ArmCreateFailure implements Cmd {
+  constructor(readonly name: ServiceName) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_m: Model, r: Real): Promise<void> {
+    r.harness.sim.addFault({ operation: 'CreateService', resource: this.name, count: 1_000, effect: { type: 'error', errorType: 'ServerException' } });
+    r.log.push(this.toString());
+  }
+  toString(): string {
+    return `armCreateFailure(${this.name})`;
+  }
+}
+
 /** The next deployment an UpdateService starts for this service trips the circuit breaker. */
 export class ArmRolloutFailure implements Cmd {
   constructor(readonly name: ServiceName) {}
@@ -401,6 +426,12 @@ export interface CommandOptions {
   reAdd: boolean;
   /** A revision deregistered out of band is registered again (not an issue 11 item; see the regression test). */
   deregisterOutOfBand: boolean;
+  /**
+   * Creations that fail (CreateService answering 5xx), and the invariant that a renamed service's
+   * old name is deleted only once its new one runs: prune only after the pass's creates and
+   * updates succeeded (issue 11 item 15).
+   */
+  pruneOnlyAfterSuccess: boolean;
 }
 
 /** The command generators. */
@@ -425,5 +456,6 @@ export function commandArbitraries(o: CommandOptions): fc.Arbitrary<Cmd>[] {
   if (o.reAdd) arbs.push(serviceName.map((n) => new OutOfBandDeleteService(n)));
   if (o.deregisterOutOfBand) arbs.push(tdName.map((n) => new OutOfBandDeregister(n)));
   if (o.deleteLogGroup) arbs.push(tdName.map((n) => new OutOfBandDeleteLogGroup(n)));
+  if (o.pruneOnlyAfterSuccess) arbs.push(serviceName.map((n) => new ArmCreateFailure(n)));
   return arbs;
 }

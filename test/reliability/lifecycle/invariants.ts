@@ -61,8 +61,8 @@ function fail(invariant: string, detail: string): never {
   throw new InvariantViolation(invariant, detail);
 }
 
-/** Invariants every pass keeps, faults or not. */
-export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void {
+/** Invariants every pass keeps, faults or not; `renamed` maps renamed services' old names to their new ones. */
+export function checkPass(p: PassRecord, foreign: (r: Region) => unknown, renamed: ReadonlyMap<string, string> = new Map()): void {
   const before = region(p.before);
   const after = region(p.after);
   // No duplicates: one own namespace per name; at most one revision registered per family and pass.
@@ -88,6 +88,7 @@ export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void 
     if (!owned(s.tags)) fail('nothing deleted that is not owned', `${p.label}: service ${s.serviceName} was deleted`);
     if (s.clusterName === CLUSTER && declares(p.world.services, s.serviceName)) fail('nothing deleted that is in use', `${p.label}: declared service ${s.serviceName} was deleted`);
   }
+  checkRenames(p, before, after, renamed);
   const runByActive = new Set(liveServices(after).filter((s) => s.status === 'ACTIVE').flatMap((s) => s.deployments.map((d) => d.taskDefinition)));
   for (const [family, revisions] of Object.entries(before.ecs.taskDefinitions)) {
     for (const td of revisions) {
@@ -100,6 +101,33 @@ export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void 
   for (const name of Object.keys(before.logs.groups)) if (!after.logs.groups[name]) fail('nothing deleted that is in use', `${p.label}: log group ${name} was deleted`);
   if (JSON.stringify(foreign(before)) !== JSON.stringify(foreign(after))) fail('nothing changed that is not owned', `${p.label}: another owner's resources changed:\n${JSON.stringify(foreign(before))}\n->\n${JSON.stringify(foreign(after))}`);
   for (const r of p.results) checkReport(p.label, r, after);
+}
+
+/** The discovery names a service's PRIMARY deployment serves, as `namespace ARN|name`. */
+function servedNames(s: Service | undefined): string[] {
+  const sc = s?.deployments.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
+  if (sc?.enabled !== true || !Array.isArray(sc.services)) return [];
+  return sc.services.map((x) => `${String(sc.namespace)}|${String((x as { discoveryName?: unknown }).discoveryName)}`);
+}
+
+/**
+ * A renamed service's old one is deleted only once the new one runs (issue 11 item 15: prune only
+ * after the pass's creates and updates succeeded, else a rename whose new service fails to start is
+ * an outage). Not when the new one needs a discovery name the old one still serves: then the old
+ * must go first.
+ */
+function checkRenames(p: PassRecord, before: Region, after: Region, renamed: ReadonlyMap<string, string>): void {
+  const services = (r: Region): Record<string, Service> => r.ecs.services[CLUSTER] ?? {};
+  for (const [from, to] of renamed) {
+    if (declares(p.world.services, from) || !declares(p.world.services, to)) continue;
+    const old = services(before)[from];
+    if (old?.status !== 'ACTIVE' || services(after)[from]?.status === 'ACTIVE') continue;
+    if (services(after)[to]?.status === 'ACTIVE') continue;
+    const decl = [...p.world.services].find(([name]) => name === to)?.[1];
+    const wanted = decl?.sc === 'server' ? decl.discoveryName : undefined;
+    if (wanted !== undefined && servedNames(old).some((n) => n.endsWith(`|${wanted}`))) continue;
+    fail('nothing deleted that is in use', `${p.label}: ${from} was deleted (renamed to ${to}) while ${to} is ${services(after)[to]?.status ?? 'missing'}`);
+  }
 }
 
 /** Every created / configured / deleted the engine reports is true of the simulator afterwards. */

@@ -94,7 +94,7 @@ export async function runSequence(harness: Harness, aws: TestClients, commands: 
   sim.resetState();
   harness.restart();
   await makeForeign(aws);
-  const model: Model = { world: startingWorld(), allowedStalls: new Map(), armed: new Set(), removed: new Set() };
+  const model: Model = { world: startingWorld(), allowedStalls: new Map(), armed: new Set(), removed: new Set(), renamed: new Map() };
   const real: Real = { harness, aws, foreign: foreignView, log };
   // The commands start from the starting world converged (a loaded machine may leave a namespace
   // operation or a rollout unfinished after one pass): replays of counterexamples stay exact.
@@ -115,12 +115,12 @@ export async function runSequence(harness: Harness, aws: TestClients, commands: 
     await harness.settle();
     last = await harness.pass(world, label);
     log.push(`${label}: ${last.writes} writes; ${describeResults(last.results)}`);
-    checkPass(last, foreignView);
+    checkPass(last, foreignView, model.renamed);
   }
   if (last) checkConverged(last, world, model.allowedStalls);
   await harness.settle();
   const quiet = await harness.pass(world, 'quiet pass');
-  checkPass(quiet, foreignView);
+  checkPass(quiet, foreignView, model.renamed);
   checkQuiet(quiet);
   return count.executed;
 }
