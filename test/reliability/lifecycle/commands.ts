@@ -19,6 +19,7 @@ import {
   NAMESPACES,
   SERVICES,
   TASK_DEFINITIONS,
+  type ClusterDecl,
   type NamespaceName,
   type ServiceDecl,
   type ServiceName,
@@ -127,6 +128,21 @@ export class Restart implements Cmd {
   }
   toString(): string {
     return 'restart';
+  }
+}
+
+/** Edits the cluster's manifest: its Container Insights setting and default strategy (stated or left out). */
+export class PutCluster implements Cmd {
+  constructor(readonly decl: ClusterDecl) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model): Promise<void> {
+    m.world.cluster = { ...this.decl };
+    touched(m, `Cluster/${CLUSTER}`);
+  }
+  toString(): string {
+    return `putCluster(${JSON.stringify(this.decl)})`;
   }
 }
 
@@ -399,6 +415,11 @@ const tdDecl: fc.Arbitrary<TaskDefinitionDecl> = fc.record({
   team: fc.constantFrom(null, 'red', 'blue'),
 });
 
+const clusterDecl: fc.Arbitrary<ClusterDecl> = fc.record({
+  containerInsights: fc.constantFrom(null, 'enabled' as const, 'disabled' as const),
+  defaultProvider: fc.constantFrom(null, 'FARGATE' as const, 'FARGATE_SPOT' as const),
+});
+
 const serviceDecl: fc.Arbitrary<ServiceDecl> = fc.record({
   taskDefinition: tdName,
   desiredCount: fc.integer({ min: 0, max: 3 }),
@@ -441,6 +462,7 @@ export function commandArbitraries(o: CommandOptions): fc.Arbitrary<Cmd>[] {
     fc.constant(new Pass()),
     fc.integer({ min: 1, max: 1_000_000 }).map((seed) => new FaultyPass(seed)),
     fc.constant(new Restart()),
+    clusterDecl.map((d) => new PutCluster(d)),
     fc.tuple(nsName, fc.integer({ min: 1, max: 3 })).map(([n, d]) => new PutNamespace(o, n, d)),
     nsName.map((n) => new RemoveNamespace(o, n)),
     fc.tuple(tdName, tdDecl).map(([n, d]) => new PutTaskDefinition(o, n, d)),

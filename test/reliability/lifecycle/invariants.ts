@@ -178,7 +178,14 @@ export function checkConverged(last: PassRecord, world: World, allowed: AllowedS
   };
   const own = Object.values(r.cloudmap.namespaces).filter(isOwnNamespace);
   for (const name of world.namespaces.keys()) if (!own.some((n) => n.Name === name)) mismatch(`Namespace/${name}`, 'declared but does not exist');
-  if (r.ecs.clusters[CLUSTER]?.status !== 'ACTIVE') mismatch(`Cluster/${CLUSTER}`, 'declared but does not exist');
+  const cluster = r.ecs.clusters[CLUSTER];
+  if (cluster?.status !== 'ACTIVE') mismatch(`Cluster/${CLUSTER}`, 'declared but does not exist');
+  else {
+    const insights = cluster.settings.find((x) => x.name === 'containerInsights')?.value;
+    if (world.cluster.containerInsights !== null && insights !== world.cluster.containerInsights) mismatch(`Cluster/${CLUSTER}`, `containerInsights ${String(insights)}, declared ${world.cluster.containerInsights}`);
+    const strategy = JSON.stringify(cluster.defaultCapacityProviderStrategy.map((x) => x.capacityProvider));
+    if (world.cluster.defaultProvider !== null && strategy !== JSON.stringify([world.cluster.defaultProvider])) mismatch(`Cluster/${CLUSTER}`, `default strategy ${strategy}, declared ${world.cluster.defaultProvider}`);
+  }
   for (const [name, td] of world.taskDefinitions) {
     const active = revisionsOf(r, name).filter((t) => t.status === 'ACTIVE');
     const image = `public.ecr.aws/docker/library/nginx:1.${td.image}`;
