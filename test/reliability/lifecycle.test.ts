@@ -45,6 +45,8 @@ test('random lifecycles converge within two passes, then write nothing, and neve
       sequences++;
       log = [];
       commands += await runSequence(env.harness, env.aws, cmds, log);
+      // The long run takes a while: say how far it is (jest holds console output until the end).
+      if (FULL && sequences % 100 === 0) process.stderr.write(`lifecycle seed ${SEED}: ${sequences}/${RUNS} sequences in ${Math.round((Date.now() - started) / 1000)} s\n`);
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: true, ...(process.env.LIFECYCLE_PATH ? { path: process.env.LIFECYCLE_PATH } : {}) },
   );
