@@ -78,3 +78,10 @@ test.failing('issue 11 item 12: a log group a task definition needs, deleted out
 test.failing('issue 11 item 15: a renamed service is not deleted while its replacement fails to be created', async () => {
   await run([new ArmCreateFailure('bravo'), new RenameService(all, 'alpha', 'bravo', false), new Pass()]);
 });
+
+// Seen (once prune waits for the pass's creates): a rename keeping the discovery name cannot create
+// the new service while the old one holds the name, so the old one is not pruned, and neither is a
+// namespace removed meanwhile; each says what it waits on. Stalled for that cause, not a loop.
+test('a rename that keeps its discovery name, with a namespace removed meanwhile, converges or stalls naming the cause', async () => {
+  await run([new PutNamespace(all, 'billing.internal', 1), new Pass(), new RenameService(all, 'alpha', 'bravo', true), new Pass(), new RemoveNamespace(all, 'billing.internal')]);
+});
