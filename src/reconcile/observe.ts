@@ -12,7 +12,7 @@ import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-s
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { asFailure } from './errors.js';
 import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
-import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import { asksToAdopt, ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
@@ -222,14 +222,15 @@ export async function observe(
   }
 
   // Namespace tags (ownership, tag drift) cost one call per namespace, so they are read only where
-  // they decide something: the manifest states tags, or its description differs (an update).
+  // they decide something: the manifest states tags, asks to adopt the namespace (which carries no
+  // ownership tags yet, whatever the manifest states), or its description differs (an update).
   // Cached per process.
   const needTags = new Set(
     desired.flatMap((r) => {
       if (r.kind !== 'Namespace') return [];
       const live = namespaces.find((n) => n.name === r.name);
       const differs = live !== undefined && r.spec.description !== undefined && r.spec.description !== (live.description ?? '');
-      return r.spec.tags !== undefined || differs || live?.type !== r.spec.type ? [r.name] : [];
+      return r.spec.tags !== undefined || asksToAdopt(r) || differs || live?.type !== r.spec.type ? [r.name] : [];
     }),
   );
   await mapLimit(

@@ -5,7 +5,7 @@
 import type { DesiredResourceOf } from '../manifests/model.js';
 import { asJson, contentHash } from './canonical.js';
 import { diffFields } from './diff.js';
-import { ownershipTags, tagChanges } from './ownership.js';
+import { ownershipOf, ownershipTags, tagChanges } from './ownership.js';
 import { basePlan, conflicting, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan } from './plan-types.js';
 
@@ -67,7 +67,7 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
   }
   if (p.steps.length > 0) {
     p.outcome = 'update';
-    p.reason = 'namespace differs from its manifest';
+    p.reason = ownershipOf(tags, opts.controllerId) === 'unmanaged' ? `adopting namespace ${r.name} (${live.id}): ownership tags added` : 'namespace differs from its manifest';
   }
   return p;
 }
