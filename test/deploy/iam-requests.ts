@@ -30,6 +30,7 @@ export const SUPPORTED_CONDITION_KEYS: Readonly<Record<string, readonly string[]
   'servicediscovery:CreateHttpNamespace': ['aws:RequestTag/*', 'aws:TagKeys'],
   'servicediscovery:CreatePrivateDnsNamespace': ['aws:RequestTag/*', 'aws:TagKeys'],
   'servicediscovery:UpdateHttpNamespace': ['aws:ResourceTag/*'],
+  'servicediscovery:UpdatePrivateDnsNamespace': ['aws:ResourceTag/*'],
   'servicediscovery:DeleteNamespace': ['aws:ResourceTag/*'],
   'servicediscovery:TagResource': ['aws:RequestTag/*', 'aws:TagKeys'],
   'servicediscovery:UntagResource': ['aws:TagKeys'],
@@ -220,9 +221,13 @@ function cloudMapRequests(call: ObservedCall, input: Record<string, unknown>): I
       return out;
     }
     case 'UpdateHttpNamespace':
+    case 'UpdatePrivateDnsNamespace':
     case 'DeleteNamespace': {
       const arn = namespaceArn(call, str(input.Id));
-      return [request(action, arn, tagContext('aws:ResourceTag', namespaceTags(call, arn)))];
+      const out = [request(action, arn, tagContext('aws:ResourceTag', namespaceTags(call, arn)))];
+      // The SOA record lives in the namespace's hosted zone, changed as the caller (Cloud Map API permissions reference).
+      if (op === 'UpdatePrivateDnsNamespace') out.push(request('route53:ChangeResourceRecordSets', '*'));
+      return out;
     }
     case 'TagResource':
     case 'UntagResource': {
