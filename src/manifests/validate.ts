@@ -7,8 +7,10 @@ import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
 import { RuleContext, type DocOf } from './rules/context.js';
+import { checkNames } from './rules/names.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
+import { checkTags, checkTaskDefinitionTags } from './rules/tags.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
 import { memoizeByObject } from '../util/memo.js';
 
@@ -30,6 +32,7 @@ export interface ValidationResult {
 const singleTaskDefinitionProblems = memoizeByObject((doc: DocOf<'TaskDefinition'>): Problem[] => {
   const own = new RuleContext([]);
   checkTaskDefinition(own, doc);
+  checkTaskDefinitionTags(own, doc);
   return own.problems;
 });
 
@@ -37,6 +40,8 @@ const singleTaskDefinitionProblems = memoizeByObject((doc: DocOf<'TaskDefinition
 export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
   const ctx = new RuleContext(documents);
   checkDuplicates(ctx);
+  checkNames(ctx);
+  checkTags(ctx);
   checkNamespacesAndClusters(ctx);
   for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);

@@ -70,6 +70,7 @@ test('--output json prints a machine-readable report with every field of each pr
       path: 'spec.serviceConnectConfiguration.services[0].portName',
       message: 'portName `nginx-80` matches no named port mapping in TaskDefinition/nginx (named port mappings: `nginx-80-tcp`)',
       hint: 'did you mean `nginx-80-tcp`?',
+      reference: null,
     },
   ]);
 });
