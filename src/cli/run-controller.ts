@@ -73,7 +73,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
       heartbeat: () => health.heartbeat(),
       onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
       onSourceError: (e) => {
-        const previous = status.toJSON().source;
+        const previous = status.sourceStatus;
         status.setSource({
           description: source.description,
           revision: previous?.revision ?? '',
@@ -100,7 +100,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
         if (controller.ready && !status.isReady()) status.firstFullPassDone();
         if (statusToSource) {
           statusWrite = statusWrite
-            .then(() => source.writeStatus(JSON.stringify(status.toJSON(), null, 2)))
+            .then(() => source.writeStatus(status.toJsonText()))
             .catch((err: unknown) => logger.warn({ err, action: 'status' }, 'could not write the status document next to the source'));
         }
       },

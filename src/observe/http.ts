@@ -2,6 +2,11 @@
  * The controller's read-only HTTP endpoints: `/healthz` (the loop is alive), `/readyz` (the first
  * full pass is done), `/status` (the status document) and `/metrics` (Prometheus text).
  * Loopback by default; nothing here changes state.
+ *
+ * The status document can be megabytes (about 850 bytes a resource): it is rendered at most once
+ * per change and per `statusMinIntervalMs`, and at most `maxStatusInFlight` bodies are sent at once
+ * (more readers get 503 with Retry-After), so readers of `/status` cannot starve the event loop
+ * that answers `/healthz` and `/readyz`, which are never limited.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +14,10 @@ import type { HealthReport } from './health.js';
 
 /** What /status and /readyz read (a StatusStore). */
 export interface StatusView {
-  toJSON(): unknown;
+  /** Increases whenever the document changes. */
+  readonly version: number;
+  /** The document as JSON text. */
+  toJsonText(): string;
   isReady(): boolean;
 }
 
@@ -30,6 +38,12 @@ export interface HttpServerOptions {
   status: StatusView;
   metrics: MetricsView;
   health: HealthView;
+  /** A changed document is rendered again at most this often (default 1 s); readers in between get the last rendering. */
+  statusMinIntervalMs?: number;
+  /** How many `/status` bodies may be in flight at once (default 4); more readers get 503. */
+  maxStatusInFlight?: number;
+  /** The clock the render interval is measured with. */
+  now?: () => number;
 }
 
 export interface HttpServerHandle {
@@ -61,13 +75,58 @@ export function parseListen(value: string): { host: string; port: number } {
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
+const DEFAULT_STATUS_MIN_INTERVAL_MS = 1000;
+const DEFAULT_MAX_STATUS_IN_FLIGHT = 4;
 
-function send(req: IncomingMessage, res: ServerResponse, code: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+function send(req: IncomingMessage, res: ServerResponse, code: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+/** The status document as bytes, rendered again only when it changed and the last rendering is old enough. */
+class RenderedStatus {
+  private last: { version: number; at: number; body: Buffer } | undefined;
+
+  constructor(
+    private readonly view: StatusView,
+    private readonly minIntervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  body(): Buffer {
+    const version = this.view.version;
+    const last = this.last;
+    if (last !== undefined && (last.version === version || this.now() - last.at < this.minIntervalMs)) return last.body;
+    // One Buffer shared by every reader: res.end() of a Buffer does not copy it.
+    const body = Buffer.from(`${this.view.toJsonText()}\n`, 'utf8');
+    this.last = { version, at: this.now(), body };
+    return body;
+  }
+}
+
+/** Counts responses in flight and turns away readers beyond the bound. */
+class InFlight {
+  private count = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** Takes a place for `res` until it finishes or its reader goes away; false when none is free. */
+  enter(res: ServerResponse): boolean {
+    if (this.count >= this.max) return false;
+    this.count++;
+    res.once('close', () => this.count--);
+    return true;
+  }
+}
+
+interface Routes {
+  options: HttpServerOptions;
+  status: RenderedStatus;
+  statusReaders: InFlight;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, routes: Routes): Promise<void> {
+  const { options } = routes;
   const path = (req.url ?? '/').split('?')[0];
   const known = path === '/healthz' || path === '/readyz' || path === '/status' || path === '/metrics';
   if (!known) return send(req, res, 404, TEXT, 'not found: try /healthz, /readyz, /status or /metrics\n');
@@ -82,7 +141,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
       if (options.status.isReady()) return send(req, res, 200, TEXT, 'ready\n');
       return send(req, res, 503, TEXT, 'not ready: the first full pass has not finished\n');
     case '/status':
-      return send(req, res, 200, JSON_TYPE, `${JSON.stringify(options.status.toJSON(), null, 2)}\n`);
+      if (!routes.statusReaders.enter(res)) return send(req, res, 503, TEXT, 'busy: too many status requests in flight; retry shortly\n', { 'Retry-After': '1' });
+      return send(req, res, 200, JSON_TYPE, routes.status.body());
     default: {
       const text = await options.metrics.expose();
       return send(req, res, 200, options.metrics.contentType, text);
@@ -93,9 +153,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
 /** Starts the endpoints; resolves once listening (rejects when the address is taken or invalid). */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
+  const routes: Routes = {
+    options,
+    status: new RenderedStatus(options.status, options.statusMinIntervalMs ?? DEFAULT_STATUS_MIN_INTERVAL_MS, options.now ?? Date.now),
+    statusReaders: new InFlight(options.maxStatusInFlight ?? DEFAULT_MAX_STATUS_IN_FLIGHT),
+  };
   const server = createServer((req, res) => {
     // A handler failure (e.g. a metric collector throwing) is a 500, never an unhandled rejection.
-    route(req, res, options).catch((err: unknown) => {
+    route(req, res, routes).catch((err: unknown) => {
       if (res.headersSent) res.destroy();
       else send(req, res, 500, TEXT, `internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     });

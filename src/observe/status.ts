@@ -152,6 +152,8 @@ function maskChange(c: FieldChange): FieldChange {
 
 interface Entry {
   key: string;
+  /** The entry rendered as it appears in the document, until it next changes. */
+  text?: string;
   conditions: Map<ConditionType, Condition>;
   observedRevision?: string;
   lastReconcileTime?: number;
@@ -177,10 +179,17 @@ export class StatusStore {
   private lastPassEntry: PassEntry | undefined;
   private lastSuccess: PassEntry | undefined;
   private firstFullPassAt: number | undefined;
+  private sortedKeys: string[] | undefined;
+  private changes = 0;
 
   constructor(options: StatusStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
+  }
+
+  /** Increases with every change to the document, so a reader can tell a rendering is still current. */
+  get version(): number {
+    return this.changes;
   }
 
   /** Marks `key` as being reconciled at `revision`: Reconciling=True, Stalled=False; Ready=Unknown only if never decided. */
@@ -192,6 +201,7 @@ export class StatusStore {
     if (!ready || ready.status === 'Unknown') {
       this.set(e, 'Ready', 'Unknown', 'Progressing', `reconciling revision ${revision}`);
     }
+    this.changed(e);
   }
 
   /**
@@ -201,7 +211,7 @@ export class StatusStore {
   recordResult(key: string, revision: string, result: ResourceResult): void {
     const now = this.now();
     if (result.outcome === 'deleted') {
-      this.entries.delete(key);
+      this.forget(key);
       this.pruned = [{ key, revision, time: iso(now) }, ...this.pruned.filter((p) => p.key !== key)].slice(0, MAX_PRUNED);
       return;
     }
@@ -228,6 +238,7 @@ export class StatusStore {
       e.lastError = undefined;
       this.set(e, 'Ready', 'True', READY_REASON[result.outcome], result.reason);
     }
+    this.changed(e);
   }
 
   /** Marks `key` Stalled (reason `InvalidManifest`) with its located validation errors; its AWS resources are left alone. */
@@ -249,6 +260,7 @@ export class StatusStore {
     this.set(e, 'Stalled', 'True', 'InvalidManifest', message);
     this.set(e, 'Ready', 'False', 'InvalidManifest', message);
     this.set(e, 'Reconciling', 'False', 'InvalidManifest', '');
+    this.changed(e);
   }
 
   /** Marks `key` not Ready because something outside it blocks progress (a dependency, prune safety, a stalled source). */
@@ -256,16 +268,23 @@ export class StatusStore {
     const e = this.entry(key);
     this.set(e, 'Ready', 'False', 'Blocked', message);
     this.set(e, 'Reconciling', 'False', 'Blocked', '');
+    this.changed(e);
   }
 
   /** Forgets `key` (its manifest is gone and nothing was deleted, e.g. prune is off). */
   remove(key: string): void {
-    this.entries.delete(key);
+    this.forget(key);
   }
 
   /** Records what the source last delivered (or failed to). */
   setSource(info: SourceInfo): void {
     this.source = { ...info, updatedAt: iso(this.now()), ...(info.lastError ? { lastError: { ...info.lastError, message: bounded(info.lastError.message) } } : {}) };
+    this.changed();
+  }
+
+  /** What the source last delivered (or failed to), if anything yet. */
+  get sourceStatus(): SourceStatus | undefined {
+    return this.source === undefined ? undefined : { ...this.source };
   }
 
   /** Records a finished pass; a pass whose result is `success` also becomes the last successful pass. */
@@ -275,11 +294,14 @@ export class StatusStore {
     const entry: PassEntry = { report: { ...report, counts: { ...report.counts } }, startedAt: started, finishedAt, result: passResult(report) };
     this.lastPassEntry = entry;
     if (entry.result === 'success') this.lastSuccess = entry;
+    this.changed();
   }
 
   /** Marks readiness: the first full pass over every desired resource has finished. Idempotent. */
   firstFullPassDone(): void {
-    this.firstFullPassAt ??= this.now();
+    if (this.firstFullPassAt !== undefined) return;
+    this.firstFullPassAt = this.now();
+    this.changed();
   }
 
   /** True once the first full pass has finished (what `/readyz` reports). */
@@ -294,7 +316,8 @@ export class StatusStore {
 
   /** The keys currently tracked, sorted. */
   keys(): string[] {
-    return [...this.entries.keys()].sort();
+    this.sortedKeys ??= [...this.entries.keys()].sort();
+    return [...this.sortedKeys];
   }
 
   /** The status of one resource, or undefined when it is not tracked. */
@@ -305,22 +328,44 @@ export class StatusStore {
 
   /** The status document (resources sorted by key). */
   toJSON(): StatusDocument {
-    const resources = this.keys().flatMap((k) => {
+    return this.document(this.keys().flatMap((k) => {
       const e = this.entries.get(k);
       return e ? [renderEntry(e)] : [];
+    }));
+  }
+
+  /**
+   * The status document as indented JSON text, exactly `JSON.stringify(toJSON(), null, 2)`, built
+   * from each resource's text as last rendered: a resource is serialised once per change of its
+   * own, so a large document costs a join, not a serialisation, per reader.
+   */
+  toJsonText(): string {
+    const texts = this.keys().flatMap((k) => {
+      const e = this.entries.get(k);
+      if (e === undefined) return [];
+      e.text ??= JSON.stringify(renderEntry(e), null, 2).replace(/\n/g, `\n${RESOURCE_INDENT}`);
+      return [e.text];
     });
-    const is = (r: ResourceStatus, type: ConditionType): boolean => r.conditions.some((c) => c.type === type && c.status === 'True');
+    const head = JSON.stringify(this.document([]), null, 2);
+    if (texts.length === 0) return head;
+    // The empty list's place is unique: a JSON string cannot hold a raw line break.
+    return head.replace(EMPTY_RESOURCES, `\n  "resources": [\n${RESOURCE_INDENT}${texts.join(`,\n${RESOURCE_INDENT}`)}\n  ]`);
+  }
+
+  private document(resources: ResourceStatus[]): StatusDocument {
+    let ready = 0;
+    let reconciling = 0;
+    let stalled = 0;
+    for (const e of this.entries.values()) {
+      if (e.conditions.get('Ready')?.status === 'True') ready++;
+      if (e.conditions.get('Reconciling')?.status === 'True') reconciling++;
+      if (e.conditions.get('Stalled')?.status === 'True') stalled++;
+    }
     const doc: StatusDocument = {
       kind: 'SwitchboardStatus',
       generatedAt: iso(this.now()),
       controller: { startedAt: iso(this.startedAt), ready: this.isReady(), ...(this.firstFullPassAt !== undefined ? { firstFullPassAt: iso(this.firstFullPassAt) } : {}) },
-      summary: {
-        resources: resources.length,
-        ready: resources.filter((r) => is(r, 'Ready')).length,
-        notReady: resources.filter((r) => !is(r, 'Ready')).length,
-        reconciling: resources.filter((r) => is(r, 'Reconciling')).length,
-        stalled: resources.filter((r) => is(r, 'Stalled')).length,
-      },
+      summary: { resources: this.entries.size, ready, notReady: this.entries.size - ready, reconciling, stalled },
       resources,
       recentlyPruned: this.pruned.map((p) => ({ ...p })),
     };
@@ -330,11 +375,24 @@ export class StatusStore {
     return doc;
   }
 
+  /** Notes a change to the document (and to `e`'s rendering). */
+  private changed(e?: Entry): void {
+    this.changes++;
+    if (e !== undefined) e.text = undefined;
+  }
+
+  private forget(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.sortedKeys = undefined;
+    this.changed();
+  }
+
   private entry(key: string): Entry {
     let e = this.entries.get(key);
     if (!e) {
       e = { key, conditions: new Map() };
       this.entries.set(key, e);
+      this.sortedKeys = undefined;
     }
     return e;
   }
@@ -348,6 +406,9 @@ export class StatusStore {
 }
 
 const CONDITION_ORDER: readonly ConditionType[] = ['Ready', 'Reconciling', 'Stalled'];
+// A resource's place in the indented document: two levels deep.
+const RESOURCE_INDENT = '    ';
+const EMPTY_RESOURCES = '\n  "resources": []';
 
 function renderEntry(e: Entry): ResourceStatus {
   const slash = e.key.indexOf('/');

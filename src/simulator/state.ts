@@ -53,6 +53,9 @@ export interface DeploymentRecord {
   networkConfiguration?: JsonObject;
   serviceConnectConfiguration?: JsonObject;
   serviceConnectResources?: ServiceConnectResource[];
+  /** Returned only here, never on the Service object (the ECS model's `Deployment` and `Service` shapes). */
+  volumeConfigurations?: JsonObject[];
+  vpcLatticeConfigurations?: JsonObject[];
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
   /** Running count when the current ramp started, its start and end (epoch ms). */

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { jest } from '@jest/globals';
 import { Health, defaultStaleAfterMs } from '../../src/observe/health.js';
 import { ListenAddressError, parseListen, startHttpServer, type HttpServerHandle } from '../../src/observe/http.js';
 import { Metrics } from '../../src/observe/metrics.js';
@@ -122,4 +124,85 @@ test('the default staleness is twice the resync interval, or 10 minutes', () => 
   expect(defaultStaleAfterMs(30_000)).toBe(60_000);
   expect(defaultStaleAfterMs()).toBe(600_000);
   expect(new Health().staleAfterMs).toBe(600_000);
+});
+
+describe('a busy status page', () => {
+  function fill(store: StatusStore, n: number): void {
+    const reason = `configured ${'x'.repeat(200)}`;
+    for (let i = 0; i < n; i++) {
+      const key = `Service/svc-${String(i).padStart(5, '0')}`;
+      store.recordResult(key, 'r1', { key, outcome: 'configured', reason, changes: [{ path: 'desiredCount', old: 1, new: 2 }], durationMs: 3, needsAttention: false });
+    }
+  }
+
+  test('the status document is serialised once per change, however many requests read it', async () => {
+    status.recordResult('Service/web', 'r1', { key: 'Service/web', outcome: 'created', reason: 'created', changes: [], durationMs: 5, needsAttention: false });
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      const bodies = await Promise.all(Array.from({ length: 20 }, async () => (await fetch(`${server.url}/status`)).text()));
+      expect(new Set(bodies).size).toBe(1);
+      const calls = stringify.mock.calls.length;
+      expect(calls).toBeLessThanOrEqual(2);
+      // A change is served to the next reader (this server re-renders at once after a change).
+      const fresh = await startHttpServer({ listen: '127.0.0.1:0', status, metrics, health, statusMinIntervalMs: 0 });
+      try {
+        await fetch(`${fresh.url}/status`).then((r) => r.text());
+        status.markBlocked('Service/web', 'waiting');
+        const after = (await (await fetch(`${fresh.url}/status`)).json()) as { resources: { conditions: { message: string }[] }[] };
+        expect(after.resources[0]?.conditions[0]?.message).toBe('waiting');
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  test('the served document is the status document', async () => {
+    fill(status, 3);
+    status.markStalled('Service/bad', 'r1', [{ severity: 'error', code: 'x', file: 'a.yaml', line: 1, column: 2, message: 'bad' }]);
+    status.setSource({ description: 'directory ./m', revision: 'r1', complete: true });
+    const text = await (await fetch(`${server.url}/status`)).text();
+    expect(text).toBe(`${JSON.stringify(status.toJSON(), null, 2)}\n`);
+  });
+
+  test('status bodies in flight are bounded: more get 503 with Retry-After, while /healthz and /readyz keep answering', async () => {
+    // About 8 MB of document: a reader that does not read keeps its body in flight.
+    fill(status, 20_000);
+    const bounded = await startHttpServer({ listen: '127.0.0.1:0', status, metrics, health, maxStatusInFlight: 2 });
+    const held: http.ClientRequest[] = [];
+    try {
+      const open = (): Promise<http.IncomingMessage> =>
+        new Promise((resolve, reject) => {
+          const req = http.get(`${bounded.url}/status`, (res) => {
+            res.pause();
+            resolve(res);
+          });
+          req.on('error', reject);
+          held.push(req);
+        });
+      const first = await open();
+      const second = await open();
+      expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+      const third = await fetch(`${bounded.url}/status`);
+      expect(third.status).toBe(503);
+      expect(third.headers.get('retry-after')).toBe('1');
+      expect(await third.text()).toMatch(/busy/);
+      expect((await fetch(`${bounded.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${bounded.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${bounded.url}/metrics`)).status).toBe(200);
+      // A reader that goes away frees its place.
+      for (const r of held.splice(0)) r.destroy();
+      let again = 503;
+      for (let i = 0; i < 50 && again !== 200; i++) {
+        const res = await fetch(`${bounded.url}/status`, { method: 'HEAD' });
+        again = res.status;
+        if (again !== 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(again).toBe(200);
+    } finally {
+      for (const r of held) r.destroy();
+      await bounded.close();
+    }
+  });
 });

@@ -211,3 +211,33 @@ test('long error messages and change sets are bounded', () => {
   s.recordResult('Service/big', 'r1', result({ key: 'Service/big', outcome: 'failed', reason: 'x'.repeat(5000) }));
   expect(condition(s.get('Service/big'), 'Ready').message.length).toBeLessThanOrEqual(1024);
 });
+
+test('the JSON text is the indented document after every kind of change, and its version moves with each change', () => {
+  const c = clock();
+  const s = new StatusStore({ now: c.now });
+  const same = (): void => expect(s.toJsonText()).toBe(JSON.stringify(s.toJSON(), null, 2));
+  same();
+  const versions = [s.version];
+  const step = (change: () => void): void => {
+    change();
+    c.advance(1000);
+    same();
+    expect(s.version).toBeGreaterThan(versions[versions.length - 1] as number);
+    versions.push(s.version);
+  };
+  step(() => s.recordResult('Service/web', 'r1', result({ key: 'Service/web', outcome: 'created' })));
+  step(() => s.markReconciling('Service/api', 'r1'));
+  step(() => s.recordResult('Service/web', 'r2', result({ key: 'Service/web', outcome: 'configured', changes: [{ path: 'desiredCount', old: 1, new: 2 }] })));
+  step(() => s.markStalled('Service/api', 'r2', [problem]));
+  step(() => s.markBlocked('Service/web', 'line one\nline "two"'));
+  step(() => s.setSource({ description: 'directory ./m', revision: 'r2', complete: false }));
+  step(() => s.recordPass({ pass: 1, revision: 'r2', durationMs: 10, counts: { configured: 1 } }));
+  step(() => s.firstFullPassDone());
+  step(() => s.recordResult('Service/api', 'r3', result({ key: 'Service/api', outcome: 'deleted' })));
+  step(() => s.remove('Service/web'));
+  expect(s.toJSON().resources).toEqual([]);
+  const v = s.version;
+  s.toJsonText();
+  s.remove('Service/none');
+  expect(s.version).toBe(v);
+});

@@ -128,8 +128,11 @@ test('a namespace with services cannot be deleted (ResourceInUse); once empty it
   expect(got.Service).toMatchObject({ Name: 'api', NamespaceId: ns.id, Type: 'HTTP' });
   await expect(env.c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(ResourceInUse);
   await env.c.sd.send(new DeleteServiceCommand({ Id: svc.Service?.Id }));
+  // At a real-time clock, so a loaded machine cannot finish the deletion before the next read.
+  env.sim.setTimeScale(1);
   const del = await env.c.sd.send(new DeleteNamespaceCommand({ Id: ns.id }));
   await env.c.sd.send(new GetNamespaceCommand({ Id: ns.id }));
+  env.sim.setTimeScale(testTimeScale);
   await eventually(async () => ((await statusOf(del.OperationId)) === 'SUCCESS' ? true : undefined));
   await expect(env.c.sd.send(new GetNamespaceCommand({ Id: ns.id }))).rejects.toBeInstanceOf(NamespaceNotFound);
 });

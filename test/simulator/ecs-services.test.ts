@@ -9,7 +9,6 @@ import {
   ListServicesByNamespaceCommand,
   ListServicesCommand,
   ListTagsForResourceCommand,
-  RegisterTaskDefinitionCommand,
   ServiceNotActiveException,
   TagResourceCommand,
   UntagResourceCommand,
@@ -19,6 +18,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand, ListServicesCommand as ListCmServicesCommand } from '@aws-sdk/client-servicediscovery';
+import { describeService as describeOne, network, registerFargate, steady as steadyService } from './ecs-helpers.js';
 import { createNamespace, eventually, testTimeScale, useSimulator } from './helpers.js';
 
 const env = useSimulator();
@@ -27,20 +27,8 @@ let serverTd: string;
 let serverTd2: string;
 let clientTd: string;
 
-const network = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
-
 async function register(family: string, image: string, portName = 'http'): Promise<string> {
-  const out = await env.c.ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'app', image, portMappings: [{ name: portName, containerPort: 8080, appProtocol: 'http' }] }],
-    }),
-  );
-  return out.taskDefinition?.taskDefinitionArn ?? '';
+  return registerFargate(env.c, family, image, portName);
 }
 
 function serverInput(name: string, extra: Partial<CreateServiceCommandInput> = {}): CreateServiceCommandInput {
@@ -60,20 +48,13 @@ function serverInput(name: string, extra: Partial<CreateServiceCommandInput> = {
   };
 }
 
-async function describeService(name: string, cluster = 'apps'): Promise<Service> {
-  const out = await env.c.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
-  const svc = out.services?.[0];
-  if (!svc) throw new Error(`service ${name} not found`);
-  return svc;
+function describeService(name: string, cluster = 'apps'): Promise<Service> {
+  return describeOne(env.c, cluster, name);
 }
 
 /** Waits until the service has one COMPLETED deployment with every task running. */
 function steady(name: string): Promise<Service> {
-  return eventually(async () => {
-    const svc = await describeService(name);
-    const d = svc.deployments ?? [];
-    return d.length === 1 && d[0]?.rolloutState === 'COMPLETED' && svc.runningCount === svc.desiredCount ? svc : undefined;
-  });
+  return steadyService(env.c, 'apps', name);
 }
 
 async function cloudMapNames(): Promise<string[]> {

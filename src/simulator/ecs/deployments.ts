@@ -171,5 +171,7 @@ export function renderDeployment(d: DeploymentRecord): JsonObject {
     rolloutStateReason: d.rolloutStateReason,
     serviceConnectConfiguration: d.serviceConnectConfiguration,
     serviceConnectResources: d.serviceConnectResources?.map((r) => ({ discoveryName: r.discoveryName, discoveryArn: r.discoveryArn })),
+    volumeConfigurations: d.volumeConfigurations,
+    vpcLatticeConfigurations: d.vpcLatticeConfigurations,
   });
 }

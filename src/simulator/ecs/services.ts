@@ -137,6 +137,10 @@ function startDeployment(ctx: RequestContext, svc: ServiceRecord, td: TaskDefini
   if (typeof s.platformVersion === 'string') dep.platformVersion = s.platformVersion;
   if (Array.isArray(s.capacityProviderStrategy)) dep.capacityProviderStrategy = s.capacityProviderStrategy.filter(isJsonObject);
   if (isJsonObject(s.networkConfiguration)) dep.networkConfiguration = s.networkConfiguration;
+  // AWS returns these two on the deployment only (botocore ecs 2014-11-13 shapes `Deployment` and
+  // `Service`); an empty list (UpdateService removing them) is not returned.
+  if (Array.isArray(s.volumeConfigurations) && s.volumeConfigurations.length > 0) dep.volumeConfigurations = s.volumeConfigurations.filter(isJsonObject);
+  if (Array.isArray(s.vpcLatticeConfigurations) && s.vpcLatticeConfigurations.length > 0) dep.vpcLatticeConfigurations = s.vpcLatticeConfigurations.filter(isJsonObject);
   if (sc) {
     dep.serviceConnectConfiguration = sc.config;
     dep.serviceConnectResources = registerEndpoints(ctx, svc, sc);
