@@ -9,6 +9,7 @@ import {
   ListServicesByNamespaceCommand,
   ListServicesCommand,
   ListTagsForResourceCommand,
+  NamespaceNotFoundException,
   ServiceNotActiveException,
   TagResourceCommand,
   UntagResourceCommand,
@@ -107,9 +108,10 @@ describe('Service Connect validation', () => {
     await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
-  test('a namespace that does not exist is rejected', async () => {
+  // ECS's own error for an unknown Service Connect namespace (AWS-FACTS, "Learned the hard way").
+  test('a namespace that does not exist is NamespaceNotFoundException', async () => {
     const input = serverInput('badns', { serviceConnectConfiguration: { enabled: true, namespace: 'missing.local', services: [{ portName: 'http' }] } });
-    await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(NamespaceNotFoundException);
   });
 
   test('a discovery name already used in the namespace by another service is rejected', async () => {

@@ -4,6 +4,7 @@ import type { Input } from '../input.js';
 import { compact, type JsonObject } from '../json.js';
 import type { CmServiceRecord, TagMap } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters, renderCmTags } from './common.js';
+import { checkTagCount } from '../validation/tags.js';
 import { createCmService, findServiceByName } from './store.js';
 
 /** A Cloud Map service as GetService returns it (summary form omits NamespaceId/CreatorRequestId). */
@@ -107,7 +108,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
     handle(ctx, input) {
       const tags = tagsOf(ctx, input);
       const add = readCmTags(input);
-      if (Object.keys({ ...tags, ...add }).length > 50) throw new SimulatorError('TooManyTagsException', 'The resource can have at most 50 tags.');
+      checkTagCount(tags, add, 'TooManyTagsException');
       Object.assign(tags, add);
       return {};
     },

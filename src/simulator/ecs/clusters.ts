@@ -5,6 +5,7 @@ import { compact, type JsonObject } from '../json.js';
 import type { ClusterRecord } from '../state.js';
 import { findNamespace, namespaceRecord } from '../cloudmap/store.js';
 import { clusterArn, clusterNameOf, includes, readTags, renderTags, requireCluster } from './common.js';
+import { validateClusterRequest } from '../validation/cluster.js';
 
 /** Renders a cluster as DescribeClusters does; tags/settings/configuration only when included. */
 export function renderCluster(ctx: RequestContext, c: ClusterRecord, include: { tags: boolean; settings: boolean; configurations: boolean }): JsonObject {
@@ -70,8 +71,8 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('CreateCluster', input.raw);
       const name = input.optStr('clusterName') ?? 'default';
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw input.invalid('Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
       const existing = ctx.state.ecs.clusters[name];
       if (existing && existing.status === 'ACTIVE') return { cluster: renderCluster(ctx, existing, all) };
       const tags = readTags(input);
@@ -127,6 +128,7 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('UpdateCluster', input.raw);
       const c = requireCluster(ctx, input.str('cluster'));
       const settings = readSettings(input);
       if (settings) {
