@@ -178,8 +178,12 @@ test('a change AWS cannot make in place is planned as replace and runs only with
 
 test('a service of the same name not created by switchboard is a conflict and is not touched', async () => {
   await w.aws.ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
-  await w.aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'theirs', containerDefinitions: [{ name: 'c', image: 'busybox' }] }));
-  await w.aws.ecs.send(new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE' }));
+  await w.aws.ecs.send(
+    new RegisterTaskDefinitionCommand({ family: 'theirs', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'c', image: 'busybox' }] }),
+  );
+  await w.aws.ecs.send(
+    new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'] } } }),
+  );
   const plan = await cli('plan');
   expect(plan.stdout).toMatch(/! Service\/curl\s+conflict: service curl in cluster default exists and is not managed by switchboard/);
   expect(plan.stdout).toContain('switchboard.dev/adopt');

@@ -20,7 +20,7 @@ function validatorFor(service: ServiceKey, shape: string): ValidateFunction {
   let fn = compiled.get(key);
   if (fn === undefined) {
     if (ajv === undefined) {
-      ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+      ajv = new Ajv2020({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true });
       for (const [name, defs] of Object.entries(REQUEST_SHAPES)) ajv.addSchema({ $id: name, $defs: defs });
     }
     const got = ajv.getSchema(`${service}#/$defs/${shape}`);
