@@ -18,6 +18,7 @@ const CLASSES = [
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
   { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts'] },
+  { name: 'Differential: validate flags exactly what the simulator refuses', files: ['test/reliability/differential.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
   { name: 'Security: IAM policy covers exactly the calls made', files: ['test/deploy/iam-policy.test.ts'] },
   { name: 'Security: no secret values in output, status, metrics', files: ['test/daemon/run.test.ts', 'test/cli/apply-behaviour.test.ts'], match: /secret/ },
@@ -67,6 +68,10 @@ if (outage) {
 const crash = row('crash-points');
 if (crash) {
   lines.push(`- **Crash points**: a cold converge of the walkthrough makes ${crash.writesInColdConverge} mutating calls; the daemon was SIGKILLed right after each of ${crash.crashPointsTried} of them in turn and restarted: it converged every time, with no duplicate and no deletion.`);
+}
+const differential = row('differential');
+if (differential) {
+  lines.push(`- **Differential** (seed ${differential.seed}): ${differential.cases} generated manifests over ${differential.mutations} mutations of a valid set, ${differential.flagged} of them invalid; \`validate\` and the simulator disagreed on ${differential.disagreements}.`);
 }
 for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties')) {
   lines.push(`- **${r.test}**: ${Object.entries(r).filter(([k]) => k !== 'test').map(([k, v]) => `${k} ${v}`).join(', ')}.`);
