@@ -135,8 +135,8 @@ const MUTATIONS: Mutation[] = [
   // Ports.
   mutation('client alias port', edgy([0, 65535], -70000, 140000), (d, v) => void (alias(d).port = v)),
   mutation('ingressPortOverride', edgy([0, 65535], -70000, 140000), (d, v) => void (scService(d).ingressPortOverride = v)),
-  mutation('containerPort', edgy([0, 65535], -70000, 140000), (d, v) => {
-    (container(d).portMappings as Record<string, unknown>[])[0] = { name: 'http', containerPort: v, appProtocol: 'http' };
+  mutation('containerPort', fc.oneof(edgy([0, 65535], -70000, 140000), fc.constant(undefined)), (d, v) => {
+    (container(d).portMappings as Record<string, unknown>[])[0] = { name: 'http', ...(v === undefined ? {} : { containerPort: v }), appProtocol: 'http' };
   }),
   mutation('awsvpc hostPort', fc.constantFrom(8080, 8081, 80, 0), (d, v) => {
     (container(d).portMappings as Record<string, unknown>[])[0] = { name: 'http', containerPort: 8080, hostPort: v, appProtocol: 'http' };

@@ -54,7 +54,7 @@ export const AWS = {
   ),
   accessLogNeedsLogConfiguration: rule('To enable access logs, you must also specify a logConfiguration in the serviceConnectConfiguration.', `${ECS}API_ServiceConnectAccessLogConfiguration.html`),
   serviceConnectController: paraphrase('Service Connect requires the ECS deployment controller', `${ECS_GUIDE}service-connect-concepts-deploy.html`),
-  containerPort: paraphrase('a port number on the container, between 0 and 65535', `${ECS}API_PortMapping.html#ECS-Type-PortMapping-containerPort`),
+  containerPort: paraphrase('a port mapping names a port on the container (containerPort, or a containerPortRange), between 0 and 65535', `${ECS}API_PortMapping.html#ECS-Type-PortMapping-containerPort`),
   hostPort: paraphrase('a port number on the container instance, between 0 and 65535 (0 or omitted: a port from the ephemeral range)', `${ECS}API_PortMapping.html#ECS-Type-PortMapping-hostPort`),
   pinnedHostPort: rule(
     'If you use containers in a task with the awsvpc or host network mode, specify the exposed ports using containerPort. The hostPort can be left blank or it must be the same value as the containerPort.',

@@ -36,7 +36,10 @@ export function checkTaskDefinitionNumbers(ctx: RuleContext, doc: DocOf<'TaskDef
       if (pinnedHostPorts && pm.hostPort !== undefined && pm.containerPort !== undefined && pm.hostPort !== pm.containerPort) {
         ctx.violates(doc, 'host-port-mismatch', [...at, 'hostPort'], AWS.pinnedHostPort, `\`hostPort: ${pm.hostPort}\` differs from \`containerPort: ${pm.containerPort}\` under \`networkMode: ${spec.networkMode}\``, 'remove `hostPort`, or set it to the container port');
       }
-      if (pm.containerPortRange === undefined) return;
+      if (pm.containerPortRange === undefined) {
+        if (pm.containerPort === undefined) ctx.violates(doc, 'port-missing', at, AWS.containerPort, 'the port mapping has neither `containerPort` nor `containerPortRange`', 'add `containerPort:`');
+        return;
+      }
       ranges += 1;
       const range = parsePortRange(pm.containerPortRange);
       const rangePath = [...at, 'containerPortRange'];
