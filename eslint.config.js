@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // The pure planner: no I/O and no clock.
-    files: ['src/reconcile/{canonical,desired,diff,plan,normalize,log-groups,ownership}*.ts'],
+    files: ['src/reconcile/{canonical,desired,diff,graph,plan,normalize,log-groups,ownership}*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs', 'node:fs/*', 'node:http', 'node:net', '@aws-sdk/*', '../aws/*', './observe.js', './apply.js', './engine.js'], message: 'The planner is pure: no I/O.' }] }],
     },

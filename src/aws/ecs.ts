@@ -31,6 +31,7 @@ import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
+import { familyOf, lastSegment } from '../util/arn.js';
 import { deepFreeze } from '../util/freeze.js';
 
 // DescribeClusters accepts at most 100 names per call:
@@ -74,11 +75,6 @@ function toLiveDeployment(d: Deployment): LiveDeployment {
   };
 }
 
-function clusterNameOf(arnOrName: string): string {
-  const slash = arnOrName.lastIndexOf('/');
-  return arnOrName.startsWith('arn:') && slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
-}
-
 /**
  * Service events kept per described service, newest first. AWS returns up to 100; the reconciler
  * quotes the newest three in its messages, and every pass holds all described services until it
@@ -92,7 +88,7 @@ const NOT_IN_RAW: ReadonlySet<string> = new Set(['events', 'deployments', 'tags'
 function toLiveService(s: Service): LiveService {
   const clusterArn = s.clusterArn ?? '';
   return {
-    cluster: clusterNameOf(clusterArn),
+    cluster: lastSegment(clusterArn),
     clusterArn,
     name: s.serviceName ?? '',
     arn: s.serviceArn ?? '',
@@ -227,7 +223,7 @@ export class SdkEcs implements EcsPort {
       else described.services.push(toLiveService(s));
     }
     for (const f of res.failures ?? []) {
-      const name = f.arn ? f.arn.slice(f.arn.lastIndexOf('/') + 1) : '';
+      const name = f.arn ? lastSegment(f.arn) : '';
       if (f.reason === 'MISSING' && name) described.missing.push(name);
     }
     if (memo) this.describedServices.remember(key, seen.hash, deepFreeze(described));
@@ -276,7 +272,7 @@ export class SdkEcs implements EcsPort {
       ),
     );
     // familyPrefix matches by prefix: keep only this exact family.
-    return (res.taskDefinitionArns ?? []).find((arn) => familyOfArn(arn) === family);
+    return (res.taskDefinitionArns ?? []).find((arn) => familyOf(arn) === family);
   }
 
   async listTaskDefinitionArns(family: string): Promise<string[]> {
@@ -289,7 +285,7 @@ export class SdkEcs implements EcsPort {
           new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', ...(token ? { nextToken: token } : {}) }),
         ),
       );
-      out.push(...(res.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
+      out.push(...(res.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
       nextToken = res.nextToken;
     } while (nextToken);
     return out;
@@ -369,12 +365,4 @@ export class SdkEcs implements EcsPort {
       this.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] })),
     );
   }
-}
-
-/** The family of a task definition ARN (`...:task-definition/family:rev`). */
-export function familyOfArn(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  const tail = slash >= 0 ? arn.slice(slash + 1) : arn;
-  const colon = tail.lastIndexOf(':');
-  return colon >= 0 ? tail.slice(0, colon) : tail;
 }

@@ -28,4 +28,12 @@ export class LazyLogs implements LogsPort {
   async putRetentionPolicy(name: string, days: number): Promise<void> {
     await (await this.port()).putRetentionPolicy(name, days);
   }
+
+  async listTags(arn: string): Promise<TagMap> {
+    return (await this.port()).listTags(arn);
+  }
+
+  async tagResource(arn: string, tags: TagMap): Promise<void> {
+    await (await this.port()).tagResource(arn, tags);
+  }
 }

@@ -1,7 +1,9 @@
 import {
   CreateLogGroupCommand,
   DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
+  TagResourceCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LiveLogGroup, LogsPort, TagMap } from '../reconcile/ports.js';
@@ -32,9 +34,12 @@ export class SdkLogs implements LogsPort {
         ),
       );
       for (const g of res.logGroups ?? []) {
+        // `logGroupArn` is the ARN without the trailing `:*` that `arn` carries, the form the
+        // tagging calls take: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html
+        const arn = g.logGroupArn ?? g.arn?.replace(/:\*$/, '');
         out.push({
           name: g.logGroupName ?? '',
-          ...(g.arn ? { arn: g.arn } : {}),
+          ...(arn ? { arn } : {}),
           ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}),
         });
       }
@@ -52,6 +57,17 @@ export class SdkLogs implements LogsPort {
       if (err instanceof AwsCallError && err.code === 'ResourceAlreadyExistsException') return false;
       throw err;
     }
+  }
+
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html
+  async listTags(arn: string): Promise<TagMap> {
+    const res = await this.call('logs:ListTagsForResource', () => this.client.send(new ListTagsForResourceCommand({ resourceArn: arn })));
+    return { ...(res.tags ?? {}) };
+  }
+
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html
+  async tagResource(arn: string, tags: TagMap): Promise<void> {
+    await this.call('logs:TagResource', () => this.client.send(new TagResourceCommand({ resourceArn: arn, tags })));
   }
 
   async putRetentionPolicy(name: string, days: number): Promise<void> {

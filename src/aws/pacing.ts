@@ -43,6 +43,8 @@ const CATEGORY_OF: Readonly<Record<string, string>> = {
   'logs:DescribeLogGroups': 'logs.DescribeLogGroups',
   'logs:DeleteLogGroup': 'logs.DeleteLogGroup',
   'logs:PutRetentionPolicy': 'logs.PutRetentionPolicy',
+  'logs:ListTagsForResource': 'logs.tags',
+  'logs:TagResource': 'logs.tags',
 };
 
 /** The throttle category of an operation (`ecs:RegisterTaskDefinition`), or undefined when unpaced. */

@@ -1,8 +1,9 @@
 /**
  * `switchboard demo`: the embedded AWS simulator plus the controller watching a copy of the bundled
- * example manifests, with pretty logs: the whole product on a machine with no AWS account.
+ * example manifests, with pretty logs: the whole product on a machine with no AWS account. With
+ * `--s3` the copy goes to a bucket in the simulator and the controller watches that S3 prefix.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -11,8 +12,36 @@ import { RUN_DEFAULTS } from './run.js';
 
 interface DemoFlags {
   dir?: string;
+  s3: boolean;
   listen: string;
   timeScale: number;
+}
+
+/** The bucket and prefix `demo --s3` puts the examples under. */
+const DEMO_BUCKET = 'switchboard-demo';
+const DEMO_PREFIX = 'manifests/';
+
+/** Every file under `dir`, as paths relative to it with `/` separators. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(path.join(dir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/**
+ * Creates the demo bucket in the simulator and uploads the examples into it. Plain HTTP requests:
+ * the simulator's S3 checks no signature, so the demo needs neither credentials nor the SDK here.
+ */
+async function seedBucket(simulatorUrl: string, examples: string): Promise<void> {
+  const put = async (url: string, body?: Buffer): Promise<void> => {
+    const res = await fetch(url, { method: 'PUT', ...(body ? { body } : {}) });
+    if (!res.ok) throw new Error(`PUT ${url}: HTTP ${res.status} ${await res.text()}`);
+  };
+  await put(`${simulatorUrl}/${DEMO_BUCKET}`);
+  for (const file of filesUnder(examples)) {
+    await put(`${simulatorUrl}/${DEMO_BUCKET}/${DEMO_PREFIX}${file.split('/').map(encodeURIComponent).join('/')}`, readFileSync(path.join(examples, file)));
+  }
 }
 
 /** Registers `switchboard demo`. */
@@ -21,40 +50,56 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
     .command('demo')
     .description('Start the embedded AWS simulator and the controller on a copy of the example manifests.')
     .option('--dir <path>', 'where to copy the examples (default: a new temporary folder)')
+    .option('--s3', `put the examples in the simulator's S3 (s3://${DEMO_BUCKET}/${DEMO_PREFIX}) and watch that prefix instead of a folder`, false)
     .option('--listen <host:port>', 'address of the controller\'s /status, /healthz, /metrics', '127.0.0.1:8080')
     .option('--time-scale <n>', 'how much faster than AWS the simulator finishes asynchronous work', Number, 4)
     .action(async (flags: DemoFlags) => {
       // The demo talks only to its own simulator: no credentials needed, no Node-version nagging.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
-      const dir = flags.dir ?? mkdtempSync(path.join(tmpdir(), 'switchboard-demo-'));
-      cpSync(path.join(packageRoot, 'manifests', 'examples'), dir, { recursive: true });
+      const examples = path.join(packageRoot, 'manifests', 'examples');
       const { startSimulator } = await import('../simulator/index.js');
       const { runController } = await import('./run-controller.js');
       const sim = await startSimulator({ timeScale: flags.timeScale, port: 0 });
+      let source: string;
+      let where: string;
+      let edit: string;
+      if (flags.s3) {
+        await seedBucket(sim.url, examples);
+        source = `s3://${DEMO_BUCKET}/${DEMO_PREFIX}`;
+        where = `${source}  (in the simulator's S3)`;
+        edit = `  curl -s ${sim.url}/${DEMO_BUCKET}/${DEMO_PREFIX}nginx.yaml | sed 's/desiredCount: 1/desiredCount: 3/' \\\n    | curl -s -X PUT --data-binary @- ${sim.url}/${DEMO_BUCKET}/${DEMO_PREFIX}nginx.yaml`;
+      } else {
+        const dir = flags.dir ?? mkdtempSync(path.join(tmpdir(), 'switchboard-demo-'));
+        cpSync(examples, dir, { recursive: true });
+        source = dir;
+        where = dir;
+        edit = `  sed -i 's/desiredCount: 1/desiredCount: 3/' ${path.join(dir, 'nginx.yaml')}`;
+      }
       process.stdout.write(
         [
           '',
           'switchboard demo',
           `  AWS simulator:  ${sim.url}  (no AWS account needed)`,
-          `  manifests:      ${dir}`,
+          `  manifests:      ${where}`,
           `  status:         http://${flags.listen}/status   (or: npx switchboard status --url http://${flags.listen})`,
           '',
-          'Watch the controller converge the examples. Then edit a file in the manifests folder, e.g.',
-          `  sed -i 's/desiredCount: 1/desiredCount: 3/' ${path.join(dir, 'nginx.yaml')}`,
-          'and watch it reconcile within a second. Delete a file to see prune at work. Ctrl-C stops.',
+          'Watch the controller converge the examples. Then edit a manifest, e.g.',
+          edit,
+          `and watch it reconcile within ${flags.s3 ? 'a second or two (the prefix is polled every second)' : 'a second'}. Delete a file to see prune at work. Ctrl-C stops.`,
           '',
         ].join('\n'),
       );
       try {
         const code = await runController({
           ...RUN_DEFAULTS,
-          source: dir,
+          source,
           endpointUrl: sim.url,
           region: 'us-east-1',
           listen: flags.listen,
           logFormat: 'pretty',
           resyncInterval: 60_000,
+          ...(flags.s3 ? { pollInterval: 1000 } : {}),
           prune: true,
         });
         setExit(code);

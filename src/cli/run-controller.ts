@@ -36,7 +36,8 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     pollIntervalMs: flags.pollInterval,
     region: ports.region,
     ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
-    ...(flags.s3EndpointUrl ? { s3Endpoint: flags.s3EndpointUrl } : {}),
+    // --endpoint-url routes S3 too (the simulator serves it on the same port), unless --s3-endpoint-url says otherwise.
+    ...(flags.s3EndpointUrl || flags.endpointUrl ? { s3Endpoint: flags.s3EndpointUrl ?? flags.endpointUrl } : {}),
   });
   const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
   if (flags.statusTo !== undefined && !statusToSource) {

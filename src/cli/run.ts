@@ -74,7 +74,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--log-format <format>', 'json, or pretty (default: pretty on a terminal)').choices(['json', 'pretty']).env(env('LOG_FORMAT')))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).env(env('LOG_LEVEL')).default('info'))
     .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))
-    .addOption(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')))
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call, S3 included, to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')))
     .addOption(new Option('--cluster <name>', 'the cluster for Services that name none').env(env('CLUSTER')).default('default'))
     .addOption(new Option('--controller-id <id>', 'ownership tag value').env(env('CONTROLLER_ID')).default(DEFAULT_CONTROLLER_ID))
     .addOption(new Option('--prune', 'delete owned resources no manifest declares').env(env('PRUNE')).default(false))
@@ -82,7 +82,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--allow-empty', 'allow pruning when the source holds no manifests').env(env('ALLOW_EMPTY')).default(false))
     .addOption(new Option('--allow-replace', 'recreate services whose changes AWS cannot make in place').env(env('ALLOW_REPLACE')).default(false))
     .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
-    .addOption(new Option('--s3-endpoint-url <url>', 'S3 source: an endpoint override for S3 alone (an S3 emulator)').env(env('S3_ENDPOINT_URL')))
+    .addOption(new Option('--s3-endpoint-url <url>', 'an endpoint override for S3 alone (default: --endpoint-url)').env(env('S3_ENDPOINT_URL')))
     .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
       // Before the controller's modules and first pass allocate anything.

@@ -5,6 +5,7 @@
  * It knows nothing of ECS: it hands keys to the reconcile engine and reports what came back.
  */
 import type { SnapshotFile } from '../manifests/load.js';
+import type { ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
@@ -14,7 +15,8 @@ import type { ObserverCache } from '../reconcile/cache.js';
 import { applyPass, planPass, type PassOptions } from '../reconcile/engine.js';
 import type { AwsPorts } from '../reconcile/ports.js';
 import { KeyedBackoff, type BackoffOptions } from './backoff.js';
-import { buildDesiredSet, changedKeys, withDependencies, type DesiredSet } from './desired-set.js';
+import { withDependencies } from '../reconcile/graph.js';
+import { buildDesiredSet, changedKeys, type DesiredSet } from './desired-set.js';
 import { WorkQueue, type Priority } from './queue.js';
 
 /** What the controller needs from a source of manifests (directory or S3 prefix). */
@@ -47,7 +49,7 @@ export interface PassSummary {
 export interface ControllerHooks {
   onSnapshot?(info: { revision: string; complete: boolean; description: string }): void;
   onSourceError?(error: { message: string; code?: string; requestId?: string }): void;
-  onReconciling?(keys: readonly string[], revision: string): void;
+  onReconciling?(keys: readonly ResourceKey[], revision: string): void;
   onResult?(result: ResourceResult, revision: string): void;
   onStalled?(key: string, problems: readonly Problem[], revision: string): void;
   onRemoved?(key: string): void;
@@ -82,7 +84,7 @@ const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, 
 
 /** Runs the reconcile loop until the signal aborts. */
 export class Controller {
-  private readonly queue = new WorkQueue();
+  private readonly queue = new WorkQueue<ResourceKey>();
   private readonly backoff: KeyedBackoff;
   // Re-parses only the files that changed between snapshots; a large folder with one edit stays quick.
   private readonly validator = new IncrementalValidator();
@@ -231,7 +233,7 @@ export class Controller {
     }
   }
 
-  private async runPass(keys: readonly string[], trigger: PassSummary['trigger'], signal: AbortSignal): Promise<void> {
+  private async runPass(keys: readonly ResourceKey[], trigger: PassSummary['trigger'], signal: AbortSignal): Promise<void> {
     const set = this.desired;
     const snapshot = this.snapshot;
     if (!set || !snapshot) return;
@@ -242,7 +244,7 @@ export class Controller {
     const removed = keys.filter((k) => !set.resources.has(k) && !set.stalled.has(k));
     const full = removed.length > 0 || declared.length === set.resources.size;
     const prune = this.options.pass.prune && full;
-    const subset = full ? new Set(set.resources.keys()) : withDependencies(declared, set);
+    const subset = full ? new Set(set.resources.keys()) : withDependencies(declared, set.dependencies);
     const desired = [...subset].flatMap((k) => {
       const r = set.resources.get(k);
       return r ? [r] : [];

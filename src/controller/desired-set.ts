@@ -3,22 +3,22 @@
  * are stalled on invalid manifests, a content hash per key (to find what changed) and the
  * dependency edges (a Service depends on its TaskDefinition, Namespace and Cluster).
  */
-import type { DesiredResource } from '../manifests/model.js';
-import { resourceKey } from '../manifests/model.js';
+import type { DesiredResource, ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { asJson, contentHash } from '../reconcile/canonical.js';
+import { dependencyGraph } from '../reconcile/graph.js';
 import { memoizeByObject } from '../util/memo.js';
 
 export interface DesiredSet {
   /** Resources that validated, by key (stalled keys excluded). */
-  resources: Map<string, DesiredResource>;
+  resources: Map<ResourceKey, DesiredResource>;
   /** Keys whose manifest has errors, with the problems; their AWS resources are left untouched. */
   stalled: Map<string, Problem[]>;
   /** Errors that name no resource (a file that does not parse), by file. */
   fileErrors: Map<string, Problem[]>;
-  hashes: Map<string, string>;
-  /** key -> keys it depends on (declared ones only). */
-  dependencies: Map<string, string[]>;
+  hashes: Map<ResourceKey, string>;
+  /** key -> keys it depends on (declared ones only): the graph the planner orders a pass by. */
+  dependencies: Map<ResourceKey, ResourceKey[]>;
   /** True when no manifest had an error: the only state prune may act on. */
   healthy: boolean;
 }
@@ -26,21 +26,6 @@ export interface DesiredSet {
 // Resources are immutable once loaded, and an unchanged file hands back the same objects, so a
 // resource's hash is computed once rather than for every resource on every snapshot.
 const hashOf = memoizeByObject((r: DesiredResource) => contentHash(asJson({ metadata: r.metadata, spec: r.spec })));
-
-function dependenciesOf(r: DesiredResource, declared: ReadonlySet<string>, defaultCluster: string): string[] {
-  const out: string[] = [];
-  const push = (key: string): void => {
-    if (declared.has(key)) out.push(key);
-  };
-  if (r.kind === 'Service') {
-    if (r.spec.taskDefinition !== undefined) push(resourceKey('TaskDefinition', r.spec.taskDefinition));
-    const ns = r.spec.serviceConnectConfiguration?.namespace;
-    if (ns !== undefined) push(resourceKey('Namespace', ns));
-    push(resourceKey('Cluster', r.spec.cluster ?? defaultCluster));
-  }
-  if (r.kind === 'Cluster' && r.spec.serviceConnectDefaults?.namespace !== undefined) push(resourceKey('Namespace', r.spec.serviceConnectDefaults.namespace));
-  return out;
-}
 
 /**
  * Builds the desired set from a validation result. Keys that were declared in a file that no
@@ -60,7 +45,7 @@ export function buildDesiredSet(
     if (p.resource !== undefined) stalled.set(p.resource, [...(stalled.get(p.resource) ?? []), p]);
     else fileErrors.set(p.file, [...(fileErrors.get(p.file) ?? []), p]);
   }
-  const byKey = new Map<string, DesiredResource>();
+  const byKey = new Map<ResourceKey, DesiredResource>();
   for (const r of resources) if (!stalled.has(r.key)) byKey.set(r.key, r);
   if (previous) {
     for (const [key, r] of previous.resources) {
@@ -68,35 +53,19 @@ export function buildDesiredSet(
       if (fileProblems && !byKey.has(key)) stalled.set(key, fileProblems);
     }
   }
-  const declared = new Set(byKey.keys());
-  const hashes = new Map<string, string>();
-  const dependencies = new Map<string, string[]>();
-  for (const [key, r] of byKey) {
-    hashes.set(key, hashOf(r));
-    dependencies.set(key, dependenciesOf(r, declared, defaultCluster));
-  }
+  const hashes = new Map<ResourceKey, string>();
+  for (const [key, r] of byKey) hashes.set(key, hashOf(r));
+  const dependencies = dependencyGraph([...byKey.values()], { defaultCluster });
   return { resources: byKey, stalled, fileErrors, hashes, dependencies, healthy: errors.length === 0 };
 }
 
 /** Keys whose desired content changed between two sets (added, changed or removed), plus their dependants. */
-export function changedKeys(previous: DesiredSet | undefined, next: DesiredSet): { changed: Set<string>; removed: Set<string> } {
-  const changed = new Set<string>();
-  const removed = new Set<string>();
+export function changedKeys(previous: DesiredSet | undefined, next: DesiredSet): { changed: Set<ResourceKey>; removed: Set<ResourceKey> } {
+  const changed = new Set<ResourceKey>();
+  const removed = new Set<ResourceKey>();
   for (const [key, hash] of next.hashes) if (previous?.hashes.get(key) !== hash) changed.add(key);
   if (previous) for (const key of previous.hashes.keys()) if (!next.hashes.has(key) && !next.stalled.has(key)) removed.add(key);
   // Dependants: a changed TaskDefinition or Namespace re-checks the services that use it.
   for (const [key, deps] of next.dependencies) if (deps.some((d) => changed.has(d))) changed.add(key);
   return { changed, removed };
-}
-
-/** The keys and everything they depend on, transitively. */
-export function withDependencies(keys: Iterable<string>, set: DesiredSet): Set<string> {
-  const out = new Set<string>();
-  const visit = (k: string): void => {
-    if (out.has(k) || !set.resources.has(k)) return;
-    out.add(k);
-    for (const d of set.dependencies.get(k) ?? []) visit(d);
-  };
-  for (const k of keys) visit(k);
-  return out;
 }

@@ -5,18 +5,18 @@
  */
 export type Priority = 'change' | 'resync';
 
-export class WorkQueue {
-  private readonly change = new Set<string>();
-  private readonly resync = new Set<string>();
-  private readonly processing = new Set<string>();
+export class WorkQueue<K extends string = string> {
+  private readonly change = new Set<K>();
+  private readonly resync = new Set<K>();
+  private readonly processing = new Set<K>();
   /** Keys added while processing, re-queued on done() with their priority. */
-  private readonly dirty = new Map<string, Priority>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly dirty = new Map<K, Priority>();
+  private readonly timers = new Map<K, NodeJS.Timeout>();
   private waiter: (() => void) | undefined;
   private closed = false;
 
   /** Adds a key (collapsing with a pending add; a change add upgrades a pending resync add). */
-  add(key: string, priority: Priority = 'change'): void {
+  add(key: K, priority: Priority = 'change'): void {
     if (this.closed) return;
     if (this.processing.has(key)) {
       if (priority === 'change' || !this.dirty.has(key)) this.dirty.set(key, priority);
@@ -32,7 +32,7 @@ export class WorkQueue {
   }
 
   /** Adds a key after `delayMs` (backoff); a later addAfter for the same key replaces the pending one. */
-  addAfter(key: string, delayMs: number, priority: Priority = 'change'): void {
+  addAfter(key: K, delayMs: number, priority: Priority = 'change'): void {
     if (this.closed) return;
     const existing = this.timers.get(key);
     if (existing) clearTimeout(existing);
@@ -45,7 +45,7 @@ export class WorkQueue {
   }
 
   /** Whether a delayed add is pending for `key`. */
-  isDelayed(key: string): boolean {
+  isDelayed(key: K): boolean {
     return this.timers.has(key);
   }
 
@@ -58,7 +58,7 @@ export class WorkQueue {
    * Waits for work and takes up to `max` keys: all pending change keys first, then resync keys.
    * Resolves with an empty list once the queue is shut down.
    */
-  async take(max: number): Promise<{ keys: string[]; priority: Priority }> {
+  async take(max: number): Promise<{ keys: K[]; priority: Priority }> {
     while (this.depth === 0 && !this.closed) {
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
@@ -67,7 +67,7 @@ export class WorkQueue {
     if (this.closed) return { keys: [], priority: 'change' };
     const from = this.change.size > 0 ? this.change : this.resync;
     const priority: Priority = from === this.change ? 'change' : 'resync';
-    const keys: string[] = [];
+    const keys: K[] = [];
     for (const k of from) {
       if (keys.length >= max) break;
       keys.push(k);
@@ -80,7 +80,7 @@ export class WorkQueue {
   }
 
   /** Marks keys processed; keys added meanwhile are queued again. */
-  done(keys: readonly string[]): void {
+  done(keys: readonly K[]): void {
     for (const k of keys) {
       this.processing.delete(k);
       const again = this.dirty.get(k);

@@ -101,7 +101,7 @@ export interface DesiredResourceOf<K extends Kind> {
   /** `metadata.name`. */
   name: string;
   /** `resourceKey(kind, name)`, e.g. `Service/nginx`. */
-  key: string;
+  key: ResourceKey;
   metadata: Metadata;
   spec: SpecByKind[K];
   /** Where the document starts. */
@@ -114,9 +114,30 @@ export type DesiredResource = { [K in Kind]: DesiredResourceOf<K> }[Kind];
 /** Alias kept for readers who think of the loader's output as manifests. */
 export type LoadedManifest = DesiredResource;
 
+/** What a resource key names: a manifest kind, or the log groups the controller creates for them. */
+export type ResourceKind = Kind | 'LogGroup';
+
 /** The key of a resource, used by the work queue and in every message: `Service/nginx`. */
-export function resourceKey(kind: Kind, name: string): string {
+export type ResourceKey = `${ResourceKind}/${string}`;
+
+/** The key of a resource of `kind` named `name`. */
+export function resourceKey(kind: ResourceKind, name: string): ResourceKey {
   return `${kind}/${name}`;
+}
+
+/** The kind and name a key stands for, or undefined when the text is not a resource key (say, a tag someone else wrote). */
+export function parseResourceKey(text: string): { kind: ResourceKind; name: string } | undefined {
+  const slash = text.indexOf('/');
+  if (slash <= 0 || slash === text.length - 1) return undefined;
+  const kind = text.slice(0, slash);
+  if (kind !== 'LogGroup' && !isKind(kind)) return undefined;
+  return { kind, name: text.slice(slash + 1) };
+}
+
+/** A resource key read from text (a tag, a status document), or undefined when it is not one. */
+export function asResourceKey(text: string): ResourceKey | undefined {
+  const parsed = parseResourceKey(text);
+  return parsed ? resourceKey(parsed.kind, parsed.name) : undefined;
 }
 
 /** The written form of a spec, as the JSON Schema accepts it (before defaults and tag normalisation). */

@@ -2,13 +2,14 @@
  * The executor: runs a plan's steps in phase order, independent resources concurrently (bounded).
  * A failed resource stops only its dependants; everything else still applies.
  */
+import type { ResourceKey } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
 import { mapGraph, mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
-import { familyRevision } from './desired.js';
+import { familyRevision } from '../util/arn.js';
 import type { FieldChange } from './diff.js';
 import { readError, type ObservedState } from './observed.js';
-import { TAG_TASK_DEFINITION } from './ownership.js';
+import { TAG_MANAGED_BY, TAG_TASK_DEFINITION } from './ownership.js';
 import { Phase, type Plan, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
 import type { AwsPorts, JsonObject, LiveService } from './ports.js';
 import { DEFAULT_WAIT, WaitError, waitUntil, type WaitOptions } from './wait.js';
@@ -17,7 +18,7 @@ import { DEFAULT_WAIT, WaitError, waitUntil, type WaitOptions } from './wait.js'
 export type ResultOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
 
 export interface ResourceResult {
-  key: string;
+  key: ResourceKey;
   outcome: ResultOutcome;
   /** Why it was skipped or failed, or what was done. */
   reason: string;
@@ -190,12 +191,21 @@ async function runStep(step: Step, r: ResourcePlan, ctx: Ctx): Promise<void> {
       ctx.cache.namespaceTags.delete(step.arn);
       return;
     case 'createLogGroup':
-      await logs.createLogGroup(step.name, step.tags);
-      ctx.cache.logGroups.set(step.name, {});
+      // A group that already existed (created meanwhile by someone else) carries their tags, not ours.
+      ctx.cache.logGroups.set(step.name, (await logs.createLogGroup(step.name, step.tags)) ? { tags: step.tags } : {});
+      return;
+    case 'tagLogGroup':
+      await logs.tagResource(step.arn, step.tags);
+      ctx.cache.logGroups.set(step.name, { ...ctx.cache.logGroups.get(step.name), arn: step.arn, tags: { ...ctx.cache.logGroups.get(step.name)?.tags, ...step.tags } });
       return;
     case 'putRetentionPolicy':
+      // Shortening retention deletes log data for good: only on a group that is ours by its tags
+      // as this pass knows them (one that appeared between plan and create is someone else's).
+      if (ctx.cache.logGroups.get(step.name)?.tags?.[TAG_MANAGED_BY] !== step.owner) {
+        throw new Error(`log group ${step.name} is not managed by this controller (it was created by someone else meanwhile); its retention is left alone`);
+      }
       await logs.putRetentionPolicy(step.name, step.days);
-      ctx.cache.logGroups.set(step.name, { retentionInDays: step.days });
+      ctx.cache.logGroups.set(step.name, { ...ctx.cache.logGroups.get(step.name), retentionInDays: step.days });
       return;
     case 'registerTaskDefinition': {
       const td = await ecs.registerTaskDefinition(step.input, step.tags);

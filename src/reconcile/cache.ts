@@ -4,8 +4,8 @@
  * later read corrects.
  */
 import { BoundedMap } from '../util/bounded-map.js';
-import { familyOf, revisionNumber } from './desired.js';
-import type { JsonObject, LiveCluster, LiveTaskDefinition, TagMap } from './ports.js';
+import { familyOf, revisionNumber } from '../util/arn.js';
+import type { JsonObject, LiveCluster, LiveLogGroup, LiveTaskDefinition, TagMap } from './ports.js';
 
 const MAX_DESCRIBED = 1024;
 const MAX_CONTENTS = 4096;
@@ -34,8 +34,8 @@ export class ObserverCache {
   readonly failedRollouts = new Map<string, { taskDefinition: string; message: string }>();
   /** Deployments this process started and has not seen finish, by `cluster/service`. */
   readonly pendingRollouts = new Map<string, { deploymentId: string; taskDefinition: string }>();
-  /** Log groups known to exist, with their retention (undefined = never expire). */
-  readonly logGroups = new Map<string, { retentionInDays?: number }>();
+  /** Log groups known to exist, with their retention (undefined = never expire) and, once read, their tags. */
+  readonly logGroups = new Map<string, Omit<LiveLogGroup, 'name'>>();
   /** Clusters as last described, by name: a pass that only needs a cluster to exist reuses them. */
   readonly clusters = new Map<string, LiveCluster>();
   /**

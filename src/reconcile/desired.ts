@@ -8,6 +8,7 @@ import { canonicalTaskDefinition, registrationInput } from './normalize-task-def
 import { ownershipTags, TAG_SPEC_HASH } from './ownership.js';
 import type { TaskDefinitionRef } from './plan-types.js';
 import type { JsonObject, TagMap } from './ports.js';
+import { lastSegment } from '../util/arn.js';
 import { deepFreeze } from '../util/freeze.js';
 import { memoizeByObject } from '../util/memo.js';
 
@@ -76,7 +77,7 @@ export function serviceCluster(resource: DesiredResourceOf<'Service'>, defaultCl
   const c = resource.spec.cluster;
   if (c === undefined || c === '') return defaultCluster;
   // An ARN names the cluster by its last segment; DescribeServices accepts either.
-  return c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c;
+  return lastSegment(c);
 }
 
 /** Resolves a Service's `taskDefinition` to a TaskDefinition manifest, or treats it as external. */
@@ -96,23 +97,4 @@ export function indexTaskDefinitions(resources: readonly DesiredResource[]): Map
   const out = new Map<string, DesiredTaskDefinition>();
   for (const r of resources) if (r.kind === 'TaskDefinition') out.set(r.name, desiredTaskDefinition(r));
   return out;
-}
-
-/** `family:revision` of a task definition ARN (or the input itself when it is not an ARN). */
-export function familyRevision(arnOrRef: string): string {
-  const slash = arnOrRef.lastIndexOf('/');
-  return arnOrRef.startsWith('arn:') && slash >= 0 ? arnOrRef.slice(slash + 1) : arnOrRef;
-}
-
-/** The family of a task definition ARN or `family[:revision]` reference. */
-export function familyOf(arnOrRef: string): string {
-  const fr = familyRevision(arnOrRef);
-  const colon = fr.lastIndexOf(':');
-  return colon >= 0 && /^\d+$/.test(fr.slice(colon + 1)) ? fr.slice(0, colon) : fr;
-}
-
-/** The revision number of a task definition ARN or `family:revision` reference (NaN when it names none). */
-export function revisionNumber(arnOrRef: string): number {
-  const fr = familyRevision(arnOrRef);
-  return Number(fr.slice(fr.lastIndexOf(':') + 1));
 }

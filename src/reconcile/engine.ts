@@ -42,12 +42,7 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   rememberFailedRollouts(observed, cache);
   const first = planChanges(desired, observed, options);
   const needed = neededLogGroups(first, desired, ports.region);
-  await observeLogGroups(
-    needed.map((g) => g.name),
-    ports,
-    cache,
-    observed,
-  );
+  await observeLogGroups(needed, ports, cache, observed);
   return { plan: withLogGroups(first, needed, observed, options.controllerId), observed };
 }
 

@@ -3,19 +3,21 @@
  * the Service Connect proxy. Looked at only for resources that change in this pass, because
  * CloudWatch Logs allows about 5 DescribeLogGroups per second. Pure.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { isJsonObject } from './canonical.js';
 import { specJson } from './desired.js';
 import type { ObservedState } from './observed.js';
-import { ANNOTATION_LOG_RETENTION, ownershipTags } from './ownership.js';
+import { ANNOTATION_ADOPT, ANNOTATION_LOG_RETENTION, ownershipOf, ownershipTags, TAG_MANAGED_BY } from './ownership.js';
 import { isChange, Phase, type Plan, type ResourcePlan } from './plan-types.js';
 import type { JsonValue } from './ports.js';
 
 export interface NeededLogGroup {
   name: string;
   retentionInDays?: number;
+  /** Whether a resource that asks for the retention also asks to adopt what it names. */
+  adopt?: boolean;
   /** Keys of the resources whose log configuration names it. */
-  requiredBy: string[];
+  requiredBy: ResourceKey[];
 }
 
 // Retention values CloudWatch Logs accepts: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -58,19 +60,32 @@ export function neededLogGroups(plan: Plan, desired: readonly DesiredResource[],
     for (const name of logGroupsOf(r, region)) {
       const entry = byName.get(name) ?? { name, requiredBy: [] };
       entry.requiredBy.push(r.key);
-      if (Number.isInteger(retention) && RETENTION_DAYS.includes(retention)) entry.retentionInDays = retention;
+      if (Number.isInteger(retention) && RETENTION_DAYS.includes(retention)) {
+        entry.retentionInDays = retention;
+        if (r.metadata.annotations?.[ANNOTATION_ADOPT] === 'true') entry.adopt = true;
+      }
       byName.set(name, entry);
     }
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Adds the log-group work to a plan: create what is missing, set retention where asked. */
+function retentionText(days: number | undefined): string {
+  return days === undefined ? 'never expire' : `${days} days`;
+}
+
+/**
+ * Adds the log-group work to a plan: create what is missing, set retention where asked. Retention
+ * is changed only on a group this controller created (its ownership tag) or adopts (an untagged
+ * group whose resource says `switchboard.dev/adopt`): shortening it deletes log data for good, so
+ * any other group keeps its retention and the plan says so in a note.
+ */
 export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], observed: ObservedState, controllerId: string): Plan {
   const extra: ResourcePlan[] = [];
+  const notes = [...plan.notes];
   const byKey = new Map(plan.resources.map((p) => [p.key, p]));
   for (const g of needed) {
-    const key = `LogGroup/${g.name}`;
+    const key = resourceKey('LogGroup', g.name);
     const live = observed.logGroups.get(g.name);
     const p: ResourcePlan = { key, kind: 'LogGroup', name: g.name, outcome: 'unchanged', reason: 'exists', changes: [], steps: [], dependsOn: [], phase: Phase.logGroup, notes: [] };
     const readErr = observed.unavailable.logGroups.get(g.name);
@@ -85,16 +100,26 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
       p.steps.push({ op: 'createLogGroup', name: g.name, tags: ownershipTags(controllerId, key) });
     }
     if (g.retentionInDays !== undefined && live?.retentionInDays !== g.retentionInDays) {
-      p.changes.push({ path: 'retentionInDays', ...(live?.retentionInDays !== undefined ? { old: live.retentionInDays } : {}), new: g.retentionInDays });
-      p.steps.push({ op: 'putRetentionPolicy', name: g.name, days: g.retentionInDays });
-      if (p.outcome === 'unchanged') {
-        p.outcome = 'update';
-        p.reason = 'retention differs from the annotation';
+      const owner = live ? ownershipOf(live.tags ?? {}, controllerId) : 'ours';
+      const adopting = live !== null && live !== undefined && owner === 'unmanaged' && g.adopt === true && live.arn !== undefined;
+      if (owner === 'ours' || adopting) {
+        if (adopting && live?.arn !== undefined) p.steps.push({ op: 'tagLogGroup', name: g.name, arn: live.arn, tags: ownershipTags(controllerId, key) });
+        p.changes.push({ path: 'retentionInDays', ...(live?.retentionInDays !== undefined ? { old: live.retentionInDays } : {}), new: g.retentionInDays });
+        p.steps.push({ op: 'putRetentionPolicy', name: g.name, days: g.retentionInDays, owner: controllerId });
+        if (p.outcome === 'unchanged') {
+          p.outcome = 'update';
+          p.reason = adopting ? `adopting log group ${g.name} to set the retention ${g.requiredBy.join(', ')} asks for` : 'retention differs from the annotation';
+        }
+      } else {
+        const who = owner === 'other-controller' ? `managed by controller "${live?.tags?.[TAG_MANAGED_BY] ?? ''}"` : `carries no ${TAG_MANAGED_BY} tag; annotate ${g.requiredBy.join(', ')} with switchboard.dev/adopt: "true" to take it over`;
+        notes.push(
+          `log group ${g.name} is not managed by this controller (${who}): its retention (${retentionText(live?.retentionInDays)}) is left alone, not set to ${retentionText(g.retentionInDays)}`,
+        );
       }
     }
     extra.push(p);
     for (const k of g.requiredBy) byKey.get(k)?.dependsOn.push(key);
   }
   const resources = [...plan.resources, ...extra].sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
-  return { resources, notes: plan.notes };
+  return { resources, notes };
 }

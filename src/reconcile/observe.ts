@@ -3,16 +3,18 @@
  * ListNamespaces, DescribeServices in batches of 10 per cluster (tags included), and task
  * definitions only when no revision with the desired content hash is already known.
  */
-import type { DesiredResource } from '../manifests/model.js';
+import { asResourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import { jsonEqual } from './canonical.js';
 import type { ObserverCache } from './cache.js';
-import { familyOf, indexTaskDefinitions, registrationTags, revisionNumber, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../util/arn.js';
+import { indexTaskDefinitions, registrationTags, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
-import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
+import type { NeededLogGroup } from './log-groups.js';
+import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
 export interface ObserveOptions {
@@ -216,9 +218,7 @@ export async function observe(
       // The service records which revision we set and what content it has, so no describe is
       // needed; that holds even when someone has since deployed another revision by hand.
       if (tag) {
-        const slash = s.taskDefinition.lastIndexOf('/');
-        const taggedArn = s.taskDefinition.startsWith('arn:') && slash >= 0 ? `${s.taskDefinition.slice(0, slash + 1)}${tag.familyRevision}` : tag.familyRevision;
-        cache.rememberHash(taggedArn, tag.hash);
+        cache.rememberHash(siblingRevisionArn(s.taskDefinition, tag.familyRevision), tag.hash);
       }
     }
   }
@@ -324,8 +324,8 @@ async function observeOrphans(
 ): Promise<void> {
   const limit = options.concurrency ?? 8;
   const declared = new Set(desired.map((r) => r.key));
-  const owned = (tags: TagMap): string | undefined => {
-    const key = tags[TAG_RESOURCE];
+  const owned = (tags: TagMap): ResourceKey | undefined => {
+    const key = asResourceKey(tags[TAG_RESOURCE] ?? '');
     return ownershipOf(tags, options.controllerId) === 'ours' && key !== undefined && !declared.has(key) ? key : undefined;
   };
 
@@ -339,7 +339,7 @@ async function observeOrphans(
       if ((err as { code?: string }).code === 'ClusterNotFoundException') continue;
       throw err;
     }
-    const names = arns.map((a) => a.slice(a.lastIndexOf('/') + 1)).filter((n) => !desiredNames.has(n));
+    const names = arns.map(lastSegment).filter((n) => !desiredNames.has(n));
     const { services } = await ports.ecs.describeServices(cluster, names);
     for (const s of services) if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
   }
@@ -369,18 +369,25 @@ async function observeOrphans(
   );
 }
 
-/** Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist. */
-export async function observeLogGroups(names: readonly string[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
-  await mapLimit(names, 2, async (name) => {
-    const known = cache.logGroups.get(name);
-    if (known) {
-      state.logGroups.set(name, { name, ...known });
-      return;
-    }
+/**
+ * Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist.
+ * A group whose retention the plan would change also has its tags read: only a group this
+ * controller owns gets its retention changed.
+ */
+export async function observeLogGroups(needed: readonly NeededLogGroup[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
+  await mapLimit(needed, 2, async (g) => {
+    const name = g.name;
     try {
-      const found = (await ports.logs.describeLogGroups(name)).find((g) => g.name === name) ?? null;
-      if (found) cache.logGroups.set(name, found.retentionInDays !== undefined ? { retentionInDays: found.retentionInDays } : {});
-      state.logGroups.set(name, found);
+      const known = cache.logGroups.get(name);
+      let live: LiveLogGroup | null = known ? { name, ...known } : ((await ports.logs.describeLogGroups(name)).find((x) => x.name === name) ?? null);
+      if (live && g.retentionInDays !== undefined && live.retentionInDays !== g.retentionInDays && live.tags === undefined && live.arn !== undefined) {
+        live = { ...live, tags: await ports.logs.listTags(live.arn) };
+      }
+      if (live) {
+        const { name: _name, ...remembered } = live;
+        cache.logGroups.set(name, remembered);
+      }
+      state.logGroups.set(name, live);
     } catch (err) {
       state.unavailable.logGroups.set(name, readError(err));
     }

@@ -1,6 +1,7 @@
 /**
  * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
  */
+import type { ResourceKey } from '../manifests/model.js';
 import type { LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 
 /** What is known about the task definition family of one TaskDefinition manifest. */
@@ -76,8 +77,8 @@ export function readError(err: unknown): ReadError {
 export interface Orphans {
   services: LiveService[];
   /** Families whose newest revision carries our ownership tag, with their ACTIVE revision ARNs and that revision's tags. */
-  taskDefinitionFamilies: { family: string; key: string; arns: string[]; tags: TagMap }[];
-  namespaces: { namespace: LiveNamespace; key: string }[];
+  taskDefinitionFamilies: { family: string; key: ResourceKey; arns: string[]; tags: TagMap }[];
+  namespaces: { namespace: LiveNamespace; key: ResourceKey }[];
 }
 
 /** The map key of a service: `cluster/name`. */

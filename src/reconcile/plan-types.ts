@@ -2,7 +2,7 @@
  * The plan: an ordered list of per-resource changes, each with its reason, its field-level
  * differences and the AWS steps that carry it out. Plain data, so it prints as JSON.
  */
-import type { Kind } from '../manifests/model.js';
+import type { ResourceKey, ResourceKind } from '../manifests/model.js';
 import type { FieldChange } from './diff.js';
 import type { JsonObject, TagMap } from './ports.js';
 
@@ -14,7 +14,8 @@ export type Step =
   | { op: 'updateNamespace'; id: string; name: string; description: string; updaterRequestId: string }
   | { op: 'tagCloudMap'; arn: string; add: TagMap; remove: string[] }
   | { op: 'createLogGroup'; name: string; tags: TagMap }
-  | { op: 'putRetentionPolicy'; name: string; days: number }
+  | { op: 'putRetentionPolicy'; name: string; days: number; owner: string }
+  | { op: 'tagLogGroup'; name: string; arn: string; tags: TagMap }
   | { op: 'registerTaskDefinition'; input: JsonObject; tags: TagMap; hash: string }
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
@@ -30,8 +31,8 @@ export type PlannedOutcome = 'create' | 'update' | 'replace' | 'delete' | 'uncha
 
 export interface ResourcePlan {
   /** `Kind/name`; log groups use the pseudo-kind `LogGroup`. */
-  key: string;
-  kind: Kind | 'LogGroup';
+  key: ResourceKey;
+  kind: ResourceKind;
   name: string;
   outcome: PlannedOutcome;
   /** One sentence: why this outcome. */
@@ -39,7 +40,7 @@ export interface ResourcePlan {
   changes: FieldChange[];
   steps: Step[];
   /** Keys whose steps must succeed first. */
-  dependsOn: string[];
+  dependsOn: ResourceKey[];
   /** Execution order; resources in one phase may run concurrently. */
   phase: number;
   notes: string[];

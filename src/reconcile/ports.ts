@@ -133,8 +133,11 @@ export interface CloudMapPort {
 
 export interface LiveLogGroup {
   name: string;
+  /** The ARN the tagging calls take (without the trailing `:*`). */
   arn?: string;
   retentionInDays?: number;
+  /** Read only when the plan may change the group (its retention): who owns it. */
+  tags?: TagMap;
 }
 
 /** The CloudWatch Logs calls the controller makes. */
@@ -143,6 +146,10 @@ export interface LogsPort {
   /** Creates a log group; resolves false when it already existed. */
   createLogGroup(name: string, tags: TagMap): Promise<boolean>;
   putRetentionPolicy(name: string, days: number): Promise<void>;
+  /** The tags of the log group with this ARN (ListTagsForResource). */
+  listTags(arn: string): Promise<TagMap>;
+  /** Adds tags to the log group with this ARN (TagResource). */
+  tagResource(arn: string, tags: TagMap): Promise<void>;
 }
 
 /** Everything the reconciler needs from AWS. */

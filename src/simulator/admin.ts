@@ -1,5 +1,6 @@
 import type { SimulatorEngine } from './engine.js';
 import type { FaultEffect, FaultRates, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
+import { serviceKeys, type ServiceKey } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
 import type { BucketLimit, ThrottleSettings } from './throttle.js';
 
@@ -84,11 +85,13 @@ export function parseTargetedFault(v: Json | undefined): TargetedFault {
   const fault: TargetedFault = { operation, effect: parseEffect(v) };
   const service = str(v, 'service');
   if (service !== undefined) {
-    if (service !== 'ecs' && service !== 'cloudmap' && service !== 'logs') throw new AdminInputError('service must be ecs, cloudmap or logs');
-    fault.service = service;
+    if (!(serviceKeys as readonly string[]).includes(service)) throw new AdminInputError(`service must be one of ${serviceKeys.join(', ')}`);
+    fault.service = service as ServiceKey;
   }
   const resource = str(v, 'resource');
   if (resource !== undefined) fault.resource = resource;
+  const caller = str(v, 'caller');
+  if (caller !== undefined) fault.caller = caller;
   const count = num(v, 'count');
   if (count !== undefined) fault.count = count;
   return fault;

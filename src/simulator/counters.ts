@@ -1,4 +1,4 @@
-import type { ServiceKey } from './errors.js';
+import { serviceKeys, type ServiceKey } from './errors.js';
 
 /** Counts for one operation. `calls` includes throttled and failed calls. */
 export interface OperationCount {
@@ -26,13 +26,17 @@ export interface CallCounts {
 /** How one call ended. */
 export type CallOutcome = 'ok' | 'error' | 'throttled' | 'fault';
 
-/** One call in the call log: when it arrived (epoch ms, before any simulated latency) and how it ended. */
+/**
+ * One call in the call log: when it arrived (epoch ms, before any simulated latency), how it ended,
+ * and who made it: the access key id of its SigV4 credential scope, when it was signed.
+ */
 export interface CallLogEntry {
   at: number;
   service: ServiceKey;
   operation: string;
   kind: 'read' | 'write';
   outcome: CallOutcome;
+  caller?: string;
 }
 
 /** What `GET /_sim/calls/log` returns: the newest calls, oldest first, and how many older ones were dropped. */
@@ -48,7 +52,7 @@ export const CALL_LOG_CAPACITY = 10_000;
 function emptyCounts(): CallCounts {
   const svc = (): ServiceCounts => ({ reads: 0, writes: 0, operations: {} });
   return {
-    services: { ecs: svc(), cloudmap: svc(), logs: svc() },
+    services: Object.fromEntries(serviceKeys.map((k) => [k, svc()])) as Record<ServiceKey, ServiceCounts>,
     totals: { calls: 0, reads: 0, writes: 0, throttled: 0, errors: 0, faults: 0, unknown: 0 },
     mutatingCalls: 0,
   };
@@ -62,9 +66,9 @@ export class CallCounters {
 
   constructor(private readonly logCapacity = CALL_LOG_CAPACITY) {}
 
-  /** Records one call to a known operation; `at` is when it arrived (epoch ms), for the call log. */
-  record(service: ServiceKey, operation: string, kind: 'read' | 'write', outcome: CallOutcome, at = Date.now()): void {
-    this.log.push({ at, service, operation, kind, outcome });
+  /** Records one call to a known operation; `at` is when it arrived (epoch ms), `caller` who made it, for the call log. */
+  record(service: ServiceKey, operation: string, kind: 'read' | 'write', outcome: CallOutcome, at = Date.now(), caller?: string): void {
+    this.log.push(caller === undefined ? { at, service, operation, kind, outcome } : { at, service, operation, kind, outcome, caller });
     if (this.log.length > this.logCapacity) {
       // Drop in chunks, so a full log costs no array shift per call.
       const excess = this.log.length - this.logCapacity + Math.ceil(this.logCapacity / 10);

@@ -9,7 +9,7 @@ import { requestId } from './ids.js';
 import { Input } from './input.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { logsService } from './logs/index.js';
-import { parseBody, parseTarget, regionFromAuthorization } from './protocol.js';
+import { callerFromAuthorization, parseBody, parseTarget, regionFromAuthorization } from './protocol.js';
 import { emptyState, regionState, type SimState } from './state.js';
 import { Throttler, type ThrottleSettings } from './throttle.js';
 
@@ -35,6 +35,20 @@ export interface EngineOptions {
 
 /** The answer to one AWS call: a JSON response, or a dropped connection. */
 export type AwsResult = { kind: 'response'; status: number; body: JsonObject; requestId: string; service?: ServiceKey } | { kind: 'reset'; requestId: string };
+
+/** How a call of a REST service (S3) ended: the operation's value, its AWS error, or a dropped connection. */
+export type RestOutcome<T> = { kind: 'ok'; value: T; requestId: string } | { kind: 'error'; error: SimulatorError; requestId: string } | { kind: 'reset'; requestId: string };
+
+/** One call of a REST service, already routed to its operation by the service's own module. */
+export interface RestCall {
+  service: ServiceKey;
+  operation: string;
+  kind: 'read' | 'write';
+  category: string;
+  authorization: string | undefined;
+  /** Resource names the request mentions, for targeted faults. */
+  names: readonly string[];
+}
 
 /** One raw AWS request as received over HTTP. */
 export interface AwsRequest {
@@ -104,8 +118,9 @@ export class SimulatorEngine {
       return this.errorResult(id, service?.key ?? 'ecs', new SimulatorError('UnknownOperationException', `Unknown operation ${name}`));
     }
     const region = regionFromAuthorization(req.authorization) ?? this.defaultRegion;
+    const caller = callerFromAuthorization(req.authorization);
     const arrived = this.clock.now();
-    const record = (outcome: CallOutcome): void => this.counters.record(service.key, target.operation, op.kind, outcome, arrived);
+    const record = (outcome: CallOutcome): void => this.counters.record(service.key, target.operation, op.kind, outcome, arrived, caller);
     let raw: unknown;
     try {
       raw = parseBody(req.body);
@@ -123,7 +138,7 @@ export class SimulatorEngine {
       record('throttled');
       return this.errorResult(id, service.key, new SimulatorError('ThrottlingException', 'Rate exceeded'));
     }
-    const effects = this.faults.draw(service.key, target.operation, resourceNames(raw));
+    const effects = this.faults.draw(service.key, target.operation, resourceNames(raw), caller);
     const domain: FaultEffect[] = [];
     let loseResponse = false;
     for (const e of effects) {
@@ -155,6 +170,48 @@ export class SimulatorEngine {
       if (err instanceof SimulatorError) return this.errorResult(id, service.key, err);
       const message = err instanceof Error ? err.message : String(err);
       return this.errorResult(id, service.key, new SimulatorError('InternalFailure', `The simulator failed: ${message}`, 500));
+    }
+  }
+
+  /**
+   * Runs one call of a service that does not speak AWS JSON (S3's REST-XML), with the same latency,
+   * throttling, faults and counters as `call`; `handle` carries the operation out on the state.
+   */
+  async perform<T>(call: RestCall, handle: (ctx: RequestContext) => T): Promise<RestOutcome<T>> {
+    const id = requestId();
+    const region = regionFromAuthorization(call.authorization) ?? this.defaultRegion;
+    const caller = callerFromAuthorization(call.authorization);
+    const arrived = this.clock.now();
+    const record = (outcome: CallOutcome): void => this.counters.record(call.service, call.operation, call.kind, outcome, arrived, caller);
+    const delay = this.latency.fixedMs + (this.latency.jitterMs > 0 ? this.faults.random() * this.latency.jitterMs : 0);
+    if (delay > 0) await this.sleep(delay);
+    if (!this.throttler.take(region, call.category)) {
+      record('throttled');
+      return { kind: 'error', error: new SimulatorError('SlowDown', 'Please reduce your request rate.', 503), requestId: id };
+    }
+    let loseResponse = false;
+    for (const e of this.faults.draw(call.service, call.operation, call.names, caller)) {
+      if (e.type === 'lostResponse') loseResponse = true;
+      else if (e.type === 'slow') await this.sleep(e.ms);
+      else if (e.type === 'reset') {
+        record('fault');
+        return { kind: 'reset', requestId: id };
+      } else if (e.type === 'error') {
+        record(e.errorType === 'ThrottlingException' || e.errorType === 'SlowDown' ? 'throttled' : 'fault');
+        return { kind: 'error', error: new SimulatorError(e.errorType, e.message ?? `Injected ${e.errorType}`, statusOf(e)), requestId: id };
+      }
+    }
+    if (this.closed) return { kind: 'reset', requestId: id };
+    try {
+      const value = handle(this.context(region, []));
+      record('ok');
+      if (call.kind === 'write') this.onChange();
+      return loseResponse ? { kind: 'reset', requestId: id } : { kind: 'ok', value, requestId: id };
+    } catch (err) {
+      record('error');
+      if (err instanceof SimulatorError) return { kind: 'error', error: err, requestId: id };
+      const message = err instanceof Error ? err.message : String(err);
+      return { kind: 'error', error: new SimulatorError('InternalError', `The simulator failed: ${message}`, 500), requestId: id };
     }
   }
 

@@ -1,7 +1,10 @@
 import type { JsonObject } from './json.js';
 
-/** The three AWS services the simulator speaks. */
-export type ServiceKey = 'ecs' | 'cloudmap' | 'logs';
+/** The AWS services the simulator speaks. */
+export type ServiceKey = 'ecs' | 'cloudmap' | 'logs' | 's3';
+
+/** Every service key, in a fixed order (counters, admin input checks). */
+export const serviceKeys: readonly ServiceKey[] = ['ecs', 'cloudmap', 'logs', 's3'];
 
 /**
  * An AWS error as the simulator returns it: rendered as `{"__type": type, "message": ...}` with

@@ -16,10 +16,13 @@ export type FaultEffect =
   /** The Cloud Map operation this call submits ends in FAIL. */
   | { type: 'operationFailure'; errorCode?: string; message?: string };
 
-/** "Affect the next `count` calls of `operation` (on `resource`) with `effect`." */
+/** "Affect the next `count` calls of `operation` (on `resource`, by `caller`) with `effect`." */
 export interface TargetedFault {
+  /** An operation name, or `*` for every operation (of `service`, when given). */
   operation: string;
   service?: ServiceKey;
+  /** Matches the access key id that signed the call (one client among several sharing the simulator). */
+  caller?: string;
   /** Matches a resource name or ARN named in the request (service, cluster, family, log group, id...). */
   resource?: string;
   /** How many matching calls to affect (default 1). */
@@ -116,13 +119,15 @@ export class FaultInjector {
 
   /**
    * The faults for one call: every matching targeted fault is consumed (one use each), then one
-   * random fault may be drawn. `names` are the resource names/ARNs the request mentions.
+   * random fault may be drawn. `names` are the resource names/ARNs the request mentions, `caller`
+   * the access key id that signed it.
    */
-  draw(service: ServiceKey, operation: string, names: readonly string[]): FaultEffect[] {
+  draw(service: ServiceKey, operation: string, names: readonly string[], caller?: string): FaultEffect[] {
     const effects: FaultEffect[] = [];
     for (const f of this.settings.targeted) {
-      if (f.remaining <= 0 || f.operation !== operation) continue;
+      if (f.remaining <= 0 || (f.operation !== operation && f.operation !== '*')) continue;
       if (f.service !== undefined && f.service !== service) continue;
+      if (f.caller !== undefined && f.caller !== caller) continue;
       if (f.resource !== undefined && !names.some((n) => matchesResource(n, f.resource ?? ''))) continue;
       f.remaining -= 1;
       effects.push(f.effect);

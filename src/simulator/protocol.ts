@@ -19,6 +19,12 @@ export function regionFromAuthorization(authorization: string | undefined): stri
   return m?.[1];
 }
 
+/** The access key id of a SigV4-signed request (`Credential=AKID/...`): who made the call. */
+export function callerFromAuthorization(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  return /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
+}
+
 /** Parses a request body as a JSON object; an empty body is `{}`. Throws SyntaxError otherwise. */
 export function parseBody(body: string): unknown {
   return body.trim() === '' ? {} : JSON.parse(body);

@@ -4,13 +4,14 @@ import { AdminInputError, adminPrefix, handleAdmin } from './admin.js';
 import type { SimulatorEngine } from './engine.js';
 import { requestId } from './ids.js';
 import { jsonContentType, parseBody } from './protocol.js';
+import { handleS3, isS3Request } from './s3/index.js';
 
 /** Largest request body accepted (PutLogEvents batches are at most ~1 MB on AWS). */
 const maxBodyBytes = 16 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,7 +24,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -45,7 +46,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 async function route(engine: SimulatorEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const body = await readBody(req);
+  const raw = await readBody(req);
+  const body = raw.toString('utf8');
   if (path.startsWith(adminPrefix) || path === adminPrefix.slice(0, -1)) {
     const id = requestId();
     let parsed: unknown = {};
@@ -64,6 +66,10 @@ async function route(engine: SimulatorEngine, req: IncomingMessage, res: ServerR
     }
     return;
   }
+  if (isS3Request(req)) {
+    await handleS3(engine, req, res, raw);
+    return;
+  }
   if (req.method !== 'POST') {
     send(res, 404, jsonContentType, requestId(), { __type: 'UnknownOperationException', message: 'AWS JSON 1.1 calls are POST /' });
     return;
@@ -76,7 +82,7 @@ async function route(engine: SimulatorEngine, req: IncomingMessage, res: ServerR
   send(res, result.status, jsonContentType, result.requestId, result.body);
 }
 
-/** Creates (not yet listening) the HTTP server of the simulator: AWS JSON 1.1 on `POST /`, admin on `/_sim/`. */
+/** Creates (not yet listening) the HTTP server of the simulator: AWS JSON 1.1 on `POST /`, S3 REST-XML on path-style URLs, admin on `/_sim/`. */
 export function createSimulatorServer(engine: SimulatorEngine): Server {
   const server = createServer((req, res) => {
     route(engine, req, res).catch((err: unknown) => {

@@ -196,6 +196,32 @@ export interface LogsState {
   groups: Record<string, LogGroupRecord>;
 }
 
+/** One S3 object (the current version; buckets are unversioned). */
+export interface S3ObjectRecord {
+  /** The content, base64. */
+  body: string;
+  /** Quoted, as S3 sends it: `"<md5 hex>"`. */
+  etag: string;
+  size: number;
+  lastModified: number;
+  contentType: string;
+}
+
+/** An S3 bucket (a general purpose bucket, unversioned). */
+export interface S3BucketRecord {
+  name: string;
+  region: string;
+  /** The owning account (ExpectedBucketOwner is checked against it). */
+  owner: string;
+  createdAt: number;
+  objects: Record<string, S3ObjectRecord>;
+}
+
+/** S3 state: bucket names are global, so buckets live beside the Regions, each remembering its own. */
+export interface S3State {
+  buckets: Record<string, S3BucketRecord>;
+}
+
 /** Everything in one Region. */
 export interface RegionState {
   ecs: EcsState;
@@ -208,6 +234,8 @@ export interface SimState {
   version: 1;
   accountId: string;
   regions: Record<string, RegionState>;
+  /** Created on first use (state files written before S3 was simulated have none). */
+  s3?: S3State;
 }
 
 /** An empty account. */

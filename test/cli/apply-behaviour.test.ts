@@ -2,7 +2,7 @@
  * How apply behaves around failures, waits, Service Connect ordering, log groups and secrets.
  */
 import { ListTaskDefinitionsCommand, type Service } from '@aws-sdk/client-ecs';
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CliRun } from '../helpers/cli.js';
 import { WalkthroughWorld } from '../helpers/walkthrough.js';
 
@@ -109,6 +109,55 @@ test('log groups get the retention their manifest asks for', async () => {
   expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
   const groups = await w.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }));
   expect(groups.logGroups?.[0]?.retentionInDays).toBe(14);
+});
+
+describe('log retention changes only log groups this controller owns', () => {
+  const RETAIN_ONE_DAY = 'kind: TaskDefinition\nmetadata:\n  name: nginx\n  annotations:\n    switchboard.dev/log-retention-days: "1"';
+
+  async function handMadeGroup(tags: Record<string, string>): Promise<void> {
+    await w.aws.logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/nginx', ...(Object.keys(tags).length > 0 ? { tags } : {}) }));
+    await w.aws.logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/nginx', retentionInDays: 3653 }));
+  }
+
+  async function group(): Promise<{ retentionInDays?: number; tags: Record<string, string> }> {
+    const g = (await w.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }))).logGroups?.find((x) => x.logGroupName === '/ecs/nginx');
+    const tags = (await w.aws.logs.send(new ListTagsForResourceCommand({ resourceArn: g?.logGroupArn ?? '' }))).tags ?? {};
+    return { ...(g?.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}), tags };
+  }
+
+  test.each([
+    ['an untagged group someone made by hand', {}],
+    ['a group another controller owns', { 'switchboard.dev/managed-by': 'other-team', 'switchboard.dev/resource': 'LogGroup//ecs/nginx' }],
+  ])('%s keeps its retention, and the plan says why', async (_what, tags) => {
+    await handMadeGroup(tags);
+    edit('nginx.yaml', 'kind: TaskDefinition\nmetadata:\n  name: nginx', RETAIN_ONE_DAY);
+    const plan = await cli('plan', '--log-level', 'silent');
+    expect(plan.stdout).toMatch(/note: log group \/ecs\/nginx is not managed by this controller.*retention .*3653 days.* left alone/);
+    expect(plan.stdout).not.toMatch(/LogGroup\/\/ecs\/nginx\s+update/);
+    const json = JSON.parse((await cli('plan', '--log-level', 'silent', '--output', 'json')).stdout) as { notes: string[] };
+    expect(json.notes.some((n) => n.includes('/ecs/nginx'))).toBe(true);
+    const apply = await cli('apply', '--log-level', 'silent');
+    expect(apply.code).toBe(0);
+    expect(await group()).toEqual({ retentionInDays: 3653, tags });
+    expect(w.calls('logs', 'PutRetentionPolicy')).toBe(1); // the set-up's own call
+  });
+
+  test('an untagged group is adopted, tagged and given the retention when the manifest asks to adopt', async () => {
+    await handMadeGroup({});
+    edit('nginx.yaml', 'kind: TaskDefinition\nmetadata:\n  name: nginx', `${RETAIN_ONE_DAY}\n    switchboard.dev/adopt: "true"`);
+    expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+    expect(await group()).toEqual({ retentionInDays: 1, tags: { 'switchboard.dev/managed-by': 'switchboard', 'switchboard.dev/resource': 'LogGroup//ecs/nginx' } });
+  });
+
+  test('a group this controller created gets its retention changed', async () => {
+    expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+    edit('nginx.yaml', 'kind: TaskDefinition\nmetadata:\n  name: nginx', RETAIN_ONE_DAY);
+    edit('nginx.yaml', 'nginx/nginx:1.27', 'nginx/nginx:1.28'); // log groups are looked at for resources that change
+    const plan = await cli('plan', '--log-level', 'silent');
+    expect(plan.stdout).toMatch(/~ LogGroup\/\/ecs\/nginx\s+update/);
+    expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+    expect((await group()).retentionInDays).toBe(1);
+  });
 });
 
 test('secret-looking environment values never appear in plan or apply output', async () => {

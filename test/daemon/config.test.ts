@@ -3,6 +3,7 @@
  * `--help` listing them, and the demo the README's first command runs.
  */
 import { spawn } from 'node:child_process';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
@@ -82,5 +83,37 @@ test('the demo converges the examples on its own simulator and stops cleanly on 
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     cleanup();
+  }
+}, 45_000);
+
+test('the demo also runs on an S3 source in its simulator, and reconciles a change made there', async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve('dist/main.js'), 'demo', '--s3', '--listen', `127.0.0.1:${port}`, '--time-scale', '50'], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await until('the demo ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 30_000);
+    type Status = { source: { description: string }; summary: { notReady: number; stalled: number } };
+    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Status;
+    expect(status.summary).toMatchObject({ notReady: 0, stalled: 0 });
+    expect(status.source.description).toBe('s3://switchboard-demo/manifests/');
+    // The edit the demo prints, done with plain HTTP against the simulator's S3.
+    const simUrl = /AWS simulator: +(\S+)/.exec(out)?.[1] ?? '';
+    const object = `${simUrl}/switchboard-demo/manifests/nginx.yaml`;
+    const yaml = await (await fetch(object)).text();
+    expect((await fetch(object, { method: 'PUT', body: yaml.replace('desiredCount: 1', 'desiredCount: 3') })).status).toBe(200);
+    const ecs = new ECSClient({ endpoint: simUrl, region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } });
+    try {
+      await until('nginx scaled', async () => (await ecs.send(new DescribeServicesCommand({ cluster: 'default', services: ['nginx'] }))).services?.[0]?.desiredCount === 3, 15_000);
+    } finally {
+      ecs.destroy();
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 }, 45_000);

@@ -6,6 +6,7 @@
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { parseAllDocuments } from 'yaml';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { runSwitchboard, type CliRun } from '../helpers/cli.js';
@@ -86,6 +87,11 @@ beforeAll(async () => {
     'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: internal.example}\nspec: {type: DNS_PRIVATE, vpc: vpc-0123456789abcdef0}\n',
   );
 
+  // A log group made by hand, which the worker's manifest later adopts to set its retention.
+  const logs = new CloudWatchLogsClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/shop/worker' }));
+  logs.destroy();
+
   runs.planEmpty = await cli('plan');
   runs.create = await cli('apply');
   runs.again = await cli('apply');
@@ -99,6 +105,8 @@ beforeAll(async () => {
   edit('namespace.yaml', 'team: platform', 'owner: platform');
   edit('cluster.yaml', 'team: platform', 'owner: platform');
   edit(path.join('web-api-worker', 'platform.yaml'), 'value: enabled', 'value: disabled');
+  edit(path.join('web-api-worker', 'worker.yaml'), 'name: shop-worker\nspec:', 'name: shop-worker\n  annotations: {switchboard.dev/log-retention-days: "7", switchboard.dev/adopt: "true"}\nspec:');
+  edit(path.join('web-api-worker', 'worker.yaml'), 'shop-worker:0.9.0', 'shop-worker:0.9.1');
   runs.change = await cli('apply');
 
   rmSync(path.join(dir, 'curl.yaml'));
@@ -211,4 +219,10 @@ test('the policy denies what it should: an unrelated action, a broad wildcard, a
   expect(statementsAllowing(policy, 's3:DeleteObject')).toHaveLength(0);
   const passRole = statementsAllowing(policy, 'iam:PassRole').flatMap(resourcesOf);
   expect(passRole.some((r) => wildcardMatch(r, 'arn:aws:iam::123456789012:role/Admin', false))).toBe(false);
+});
+
+test('log retention may be changed only on log groups tagged as this controller\'s', () => {
+  const allowing = statementsAllowing(policy, 'logs:PutRetentionPolicy');
+  expect(allowing.length).toBeGreaterThan(0);
+  for (const s of allowing) expect(s.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/switchboard.dev/managed-by': 'switchboard' } });
 });

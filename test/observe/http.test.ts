@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { jest } from '@jest/globals';
+import { resourceKey } from '../../src/manifests/model.js';
 import { Health, defaultStaleAfterMs } from '../../src/observe/health.js';
 import { ListenAddressError, parseListen, startHttpServer, type HttpServerHandle } from '../../src/observe/http.js';
 import { Metrics } from '../../src/observe/metrics.js';
@@ -130,7 +131,7 @@ describe('a busy status page', () => {
   function fill(store: StatusStore, n: number): void {
     const reason = `configured ${'x'.repeat(200)}`;
     for (let i = 0; i < n; i++) {
-      const key = `Service/svc-${String(i).padStart(5, '0')}`;
+      const key = resourceKey('Service', `svc-${String(i).padStart(5, '0')}`);
       store.recordResult(key, 'r1', { key, outcome: 'configured', reason, changes: [{ path: 'desiredCount', old: 1, new: 2 }], durationMs: 3, needsAttention: false });
     }
   }

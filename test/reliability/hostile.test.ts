@@ -238,10 +238,13 @@ function checkCase(c: HostileCase): void {
   }
   // What the controller would reconcile: the walkthrough and whatever the case declares validly, never the broken resource.
   const desired = buildDesiredSet(result.resources, result.problems, undefined, 'default');
-  for (const key of [...WALKTHROUGH_KEYS, ...c.expect.declares]) expect(desired.resources.has(key)).toBe(true);
+  // Keys as the case file writes them: plain text.
+  const resources: ReadonlyMap<string, unknown> = desired.resources;
+  const stalled: ReadonlyMap<string, unknown> = desired.stalled;
+  for (const key of [...WALKTHROUGH_KEYS, ...c.expect.declares]) expect(resources.has(key)).toBe(true);
   if (c.expect.resource !== undefined) {
-    expect(desired.resources.has(c.expect.resource)).toBe(false);
-    expect(desired.stalled.has(c.expect.resource)).toBe(true);
+    expect(resources.has(c.expect.resource)).toBe(false);
+    expect(stalled.has(c.expect.resource)).toBe(true);
   }
   expect(desired.healthy).toBe(c.expect.valid);
 }
@@ -480,7 +483,8 @@ describe('all hostile cases in one watched folder with the walkthrough', () => {
     const validation = validateSnapshot(files);
     const desired = buildDesiredSet(validation.resources, validation.problems, undefined, 'default');
     const outcomes = new Map(passes.flatMap((p) => p.results.map((r) => [r.key, r.outcome] as const)));
-    for (const key of WALKTHROUGH_KEYS) expect(desired.resources.has(key)).toBe(true);
+    const resources: ReadonlyMap<string, unknown> = desired.resources;
+    for (const key of WALKTHROUGH_KEYS) expect(resources.has(key)).toBe(true);
     for (const key of desired.resources.keys()) expect([key, outcomes.get(key)]).toEqual([key, expect.stringMatching(/^(created|unchanged|configured)$/)]);
     expect(passes.every((p) => p.error === undefined && p.counts.failed === 0)).toBe(true);
 

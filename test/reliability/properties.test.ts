@@ -12,7 +12,7 @@ import { RegisterTaskDefinitionCommand, TagResourceCommand, UntagResourceCommand
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { connectAws } from '../../src/aws/index.js';
-import type { DesiredResource } from '../../src/manifests/model.js';
+import type { DesiredResource, ResourceKey } from '../../src/manifests/model.js';
 import { validateSnapshot } from '../../src/manifests/validate.js';
 import { silentLogger } from '../../src/observe/logger.js';
 import { ObserverCache } from '../../src/reconcile/cache.js';
@@ -452,7 +452,7 @@ function declaredResources(inv: InventoryGen): DesiredResource[] {
 }
 
 /** Every delete in the plan, with the tags of what it deletes. */
-function deletions(plan: Plan, observed: ObservedState): { key: string; tags: TagMap | undefined }[] {
+function deletions(plan: Plan, observed: ObservedState): { key: ResourceKey; tags: TagMap | undefined }[] {
   return plan.resources
     .filter((r) => r.outcome === 'delete')
     .map((r) => {

@@ -59,3 +59,19 @@ test('the call log stays bounded, dropping and counting the oldest calls', () =>
   expect(log.entries.map((e) => e.at)).toEqual(Array.from({ length: log.entries.length }, (_, i) => 250 - log.entries.length + i));
   expect(counters.snapshot().totals.calls).toBe(250);
 });
+
+test('each logged call names the access key that signed it, and a targeted fault can pick one caller among several', async () => {
+  const other = new ECSClient({ ...clientConfig(sim.url), credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 's' }, maxAttempts: 1 });
+  try {
+    sim.resetCalls();
+    sim.addFault({ operation: '*', service: 'ecs', caller: 'AKIDOTHER', effect: { type: 'error', errorType: 'AccessDeniedException' } });
+    await ecs.send(new DescribeClustersCommand({ clusters: ['logged'] }));
+    await expect(other.send(new DescribeClustersCommand({ clusters: ['logged'] }))).rejects.toThrow(/Injected AccessDeniedException/);
+    expect(sim.callLog().entries.map((e) => [e.caller, e.outcome])).toEqual([
+      ['AKID', 'ok'],
+      ['AKIDOTHER', 'fault'],
+    ]);
+  } finally {
+    other.destroy();
+  }
+});

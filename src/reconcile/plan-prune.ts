@@ -1,0 +1,64 @@
+/**
+ * Planning deletions: what we own and no manifest declares, only from a complete, healthy view and
+ * never more than --max-prune at once. Pure.
+ */
+import { asResourceKey, parseResourceKey, resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
+import { anyUnavailable } from './observed.js';
+import { ownershipOf, TAG_RESOURCE } from './ownership.js';
+import type { PlanContext } from './plan-context.js';
+import { Phase, type ResourcePlan, type Step } from './plan-types.js';
+import type { TagMap } from './ports.js';
+
+/** Plans the deletions of a pass (none unless pruning), with notes saying why anything is kept. */
+export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext, notes: string[]): ResourcePlan[] {
+  const { observed, opts } = ctx;
+  if (!opts.prune) return [];
+  // Ownership is checked here again, whatever the observation says: a delete needs our tag.
+  const ours = (tags: TagMap | undefined): boolean => ownershipOf(tags ?? {}, opts.controllerId) === 'ours';
+  const o = {
+    services: observed.orphans.services.filter((s) => ours(s.tags)),
+    taskDefinitionFamilies: observed.orphans.taskDefinitionFamilies.filter((f) => ours(f.tags)),
+    namespaces: observed.orphans.namespaces.filter((n) => ours(observed.namespaceTags.get(n.namespace.arn))),
+  };
+  const found = o.services.length + o.taskDefinitionFamilies.length + o.namespaces.length;
+  if (!opts.sourceHealthy) {
+    notes.push('prune skipped: some manifests failed to load or validate, so nothing is deleted this pass');
+    return [];
+  }
+  if (anyUnavailable(observed.unavailable)) {
+    notes.push('prune skipped: part of the live state could not be read, so nothing is deleted this pass');
+    return [];
+  }
+  if (desired.length === 0 && !opts.allowEmpty) {
+    notes.push('prune skipped: the source holds no manifests (pass --allow-empty to prune everything)');
+    return [];
+  }
+  if (found > opts.maxPrune) {
+    notes.push(`prune stopped: ${found} resources would be deleted, more than --max-prune ${opts.maxPrune}; nothing is deleted`);
+    return [];
+  }
+  const out: ResourcePlan[] = [];
+  const mk = (key: ResourceKey, phase: number, reason: string, steps: Step[]): ResourcePlan => {
+    const { kind, name } = parseResourceKey(key) ?? { kind: 'Service', name: key };
+    return { key, kind, name, outcome: 'delete', reason, changes: [], steps, dependsOn: [], phase, notes: [] };
+  };
+  for (const s of o.services) {
+    out.push(mk(asResourceKey(s.tags[TAG_RESOURCE] ?? '') ?? resourceKey('Service', s.name), Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
+      { op: 'deleteService', cluster: s.cluster, service: s.name },
+    ]));
+  }
+  for (const f of o.taskDefinitionFamilies) {
+    out.push(mk(f.key, Phase.deregisterTaskDefinition, `no manifest declares task definition family ${f.family}; its ${f.arns.length} ACTIVE revisions are deregistered`, [
+      { op: 'deregisterTaskDefinitions', arns: f.arns },
+    ]));
+  }
+  for (const { namespace, key } of o.namespaces) {
+    if ((namespace.serviceCount ?? 0) > 0) {
+      const n = namespace.serviceCount ?? 0;
+      notes.push(`${key}: no manifest declares namespace ${namespace.name}, but it still has ${n} service${n === 1 ? '' : 's'}; it is deleted once empty`);
+      continue;
+    }
+    out.push(mk(key, Phase.deleteNamespace, `no manifest declares namespace ${namespace.name}`, [{ op: 'deleteNamespace', id: namespace.id, name: namespace.name }]));
+  }
+  return out;
+}

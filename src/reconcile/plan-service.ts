@@ -1,0 +1,279 @@
+/**
+ * Planning an ECS service: create it, update in place what UpdateService can change, replace it
+ * (only with --allow-replace) when it cannot, hold a spec whose rollout failed, and record the
+ * task definition it runs. Pure.
+ */
+import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
+import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
+import { familyOf, familyRevision } from '../util/arn.js';
+import { frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
+import { diffFields } from './diff.js';
+import { canonicalServiceConnect, containsDesired, isServer } from './normalize-service.js';
+import { namedPorts } from './normalize-task-definition.js';
+import { serviceKey } from './observed.js';
+import { ownershipTags, parseTaskDefinitionTag, TAG_TASK_DEFINITION, tagChanges } from './ownership.js';
+import {
+  basePlan,
+  clusterDefaultNamespace,
+  ecsTagList,
+  ownershipConflict,
+  primaryDeployment,
+  tagDiff,
+  unreadable,
+  type PlanContext,
+} from './plan-context.js';
+import { Phase, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
+import type { JsonObject, LiveService, TagMap } from './ports.js';
+
+// CreateService fields UpdateService can change:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
+const UPDATABLE_SERVICE_FIELDS = new Set([
+  'desiredCount',
+  'capacityProviderStrategy',
+  'deploymentConfiguration',
+  'availabilityZoneRebalancing',
+  'networkConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'platformVersion',
+  'healthCheckGracePeriodSeconds',
+  'deploymentController',
+  'enableExecuteCommand',
+  'enableECSManagedTags',
+  'loadBalancers',
+  'propagateTags',
+  'serviceRegistries',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+]);
+// Fields handled on their own, or only meaningful at creation.
+const SPECIAL_SERVICE_FIELDS = new Set(['cluster', 'taskDefinition', 'serviceConnectConfiguration', 'tags', 'clientToken']);
+// What UpdateService cannot change: the service must be recreated (AWS-FACTS, "What cannot change in place").
+const IMMUTABLE_SERVICE_FIELDS: Record<string, string> = { launchType: 'launchType', schedulingStrategy: 'schedulingStrategy', role: 'roleArn' };
+
+/** What the planner knows about one Service manifest before deciding anything. */
+interface ServiceFacts {
+  r: DesiredResourceOf<'Service'>;
+  cluster: string;
+  ref: TaskDefinitionRef | undefined;
+  /** The cluster's default namespace, for a Service Connect configuration that names none. */
+  defaultNs: string | undefined;
+  desiredSc: JsonObject;
+  desiredTags: TagMap;
+  declaredCluster: DesiredResourceOf<'Cluster'> | undefined;
+  live: LiveService | undefined;
+}
+
+function serviceFacts(r: DesiredResourceOf<'Service'>, ctx: PlanContext): ServiceFacts {
+  const cluster = serviceCluster(r, ctx.opts.defaultCluster);
+  const defaultNs = clusterDefaultNamespace(cluster, ctx);
+  return {
+    r,
+    cluster,
+    ref: taskDefinitionRefOf(r, ctx.taskDefinitions),
+    defaultNs,
+    desiredSc: canonicalServiceConnect(frozenSpec(r).serviceConnectConfiguration, ctx.index, defaultNs),
+    desiredTags: { ...(r.spec.tags ?? {}), ...ownershipTags(ctx.opts.controllerId, r.key) },
+    declaredCluster: ctx.declaredClusters.get(cluster),
+    live: ctx.observed.services.get(serviceKey(cluster, r.name)),
+  };
+}
+
+/** The keys whose steps must succeed before this service's: its dependencies in the graph. */
+function serviceDependencies(f: ServiceFacts, ctx: PlanContext): ResourceKey[] {
+  // Only a cluster this pass creates must come first; an existing one (even one we may not manage) serves.
+  const existingCluster = ctx.observed.clusters.has(f.cluster) ? f.declaredCluster?.key : undefined;
+  return (ctx.graph.get(f.r.key) ?? []).filter((k) => k !== existingCluster);
+}
+
+/** Why the service cannot be planned this pass (its live state is unreadable, its cluster missing), or undefined. */
+function precondition(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): ResourcePlan | undefined {
+  const { observed } = ctx;
+  const servicesErr = observed.unavailable.servicesByCluster.get(f.cluster);
+  if (servicesErr) return unreadable(p, `services of cluster ${f.cluster}`, servicesErr);
+  if (f.r.spec.serviceConnectConfiguration?.enabled === true && observed.unavailable.namespaces) {
+    return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);
+  }
+  if (!f.live && observed.missingClusters.has(f.cluster) && !f.declaredCluster) {
+    return {
+      ...p,
+      outcome: 'blocked',
+      reason: `cluster ${f.cluster} does not exist: add a Cluster manifest named ${f.cluster}, create it, or set spec.cluster (or --cluster) to an existing one`,
+    };
+  }
+  return undefined;
+}
+
+function liveTaskDefinitionMatches(ref: TaskDefinitionRef, live: LiveService, ctx: PlanContext): boolean {
+  if ('external' in ref) {
+    const want = familyRevision(ref.external);
+    const have = familyRevision(live.taskDefinition);
+    return want.includes(':') ? want === have : familyOf(have) === want;
+  }
+  const known = ctx.observed.taskDefinitionHashes.get(live.taskDefinition);
+  if (known !== undefined) return known === ref.hash;
+  return ctx.observed.taskDefinitions.get(ref.manifest)?.matchingArn === live.taskDefinition;
+}
+
+/** A reason the service must be recreated, or undefined when it can be updated in place. */
+function replaceReason(f: ServiceFacts, live: LiveService, ctx: PlanContext): string | undefined {
+  const spec = frozenSpec(f.r);
+  for (const [field, liveField] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
+    const want = spec[field];
+    if (want === undefined) continue;
+    const have = live.raw[liveField];
+    const same = field === 'role' && typeof want === 'string' && typeof have === 'string' ? have === want || have.endsWith(`/${want}`) : jsonEqual(want, have ?? (field === 'schedulingStrategy' ? 'REPLICA' : null));
+    if (!same) return `${field} cannot change in place (${JSON.stringify(have ?? null)} -> ${JSON.stringify(want)})`;
+  }
+  // appProtocol of a port Service Connect uses cannot change on a live service (aws/containers-roadmap#2378).
+  if (f.ref && 'manifest' in f.ref) {
+    const liveTd = ctx.observed.serviceTaskDefinitions.get(live.taskDefinition);
+    const desiredTd = ctx.taskDefinitions.get(f.r.spec.taskDefinition ?? '');
+    const sc = primaryDeployment(live)?.serviceConnectConfiguration;
+    if (liveTd && desiredTd && isJsonObject(sc) && Array.isArray(sc.services)) {
+      const before = namedPorts(liveTd.definition);
+      const after = namedPorts(desiredTd.canonical);
+      for (const s of sc.services) {
+        const port = isJsonObject(s) && typeof s.portName === 'string' ? s.portName : undefined;
+        if (port !== undefined && before.has(port) && after.has(port) && before.get(port) !== after.get(port)) {
+          return `appProtocol of Service Connect port ${port} cannot change on a live service (${before.get(port) ?? 'tcp'} -> ${after.get(port) ?? 'tcp'})`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function createServiceStep(f: ServiceFacts): Step {
+  const spec = specJson(f.r);
+  delete spec.tags;
+  delete spec.taskDefinition;
+  delete spec.cluster;
+  const input: JsonObject = { ...spec, serviceName: f.r.name, cluster: f.cluster, tags: ecsTagList(f.desiredTags) };
+  // desiredCount is set at creation even when the manifest leaves it to autoscaling afterwards.
+  if (input.desiredCount === undefined && input.schedulingStrategy !== 'DAEMON') input.desiredCount = 1;
+  return {
+    op: 'createService',
+    input,
+    taskDefinition: f.ref ?? { external: '' },
+    clientTokenSeed: contentHash(asJson([f.cluster, f.r.name, spec, f.ref ?? null])),
+  };
+}
+
+function planCreate(f: ServiceFacts, p: ResourcePlan): ResourcePlan {
+  p.outcome = 'create';
+  p.reason = `service ${f.r.name} does not exist in cluster ${f.cluster}`;
+  p.changes = diffFields('', undefined, asJson({ taskDefinition: f.r.spec.taskDefinition, desiredCount: f.r.spec.desiredCount, serviceConnectConfiguration: f.desiredSc }));
+  p.steps.push(createServiceStep(f));
+  return p;
+}
+
+function planReplace(f: ServiceFacts, live: LiveService, p: ResourcePlan, why: string, ctx: PlanContext): ResourcePlan {
+  p.outcome = 'replace';
+  p.changes = [{ path: '', old: live.arn, new: '(recreated)' }];
+  if (!ctx.opts.allowReplace) {
+    p.reason = `${why}; the service must be recreated: re-run with --allow-replace`;
+    return p;
+  }
+  p.reason = `${why}; recreating the service (--allow-replace)`;
+  p.steps.push({ op: 'deleteService', cluster: f.cluster, service: f.r.name }, createServiceStep(f));
+  return p;
+}
+
+/**
+ * Why this spec must not be rolled out again (a rollout of it failed), as a blocked plan; or
+ * undefined. `tdChange` is the task definition the update would set, if it changes.
+ */
+function heldRollout(f: ServiceFacts, live: LiveService, p: ResourcePlan, tdChange: TaskDefinitionRef | undefined, target: string, ctx: PlanContext): ResourcePlan | undefined {
+  if (tdChange) {
+    const failed = ctx.observed.failedRollouts.get(serviceKey(f.cluster, f.r.name));
+    if (failed && familyRevision(failed.taskDefinition) === familyRevision(target)) {
+      // Rolling the same spec out again would fail the same way: wait for the manifest to change.
+      return {
+        ...p,
+        outcome: 'blocked',
+        reason: `the rollout of ${familyRevision(target)} failed and was rolled back (${failed.message}); change the manifest to try again`,
+        error: { message: `rollout of ${familyRevision(target)} failed: ${failed.message}`, code: 'RolloutFailed', category: 'Invalid' },
+      };
+    }
+    return undefined;
+  }
+  const primary = primaryDeployment(live);
+  if (primary?.rolloutState !== 'FAILED') return undefined;
+  // The circuit breaker failed this spec and did not roll back: nothing in place can fix that.
+  const events = live.events.slice(0, 3).map((e) => e.message).join(' | ');
+  return {
+    ...p,
+    outcome: 'blocked',
+    reason: `the rollout of ${familyRevision(primary.taskDefinition)} failed (${primary.rolloutStateReason ?? 'circuit breaker'}: ${events}); change the manifest to try again`,
+    error: { message: `rollout of ${familyRevision(primary.taskDefinition)} failed`, code: 'RolloutFailed', category: 'Invalid' },
+  };
+}
+
+/** The UpdateService fields (besides the task definition) whose live value differs from the manifest's. */
+function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): JsonObject {
+  const update: JsonObject = {};
+  for (const [field, want] of Object.entries(frozenSpec(f.r))) {
+    if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
+    if (containsDesired(want, live.raw[field], field)) continue;
+    p.changes.push(...diffFields(field, live.raw[field], want));
+    update[field] = want;
+  }
+  const liveSc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs);
+  if (!jsonEqual(liveSc, f.desiredSc)) {
+    p.changes.push(...diffFields('serviceConnectConfiguration', liveSc, f.desiredSc));
+    // Omitting the block does not turn Service Connect off: send enabled=false (terraform-provider-aws#28338).
+    update.serviceConnectConfiguration = asJson(f.r.spec.serviceConnectConfiguration) ?? { enabled: false };
+  }
+  return update;
+}
+
+/** The tag step: the manifest's tags, ours, and the task definition's content hash when in sync but unrecorded. */
+function tagStep(f: ServiceFacts, live: LiveService, p: ResourcePlan, tdChange: TaskDefinitionRef | undefined): void {
+  const tagged = { ...f.desiredTags };
+  if (!tdChange && f.ref && 'manifest' in f.ref) {
+    const recorded = parseTaskDefinitionTag(live.tags[TAG_TASK_DEFINITION]);
+    const want = `${f.ref.hash}@${familyRevision(live.taskDefinition)}`;
+    if (recorded === undefined || `${recorded.hash}@${recorded.familyRevision}` !== want) tagged[TAG_TASK_DEFINITION] = want;
+  }
+  const t = tagChanges(live.tags, tagged, f.r.spec.tags !== undefined);
+  if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
+    p.changes.push(...tagDiff(live.tags, t).filter((c) => !c.path.startsWith(`tags.${TAG_TASK_DEFINITION}`)));
+    p.steps.push({ op: 'tagEcs', arn: live.arn, add: t.add, remove: t.remove });
+  }
+}
+
+function planUpdate(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
+  const { ref } = f;
+  const tdChange = ref && !liveTaskDefinitionMatches(ref, live, ctx) ? ref : undefined;
+  const target = !tdChange ? live.taskDefinition : 'external' in tdChange ? tdChange.external : (ctx.observed.taskDefinitions.get(tdChange.manifest)?.matchingArn ?? `${tdChange.family}:(new revision)`);
+  const held = heldRollout(f, live, p, tdChange, target, ctx);
+  if (held) return held;
+  if (tdChange) p.changes.push({ path: 'taskDefinition', old: familyRevision(live.taskDefinition), new: familyRevision(target) });
+  const update = fieldUpdates(f, live, p, ctx);
+  if (Object.keys(update).length > 0 || tdChange) {
+    p.steps.push({ op: 'updateService', input: { cluster: f.cluster, service: f.r.name, ...update }, ...(tdChange ? { taskDefinition: tdChange } : {}), arn: live.arn });
+  }
+  tagStep(f, live, p, tdChange);
+  if (p.steps.length > 0) {
+    p.outcome = 'update';
+    p.reason = p.changes.length > 0 ? 'service differs from its manifest' : 'ownership tags need recording';
+  }
+  return p;
+}
+
+/** Plans one Service manifest against the services observed. */
+export function planService(r: DesiredResourceOf<'Service'>, ctx: PlanContext): ResourcePlan {
+  const f = serviceFacts(r, ctx);
+  const p = basePlan(r, isServer(f.desiredSc) ? Phase.serverService : Phase.clientService);
+  p.dependsOn.push(...serviceDependencies(f, ctx));
+  const stop = precondition(f, p, ctx);
+  if (stop) return stop;
+  const live = f.live;
+  if (!live) return planCreate(f, p);
+  const conflict = ownershipConflict(r, live.tags, ctx.opts.controllerId, `service ${r.name} in cluster ${f.cluster}`);
+  if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
+  const replace = replaceReason(f, live, ctx);
+  if (replace) return planReplace(f, live, p, replace, ctx);
+  return planUpdate(f, live, p, ctx);
+}

@@ -1,0 +1,76 @@
+/** The prune planner: what is deleted, and every reason nothing is. */
+import { planContext, type PlanOptions } from '../../src/reconcile/plan-context.js';
+import { planPrune } from '../../src/reconcile/plan-prune.js';
+import { ownershipTags } from '../../src/reconcile/ownership.js';
+import type { ObservedState } from '../../src/reconcile/observed.js';
+import type { LiveService } from '../../src/reconcile/ports.js';
+import { liveNamespace, manifests, NAMESPACE, observedWith, OPTS } from './plan-fixtures.js';
+
+const desired = manifests(NAMESPACE);
+const PRUNE: PlanOptions = { ...OPTS, prune: true };
+
+function orphanService(name: string, tags = ownershipTags('switchboard', `Service/${name}`)): LiveService {
+  return { cluster: 'default', clusterArn: '', name, arn: `arn:aws:ecs:us-east-1:1:service/default/${name}`, status: 'ACTIVE', taskDefinition: '', desiredCount: 1, runningCount: 1, raw: {}, deployments: [], events: [], tags };
+}
+
+function withOrphans(): ObservedState {
+  const old = liveNamespace('old');
+  const o = observedWith([liveNamespace('apps'), old]);
+  o.orphans.services.push(orphanService('gone'));
+  o.orphans.taskDefinitionFamilies.push({ family: 'gone', key: 'TaskDefinition/gone', arns: ['arn:td/gone:1'], tags: ownershipTags('switchboard', 'TaskDefinition/gone') });
+  o.orphans.namespaces.push({ namespace: old, key: 'Namespace/old' });
+  return o;
+}
+
+test('owned orphans are deleted in reverse dependency order', () => {
+  const notes: string[] = [];
+  const plans = planPrune(desired, planContext(desired, withOrphans(), PRUNE), notes);
+  expect(plans.map((p) => [p.key, p.outcome, p.steps.map((s) => s.op)])).toEqual([
+    ['Service/gone', 'delete', ['deleteService']],
+    ['TaskDefinition/gone', 'delete', ['deregisterTaskDefinitions']],
+    ['Namespace/old', 'delete', ['deleteNamespace']],
+  ]);
+  expect(notes).toEqual([]);
+});
+
+test.each<[string, Partial<PlanOptions>, (o: ObservedState) => void, RegExp]>([
+  ['an unhealthy source', { sourceHealthy: false }, () => undefined, /some manifests failed to load/],
+  [
+    'a partial view of live state',
+    {},
+    (o) => {
+      o.unavailable.orphans = { message: 'x' };
+    },
+    /part of the live state could not be read/,
+  ],
+  ['more than --max-prune', { maxPrune: 2 }, () => undefined, /3 resources would be deleted, more than --max-prune 2/],
+])('nothing is deleted from %s', (_name, opts, change, note) => {
+  const o = withOrphans();
+  change(o);
+  const notes: string[] = [];
+  expect(planPrune(desired, planContext(desired, o, { ...PRUNE, ...opts }), notes)).toEqual([]);
+  expect(notes.join('\n')).toMatch(note);
+});
+
+test('an empty source prunes nothing without --allow-empty', () => {
+  const notes: string[] = [];
+  expect(planPrune([], planContext([], withOrphans(), PRUNE), notes)).toEqual([]);
+  expect(notes.join('\n')).toMatch(/the source holds no manifests/);
+});
+
+test('what is not ours is never deleted, whatever the observation says', () => {
+  const o = withOrphans();
+  o.orphans.services = [orphanService('theirs', { 'switchboard.dev/managed-by': 'other' })];
+  const plans = planPrune(desired, planContext(desired, o, PRUNE), []);
+  expect(plans.map((p) => p.key)).not.toContain('Service/theirs');
+});
+
+test('a namespace that still has Cloud Map services is kept, and the plan says why', () => {
+  const o = withOrphans();
+  const ns = o.orphans.namespaces[0];
+  if (ns) ns.namespace.serviceCount = 2;
+  const notes: string[] = [];
+  const plans = planPrune(desired, planContext(desired, o, PRUNE), notes);
+  expect(plans.map((p) => p.key)).not.toContain('Namespace/old');
+  expect(notes.join('\n')).toMatch(/Namespace\/old: .* still has 2 services/);
+});
