@@ -3,9 +3,9 @@
  * shapes, the cluster name rule and the tag limits. ECS answers `InvalidParameterException`.
  */
 import { SimulatorError } from '../errors.js';
-import { isJsonObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 import { shapeViolation } from './shape.js';
-import { checkEcsTag, checkTagCount } from './tags.js';
+import { checkEcsTagList } from './tags.js';
 
 function reject(message: string): never {
   throw new SimulatorError('InvalidParameterException', message);
@@ -21,12 +21,5 @@ export function validateClusterRequest(operation: ClusterOperation, raw: JsonObj
   if (operation !== 'CreateCluster') return;
   // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html#ECS-CreateCluster-request-clusterName
   if (typeof raw.clusterName === 'string' && !/^[A-Za-z0-9_-]{1,255}$/.test(raw.clusterName)) reject('Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
-  const tags: Record<string, string> = {};
-  for (const t of Array.isArray(raw.tags) ? raw.tags.filter(isJsonObject) : []) {
-    const key = typeof t.key === 'string' ? t.key : '';
-    const value = typeof t.value === 'string' ? t.value : '';
-    checkEcsTag(key, value, 'InvalidParameterException');
-    tags[key] = value;
-  }
-  checkTagCount({}, tags, 'InvalidParameterException');
+  checkEcsTagList(raw.tags, 'InvalidParameterException');
 }

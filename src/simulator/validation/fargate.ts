@@ -4,6 +4,8 @@
  * also the `cpu` member of https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
  * A definition whose size is not in the table is not Fargate-compatible: RegisterTaskDefinition
  * refuses it when it requires FARGATE, and leaves FARGATE out of `compatibilities` otherwise.
+ * Read from AWS's table independently of the manifest rules' copy, so the differential test
+ * compares two readings of it.
  */
 import type { JsonObject } from '../json.js';
 

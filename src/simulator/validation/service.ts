@@ -6,7 +6,7 @@
 import { SimulatorError } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { shapeViolation } from './shape.js';
-import { checkEcsTag, checkTagCount } from './tags.js';
+import { checkEcsTagList } from './tags.js';
 
 function reject(message: string): never {
   throw new SimulatorError('InvalidParameterException', message);
@@ -93,15 +93,7 @@ export function validateCreateService(raw: JsonObject): void {
   if (raw.schedulingStrategy === 'DAEMON' && isJsonObject(dc) && typeof dc.maximumPercent === 'number' && dc.maximumPercent > 100) {
     reject('The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again');
   }
-  const seen: Record<string, string> = {};
-  for (const t of objects(raw.tags)) {
-    const key = typeof t.key === 'string' ? t.key : '';
-    const value = typeof t.value === 'string' ? t.value : '';
-    checkEcsTag(key, value, 'InvalidParameterException');
-    if (key in seen) reject(`Duplicate tag key '${key}'.`);
-    seen[key] = value;
-  }
-  checkTagCount({}, seen, 'InvalidParameterException');
+  checkEcsTagList(raw.tags, 'InvalidParameterException');
 }
 
 /**

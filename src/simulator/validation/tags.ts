@@ -7,6 +7,7 @@
  * at most 50 per resource (`TooManyTagsException`, [TagResource](https://docs.aws.amazon.com/cloud-map/latest/api/API_TagResource.html)).
  */
 import { SimulatorError } from '../errors.js';
+import { isJsonObject, type Json } from '../json.js';
 import type { TagMap } from '../state.js';
 
 /** Tags one resource may carry. */
@@ -22,6 +23,19 @@ export function checkEcsTag(key: string, value: string, errorType: string): void
     throw new SimulatorError(errorType, `Tag '${key}' has characters that are not allowed: use letters, numbers, spaces and _ . : / = + - @.`);
   }
   if (key.toLowerCase().startsWith('aws:') || value.toLowerCase().startsWith('aws:')) throw new SimulatorError(errorType, 'Tag keys and values with the aws: prefix are reserved.');
+}
+
+/** Checks ECS `tags` as a request gives them (`[{key, value}]`): each tag, each key once, at most 50. */
+export function checkEcsTagList(tags: Json | undefined, errorType: string): void {
+  const seen: TagMap = {};
+  for (const t of Array.isArray(tags) ? tags.filter(isJsonObject) : []) {
+    const key = typeof t.key === 'string' ? t.key : '';
+    const value = typeof t.value === 'string' ? t.value : '';
+    checkEcsTag(key, value, errorType);
+    if (key in seen) throw new SimulatorError(errorType, `Duplicate tag key '${key}'.`);
+    seen[key] = value;
+  }
+  checkTagCount({}, seen, errorType);
 }
 
 /** Throws `errorType` when a Cloud Map tag breaks a limit of its own. */

@@ -7,7 +7,7 @@ import { SimulatorError } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { fargateIncompatibility } from './fargate.js';
 import { shapeViolation } from './shape.js';
-import { checkEcsTag, checkTagCount } from './tags.js';
+import { checkEcsTagList } from './tags.js';
 
 function reject(message: string): never {
   throw new SimulatorError('ClientException', message);
@@ -132,15 +132,6 @@ export function validateRegisterTaskDefinition(raw: JsonObject): void {
   checkExecutionRole(raw, containers, fargate);
   // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EphemeralStorage.html
   if (isJsonObject(raw.ephemeralStorage)) within(num(raw.ephemeralStorage.sizeInGiB), 21, 200, 'ephemeralStorage sizeInGiB');
-  const tags = objects(raw.tags);
-  const seen: Record<string, string> = {};
-  for (const t of tags) {
-    const key = typeof t.key === 'string' ? t.key : '';
-    const value = typeof t.value === 'string' ? t.value : '';
-    checkEcsTag(key, value, 'ClientException');
-    if (key in seen) reject(`Duplicate tag key '${key}'.`);
-    seen[key] = value;
-  }
-  checkTagCount({}, seen, 'ClientException');
+  checkEcsTagList(raw.tags, 'ClientException');
 }
 
