@@ -294,3 +294,15 @@ describe('prune safety', () => {
     expect(calls('ecs', 'DeleteService')).toBe(0);
   });
 });
+
+// The controller id is the value of the ownership tag on everything it creates: an AWS tag value.
+test('a --controller-id AWS would refuse as a tag value is a usage error, before any AWS call', async () => {
+  for (const id of ['aws:mine', 'team!', 'x'.repeat(257)]) {
+    const run = await cli('apply', '--controller-id', id);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--controller-id');
+    expect(run.stderr).toContain('it is a tag value on everything the controller creates');
+  }
+  expect(await runSwitchboard(['run', '--source', 'nowhere', '--controller-id', 'aws:mine'])).toMatchObject({ code: 2 });
+  expect(w.sim.calls().totals.calls).toBe(0);
+});
