@@ -1,3 +1,6 @@
+import { defaultTimings, type Timings } from './clock.js';
+import { renderNamespace } from './cloudmap/namespaces.js';
+import { addSharedNamespace, unshareNamespace } from './cloudmap/store.js';
 import type { SimulatorEngine } from './engine.js';
 import type { FaultEffect, FaultRates, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 import { serviceKeys, type ServiceKey } from './errors.js';
@@ -41,13 +44,13 @@ function parseEffect(o: JsonObject): FaultEffect {
     // Shorthand: {"error": "ThrottlingException", "status": 400, "message": "..."}.
     const errorType = str(o, 'error');
     if (errorType === undefined) throw new AdminInputError('a targeted fault needs an effect or an error');
-    return compactEffect({ type: 'error', errorType, message: str(o, 'message'), status: num(o, 'status') });
+    return compactEffect({ type: 'error', errorType, message: str(o, 'message'), status: num(o, 'status'), members: obj(o, 'members') });
   }
   switch (e.type) {
     case 'error': {
       const errorType = str(e, 'errorType');
       if (errorType === undefined) throw new AdminInputError('effect.errorType is required');
-      return compactEffect({ type: 'error', errorType, message: str(e, 'message'), status: num(e, 'status') });
+      return compactEffect({ type: 'error', errorType, message: str(e, 'message'), status: num(e, 'status'), members: obj(e, 'members') });
     }
     case 'reset':
       return { type: 'reset' };
@@ -70,11 +73,19 @@ function parseEffect(o: JsonObject): FaultEffect {
   }
 }
 
-function compactEffect(e: { type: 'error'; errorType: string; message: string | undefined; status: number | undefined }): FaultEffect {
+function compactEffect(e: { type: 'error'; errorType: string; message: string | undefined; status: number | undefined; members: JsonObject | undefined }): FaultEffect {
   const out: FaultEffect = { type: 'error', errorType: e.errorType };
   if (e.message !== undefined) out.message = e.message;
   if (e.status !== undefined) out.status = e.status;
+  if (e.members !== undefined) out.members = e.members;
   return out;
+}
+
+function obj(o: JsonObject, key: string): JsonObject | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!isJsonObject(v)) throw new AdminInputError(`${key} must be an object`);
+  return v;
 }
 
 /** Parses a targeted fault from admin JSON. */
@@ -128,6 +139,32 @@ function parseThrottling(o: JsonObject): Partial<ThrottleSettings> {
       overrides[k] = { burst, ratePerSecond };
     }
     out.overrides = overrides;
+  }
+  return out;
+}
+
+function parseSharedNamespace(o: JsonObject): Parameters<typeof addSharedNamespace>[1] {
+  const name = str(o, 'name');
+  const owner = str(o, 'ownerAccount');
+  if (name === undefined || owner === undefined) throw new AdminInputError('name and ownerAccount are required');
+  if (!/^\d{12}$/.test(owner)) throw new AdminInputError('ownerAccount must be a 12-digit account id');
+  const type = str(o, 'type') ?? 'HTTP';
+  if (type !== 'HTTP' && type !== 'DNS_PRIVATE' && type !== 'DNS_PUBLIC') throw new AdminInputError('type must be HTTP, DNS_PRIVATE or DNS_PUBLIC');
+  const out: Parameters<typeof addSharedNamespace>[1] = { Name: name, Type: type, owner };
+  const description = str(o, 'description');
+  if (description !== undefined) out.Description = description;
+  const tags = obj(o, 'tags');
+  if (tags !== undefined) out.tags = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)]));
+  return out;
+}
+
+function parseTimings(o: JsonObject): Partial<Timings> {
+  const out: Partial<Timings> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (!(key in defaultTimings)) throw new AdminInputError(`unknown timing ${key}; known: ${Object.keys(defaultTimings).join(', ')}`);
+    const ms = num(o, key);
+    if (ms !== undefined) out[key as keyof Timings] = ms;
+    else if (value !== undefined) throw new AdminInputError(`${key} must be a number of milliseconds`);
   }
   return out;
 }
@@ -189,6 +226,23 @@ export function handleAdmin(engine: SimulatorEngine, method: string, path: strin
     case 'POST /_sim/throttling':
       engine.throttler.configure(parseThrottling(o));
       return { status: 200, body: engine.throttler.current };
+    case 'POST /_sim/shared-namespaces': {
+      const ctx = engine.adminContext(str(o, 'region'));
+      const ns = addSharedNamespace(ctx, parseSharedNamespace(o));
+      engine.onChange();
+      return { status: 200, body: renderNamespace(ctx, ns, true) };
+    }
+    case 'DELETE /_sim/shared-namespaces': {
+      const ctx = engine.adminContext(str(o, 'region'));
+      const id = str(o, 'id');
+      if (id === undefined) throw new AdminInputError('id is required');
+      if (!unshareNamespace(ctx, id)) return { status: 404, body: { error: `no namespace ${id} is shared in` } };
+      engine.onChange();
+      return { status: 200, body: { ok: true } };
+    }
+    case 'POST /_sim/timings':
+      engine.clock.setTimings(parseTimings(o));
+      return { status: 200, body: { ...engine.clock.timings } };
     case 'POST /_sim/time-scale': {
       const scale = num(o, 'timeScale');
       if (scale === undefined || scale <= 0) throw new AdminInputError('timeScale must be a positive number');

@@ -11,14 +11,29 @@ export interface Timings {
   scalingMs: number;
   /** ECS service DRAINING -> INACTIVE after DeleteService. */
   drainMs: number;
+  /** ECS service INACTIVE -> purged (DescribeServices then reports it MISSING). */
+  purgeMs: number;
+  /** How long a CreateService `clientToken` replays the first answer. */
+  clientTokenTtlMs: number;
 }
 
-/** AWS-like defaults: a namespace operation takes about a second, a deployment a few seconds. */
+/**
+ * AWS-like defaults: a namespace operation takes about a second, a deployment a few seconds. A
+ * deleted service stays DRAINING until its tasks have stopped: about a minute without load
+ * balancers (tasks get SIGTERM and up to 30 s `stopTimeout`), more than 5 minutes with a load
+ * balancer's deregistration delay (hashicorp/terraform#9521). INACTIVE services are purged "in the
+ * future" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html); AWS
+ * publishes no figure, an hour is what is commonly seen. Client tokens: RunTask's live 24 hours
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html); CreateService's
+ * are assumed to live as long.
+ */
 export const defaultTimings: Timings = {
   namespaceOperationMs: 1000,
   deploymentMs: 4000,
   scalingMs: 2000,
-  drainMs: 3000,
+  drainMs: 60_000,
+  purgeMs: 3_600_000,
+  clientTokenTtlMs: 86_400_000,
 };
 
 /**
@@ -31,7 +46,7 @@ export class SimClock {
 
   constructor(
     timeScale = 1,
-    readonly timings: Timings = defaultTimings,
+    readonly timings: Timings = { ...defaultTimings },
     private readonly wallNow: () => number = Date.now,
   ) {
     this.scale = validScale(timeScale);
@@ -50,6 +65,15 @@ export class SimClock {
   /** Changes the time scale; applies to transitions started from now on. */
   setTimeScale(timeScale: number): void {
     this.scale = validScale(timeScale);
+  }
+
+  /** Changes some simulated durations; applies to transitions started from now on. */
+  setTimings(timings: Partial<Timings>): void {
+    for (const [key, value] of Object.entries(timings)) {
+      if (!(key in this.timings)) throw new RangeError(`unknown timing ${key}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`timing ${key} must be a non-negative number of milliseconds, got ${String(value)}`);
+    }
+    Object.assign(this.timings, timings);
   }
 
   /** Real milliseconds a transition of `simulatedMs` takes at the current scale (never 0). */

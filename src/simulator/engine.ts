@@ -3,8 +3,9 @@ import { cloudMapService } from './cloudmap/index.js';
 import type { RequestContext, ServiceDef } from './context.js';
 import { CallCounters, type CallOutcome } from './counters.js';
 import { ecsService } from './ecs/index.js';
-import { SimulatorError, type ServiceKey } from './errors.js';
-import { FaultInjector, statusOf, type FaultEffect, type LatencySettings, type RandomFaults } from './faults.js';
+import { errorStatus, SimulatorError, type ServiceKey } from './errors.js';
+import { modelledError } from './error-shapes.js';
+import { FaultInjector, type FaultEffect, type LatencySettings, type RandomFaults } from './faults.js';
 import { requestId } from './ids.js';
 import { Input } from './input.js';
 import { isJsonObject, type JsonObject } from './json.js';
@@ -72,6 +73,17 @@ function resourceNames(input: JsonObject): string[] {
   const list = input.services ?? input.clusters;
   if (Array.isArray(list)) for (const v of list) if (typeof v === 'string') out.push(v);
   return out;
+}
+
+/**
+ * The error an `error` fault injects: the modelled members it does not set are filled where they
+ * name a resource (`ResourceName` of TooManyTagsException: the first resource the request names).
+ */
+function injectedError(service: ServiceKey, e: Extract<FaultEffect, { type: 'error' }>, names: readonly string[]): SimulatorError {
+  const members: JsonObject = {};
+  const first = names[0];
+  for (const m of modelledError(service, e.errorType)?.members ?? []) if (/^resourceName$/i.test(m) && first !== undefined) members[m] = first;
+  return new SimulatorError(e.errorType, e.message ?? `Injected ${e.errorType}`, e.status, { ...members, ...e.members });
 }
 
 /**
@@ -152,7 +164,7 @@ export class SimulatorEngine {
         return { kind: 'reset', requestId: id };
       } else if (e.type === 'error') {
         record(e.errorType === 'ThrottlingException' ? 'throttled' : 'fault');
-        return this.errorResult(id, service.key, new SimulatorError(e.errorType, e.message ?? `Injected ${e.errorType}`, statusOf(e)));
+        return this.errorResult(id, service.key, injectedError(service.key, e, resourceNames(raw)));
       } else domain.push(e);
     }
     if (this.closed) return { kind: 'reset', requestId: id };
@@ -198,7 +210,7 @@ export class SimulatorEngine {
         return { kind: 'reset', requestId: id };
       } else if (e.type === 'error') {
         record(e.errorType === 'ThrottlingException' || e.errorType === 'SlowDown' ? 'throttled' : 'fault');
-        return { kind: 'error', error: new SimulatorError(e.errorType, e.message ?? `Injected ${e.errorType}`, statusOf(e)), requestId: id };
+        return { kind: 'error', error: new SimulatorError(e.errorType, e.message ?? `Injected ${e.errorType}`, e.status ?? errorStatus(call.service, e.errorType)), requestId: id };
       }
     }
     if (this.closed) return { kind: 'reset', requestId: id };
@@ -241,6 +253,13 @@ export class SimulatorEngine {
     this.wakers.clear();
   }
 
+  /** A settled context of `region` for changes made through the admin API. */
+  adminContext(region: string = this.defaultRegion): RequestContext {
+    const ctx = this.context(region, []);
+    this.settle(ctx);
+    return ctx;
+  }
+
   private context(region: string, effects: readonly FaultEffect[]): RequestContext {
     return {
       region,
@@ -261,7 +280,7 @@ export class SimulatorEngine {
 
   private errorResult(id: string, service: ServiceKey, err: SimulatorError): AwsResult {
     const messageKey = service === 'cloudmap' ? 'Message' : 'message';
-    return { kind: 'response', status: err.status, body: { __type: err.type, [messageKey]: err.message, ...err.extra }, requestId: id, service };
+    return { kind: 'response', status: err.status ?? errorStatus(service, err.type), body: { __type: err.type, [messageKey]: err.message, ...err.extra }, requestId: id, service };
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { modelledError } from './error-shapes.js';
 import type { JsonObject } from './json.js';
 
 /** The AWS services the simulator speaks. */
@@ -8,7 +9,8 @@ export const serviceKeys: readonly ServiceKey[] = ['ecs', 'cloudmap', 'logs', 's
 
 /**
  * An AWS error as the simulator returns it: rendered as `{"__type": type, "message": ...}` with
- * `status` as the HTTP status, so the SDK raises the modelled exception class named `type`.
+ * `status` as the HTTP status, so the SDK raises the modelled exception class named `type`. Without
+ * a `status`, the service's model decides it (`statusOf`).
  */
 export class SimulatorError extends Error {
   /** Extra members of the modelled exception shape (e.g. Cloud Map `DuplicateOperationId`). */
@@ -17,7 +19,7 @@ export class SimulatorError extends Error {
   constructor(
     readonly type: string,
     message: string,
-    readonly status: number = 400,
+    readonly status?: number,
     extra: JsonObject = {},
   ) {
     super(message);
@@ -36,9 +38,14 @@ const serverErrors: Record<string, number> = {
   ServiceUnavailableError: 503,
 };
 
-/** The HTTP status AWS uses for an error type: 5xx for server errors, 400 otherwise. */
+/** The HTTP status AWS uses for a common error type: 5xx for server errors, 400 otherwise. */
 export function defaultStatusFor(type: string): number {
   return serverErrors[type] ?? 400;
+}
+
+/** The HTTP status `service` answers error `type` with: its model's, else the common default. */
+export function errorStatus(service: ServiceKey, type: string): number {
+  return modelledError(service, type)?.status ?? defaultStatusFor(type);
 }
 
 /** The validation error type each service uses for a malformed or invalid parameter. */

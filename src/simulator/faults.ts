@@ -1,10 +1,14 @@
-import { defaultStatusFor, type ServiceKey } from './errors.js';
+import type { ServiceKey } from './errors.js';
+import type { JsonObject } from './json.js';
 import { Prng } from './prng.js';
 
 /** What an injected fault does to a call. */
 export type FaultEffect =
-  /** Answer with this AWS error (status defaults to what AWS uses for the type). */
-  | { type: 'error'; errorType: string; message?: string; status?: number }
+  /**
+   * Answer with this AWS error: the status defaults to the one the service's model gives the type,
+   * and its modelled members (`members`, else filled from the request where they name a resource).
+   */
+  | { type: 'error'; errorType: string; message?: string; status?: number; members?: JsonObject }
   /** Destroy the connection without answering (the SDK sees ECONNRESET). */
   | { type: 'reset' }
   /** Carry the call out, then drop the connection without answering: the caller cannot tell whether it happened (a timeout after the write, as on AWS). */
@@ -167,7 +171,3 @@ export function matchesResource(name: string, wanted: string): boolean {
   return name.endsWith(`/${wanted}`) || name.endsWith(`:${wanted}`) || name.startsWith(`${wanted}:`);
 }
 
-/** The HTTP status of an injected error effect. */
-export function statusOf(effect: { errorType: string; status?: number }): number {
-  return effect.status ?? defaultStatusFor(effect.errorType);
-}

@@ -1,6 +1,8 @@
 import type { Timings } from './clock.js';
 import type { CallCounts, CallLog } from './counters.js';
+import { handleAdmin } from './admin.js';
 import { SimulatorEngine, type EngineOptions } from './engine.js';
+import type { JsonObject } from './json.js';
 import type { LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 import { loadState, StateSaver } from './persistence.js';
 import { closeServer, createSimulatorServer, listen } from './server.js';
@@ -15,6 +17,17 @@ export type { Timings } from './clock.js';
 export { defaultLimits } from './throttle.js';
 export { defaultTimings } from './clock.js';
 export { SimulatorEngine } from './engine.js';
+
+/** A namespace another account shares with the simulated one (`POST /_sim/shared-namespaces`). */
+export interface SharedNamespace {
+  name: string;
+  /** The 12-digit account that owns it. */
+  ownerAccount: string;
+  type?: 'HTTP' | 'DNS_PRIVATE' | 'DNS_PUBLIC';
+  description?: string;
+  region?: string;
+  tags?: Record<string, string>;
+}
 
 /** Options of `startSimulator`. */
 export interface SimulatorOptions extends Omit<EngineOptions, 'state'> {
@@ -53,9 +66,13 @@ export interface SimulatorHandle {
   addFault(fault: TargetedFault): void;
   /** Removes every fault. */
   clearFaults(): void;
+  /** Shares a namespace of another account with this one (as AWS RAM does); returns it as GetNamespace would. */
+  shareNamespace(namespace: SharedNamespace): JsonObject;
   setLatency(latency: Partial<LatencySettings>): void;
   setThrottling(settings: Partial<ThrottleSettings>): void;
   setTimeScale(timeScale: number): void;
+  /** Changes some simulated durations (e.g. how long a deleted service stays DRAINING). */
+  setTimings(timings: Partial<Timings>): void;
   /** The simulated durations of asynchronous work. */
   timings(): Timings;
   /** Stops the server, cancels delays and flushes the state file; safe to call twice. */
@@ -86,11 +103,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFaults: (f) => engine.faults.setRandom(f),
     addFault: (f) => engine.faults.addTargeted(f),
     clearFaults: () => engine.faults.clear(),
+    shareNamespace: (n) => {
+      const out = handleAdmin(engine, 'POST', '/_sim/shared-namespaces', { ...n });
+      if (out.status !== 200) throw new Error(JSON.stringify(out.body));
+      return out.body as JsonObject;
+    },
     setLatency: (l) => {
       engine.latency = { fixedMs: l.fixedMs ?? 0, jitterMs: l.jitterMs ?? 0 };
     },
     setThrottling: (s) => engine.throttler.configure(s),
     setTimeScale: (x) => engine.clock.setTimeScale(x),
+    setTimings: (t) => engine.clock.setTimings(t),
     timings: () => ({ ...engine.clock.timings }),
     close() {
       closing ??= (async () => {

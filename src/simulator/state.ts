@@ -62,8 +62,10 @@ export interface DeploymentRecord {
   rampFrom: number;
   rampStartAt: number;
   rampEndAt: number;
-  /** When set, the circuit breaker trips at this instant (injected fault). */
+  /** When set, tasks start failing at this instant (injected fault): the circuit breaker trips. */
   failAt?: number;
+  /** Tasks keep failing and no circuit breaker stops it: the rollout never completes. */
+  failing?: boolean;
 }
 
 /** One service event (newest first in the service's list). */
@@ -88,13 +90,20 @@ export interface ServiceRecord {
   deployments: DeploymentRecord[];
   events: ServiceEventRecord[];
   tags: TagMap;
-  clientToken?: string;
-  /** Canonical form of the CreateService input, for clientToken idempotency. */
-  createFingerprint: string;
   /** DRAINING -> INACTIVE at this instant. */
   inactiveAt?: number;
+  /** INACTIVE -> purged from the Region's records at this instant. */
+  purgeAt?: number;
   /** True while a deployment ramps or drains (the lazy settle skips quiet services). */
   busy: boolean;
+}
+
+/** A CreateService `clientToken` in use: a retry with the same input replays the first answer. */
+export interface ClientTokenRecord {
+  fingerprint: string;
+  /** The CreateService answer the token's first call got. */
+  response: JsonObject;
+  expiresAt: number;
 }
 
 /** ECS state of one Region. */
@@ -104,6 +113,8 @@ export interface EcsState {
   taskDefinitions: Record<string, TaskDefinitionRecord[]>;
   /** cluster name -> service name -> service. */
   services: Record<string, Record<string, ServiceRecord>>;
+  /** `cluster/token` -> the CreateService call that token made (absent in state files of older versions). */
+  clientTokens?: Record<string, ClientTokenRecord>;
 }
 
 /** A Cloud Map namespace (members named as in the API). */
@@ -117,6 +128,8 @@ export interface NamespaceRecord {
   CreatorRequestId?: string;
   Properties: JsonObject;
   tags: TagMap;
+  /** The account that owns it; another account's namespace is shared in (absent in older state files: the account's own). */
+  ResourceOwner?: string;
 }
 
 /** A Cloud Map service. */
@@ -248,7 +261,7 @@ export function regionState(state: SimState, region: string): RegionState {
   let r = state.regions[region];
   if (!r) {
     r = {
-      ecs: { clusters: {}, taskDefinitions: {}, services: {} },
+      ecs: { clusters: {}, taskDefinitions: {}, services: {}, clientTokens: {} },
       cloudmap: { namespaces: {}, services: {}, operations: {} },
       logs: { groups: {} },
     };

@@ -79,6 +79,8 @@ test('--wait waits for the rollout and logs its progress', async () => {
 });
 
 test('Service Connect servers are ready before clients are created in the same pass', async () => {
+  // Rollouts slow enough that the server's is still in progress at the first look, however loaded the machine.
+  w.sim.setTimeScale(5);
   const apply = await cli('apply', '--log-level', 'info');
   expect(apply.code).toBe(0);
   const lines = apply.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; resource?: string; action?: string });

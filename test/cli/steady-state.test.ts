@@ -57,7 +57,9 @@ test('a restart that finds many revisions but not their services reuses every re
     const args = ['-f', fleetDir, '--endpoint-url', sim.url, '--log-level', 'silent'];
     expect((await runSwitchboard(['apply', ...args])).code).toBe(0);
     expect(sim.calls().services.ecs?.operations.RegisterTaskDefinition?.calls).toBe(12);
-    // The services (and their tags naming the revisions) vanish; the revisions stay.
+    // The services (and their tags naming the revisions) vanish — drained at once, so their names
+    // are free again — and the revisions stay.
+    sim.setTimings({ drainMs: 0 });
     const aws = clientsFor(sim.url);
     try {
       for (let i = 0; i < 12; i++) await aws.ecs.send(new DeleteServiceCommand({ cluster: fleetCluster(i, 1), service: `svc-${String(i).padStart(4, '0')}`, force: true }));

@@ -108,8 +108,7 @@ describe('Service Connect validation', () => {
     await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
-  // ECS's own error for an unknown Service Connect namespace (AWS-FACTS, "Learned the hard way").
-  test('a namespace that does not exist is NamespaceNotFoundException', async () => {
+  test('a namespace that does not exist is a NamespaceNotFoundException', async () => {
     const input = serverInput('badns', { serviceConnectConfiguration: { enabled: true, namespace: 'missing.local', services: [{ portName: 'http' }] } });
     await expect(env.c.ecs.send(new CreateServiceCommand(input))).rejects.toBeInstanceOf(NamespaceNotFoundException);
   });

@@ -5,7 +5,7 @@ import type { Input } from '../input.js';
 import { compact, type JsonObject } from '../json.js';
 import type { NamespaceRecord, OperationRecord } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters } from './common.js';
-import { findNamespace, namespaceRecord, servicesInNamespace } from './store.js';
+import { findNamespace, isOwn, namespaceRecord, ownerOf, requireOwnNamespace, servicesInNamespace } from './store.js';
 import { validateCloudMapRequest } from '../validation/cloudmap.js';
 
 /** Namespaces per Region (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html). */
@@ -23,7 +23,14 @@ export function renderNamespace(ctx: RequestContext, ns: NamespaceRecord, full: 
     Properties: ns.Properties,
     CreateDate: epochSeconds(ns.CreateDate),
     CreatorRequestId: full ? ns.CreatorRequestId : undefined,
+    ResourceOwner: ownerOf(ctx, ns),
   });
+}
+
+/** The account owning the namespace an operation is about (the Operation shape's `OwnerAccount`). */
+function ownerOfOperation(ctx: RequestContext, op: OperationRecord): string {
+  const ns = ctx.state.cloudmap.namespaces[op.namespaceId] ?? op.namespace;
+  return ns ? ownerOf(ctx, ns) : ctx.accountId;
 }
 
 /** The status of an operation at `t`: SUBMITTED, then PENDING, then its outcome. */
@@ -95,16 +102,17 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
     const same = Object.values(ctx.state.cloudmap.operations).find((op) => op.Type === 'CREATE_NAMESPACE' && op.creatorRequestId === creatorRequestId);
     if (same) return { OperationId: same.Id };
   }
-  const existing = Object.values(ctx.state.cloudmap.namespaces).find((ns) => ns.Name === name);
+  const own = Object.values(ctx.state.cloudmap.namespaces).filter((ns) => isOwn(ctx, ns));
+  const existing = own.find((ns) => ns.Name === name);
   if (existing) {
-    throw new SimulatorError('NamespaceAlreadyExists', `Namespace ${name} already exists.`, 400, compact({ CreatorRequestId: existing.CreatorRequestId, NamespaceId: existing.Id }));
+    throw new SimulatorError('NamespaceAlreadyExists', `Namespace ${name} already exists.`, undefined, compact({ CreatorRequestId: existing.CreatorRequestId, NamespaceId: existing.Id }));
   }
   const pending = inFlight(ctx).find((op) => op.Type === 'CREATE_NAMESPACE' && op.namespace?.Name === name);
   if (pending) {
-    throw new SimulatorError('DuplicateRequest', `Another operation creating namespace ${name} is in progress.`, 400, { DuplicateOperationId: pending.Id });
+    throw new SimulatorError('DuplicateRequest', `Another operation creating namespace ${name} is in progress.`, undefined, { DuplicateOperationId: pending.Id });
   }
   const creating = inFlight(ctx).filter((op) => op.Type === 'CREATE_NAMESPACE').length;
-  if (Object.keys(ctx.state.cloudmap.namespaces).length + creating >= namespaceQuota) {
+  if (own.length + creating >= namespaceQuota) {
     throw new SimulatorError('ResourceLimitExceeded', `The namespace quota of ${namespaceQuota} per Region has been reached.`);
   }
   const fields: Parameters<typeof namespaceRecord>[1] = { Name: name, Type: type, tags: readCmTags(input) };
@@ -135,7 +143,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     category: 'cloudmap.write',
     handle(ctx, input) {
       validateCloudMapRequest('UpdateHttpNamespace', input.raw);
-      const ns = requireNamespace(ctx, input);
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdateHttpNamespace');
       if (ns.Type !== 'HTTP') throw input.invalid(`Namespace ${ns.Id} is not an HTTP namespace.`);
       const change = input.optObj('Namespace');
       if (!change || typeof change.Description !== 'string') throw input.invalid('Namespace.Description must be specified.');
@@ -148,10 +156,10 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
-      const ns = requireNamespace(ctx, input);
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'DeleteNamespace');
       if (servicesInNamespace(ctx, ns.Id).length > 0) throw new SimulatorError('ResourceInUse', `Namespace ${ns.Id} has services and cannot be deleted.`);
       const pending = inFlight(ctx).find((op) => op.Type === 'DELETE_NAMESPACE' && op.namespaceId === ns.Id);
-      if (pending) throw new SimulatorError('DuplicateRequest', `Namespace ${ns.Id} is already being deleted.`, 400, { DuplicateOperationId: pending.Id });
+      if (pending) throw new SimulatorError('DuplicateRequest', `Namespace ${ns.Id} is already being deleted.`, undefined, { DuplicateOperationId: pending.Id });
       const op = submit(ctx, { Type: 'DELETE_NAMESPACE', namespaceId: ns.Id });
       return { OperationId: op.Id };
     },
@@ -176,7 +184,8 @@ export const namespaceOperations: Record<string, OperationDef> = {
             if (f.name === 'TYPE') return filterMatches(f, ns.Type);
             if (f.name === 'NAME') return filterMatches(f, ns.Name);
             if (f.name === 'HTTP_NAME') return filterMatches(f, ns.Name);
-            if (f.name === 'RESOURCE_OWNER') return f.values.includes('SELF');
+            // SELF: the account's own; OTHER_ACCOUNTS: shared in (the model's NamespaceFilter).
+            if (f.name === 'RESOURCE_OWNER') return f.values.includes(isOwn(ctx, ns) ? 'SELF' : 'OTHER_ACCOUNTS');
             throw input.invalid(`Unsupported filter name: ${f.name}`);
           }),
         )
@@ -205,6 +214,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
           CreateDate: epochSeconds(op.createdAt),
           UpdateDate: epochSeconds(updated),
           Targets: { NAMESPACE: op.namespaceId },
+          OwnerAccount: ownerOfOperation(ctx, op),
         }),
       };
     },

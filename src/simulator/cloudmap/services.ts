@@ -4,11 +4,11 @@ import type { Input } from '../input.js';
 import { compact, type JsonObject } from '../json.js';
 import type { CmServiceRecord, TagMap } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters, renderCmTags } from './common.js';
-import { checkTagCount } from '../validation/tags.js';
-import { createCmService, findServiceByName } from './store.js';
+import { createCmService, findServiceByName, ownerOf, requireOwnNamespace } from './store.js';
 
 /** A Cloud Map service as GetService returns it (summary form omits NamespaceId/CreatorRequestId). */
-function renderCmService(s: CmServiceRecord, full: boolean): JsonObject {
+function renderCmService(ctx: RequestContext, s: CmServiceRecord, full: boolean): JsonObject {
+  const ns = ctx.state.cloudmap.namespaces[s.NamespaceId];
   return compact({
     Id: s.Id,
     Arn: s.Arn,
@@ -21,6 +21,10 @@ function renderCmService(s: CmServiceRecord, full: boolean): JsonObject {
     HealthCheckCustomConfig: s.HealthCheckCustomConfig,
     CreateDate: epochSeconds(s.CreateDate),
     CreatorRequestId: full ? s.CreatorRequestId : undefined,
+    // The namespace's owner, and the account that created the service (the Service and
+    // ServiceSummary shapes; https://docs.aws.amazon.com/cloud-map/latest/dg/sharing-identify.html).
+    ResourceOwner: ns ? ownerOf(ctx, ns) : ctx.accountId,
+    CreatedByAccount: ctx.accountId,
   });
 }
 
@@ -32,11 +36,11 @@ function requireCmService(ctx: RequestContext, input: Input): CmServiceRecord {
 }
 
 /** The tag map of the namespace or service an ARN designates, or ResourceNotFoundException. */
-function tagsOf(ctx: RequestContext, input: Input): TagMap {
+function tagsOf(ctx: RequestContext, input: Input, action: string): TagMap {
   const arn = input.str('ResourceARN');
   const id = arn.slice(arn.lastIndexOf('/') + 1);
   const ns = ctx.state.cloudmap.namespaces[id];
-  if (ns && ns.Arn === arn) return ns.tags;
+  if (ns && ns.Arn === arn) return requireOwnNamespace(ctx, ns, action).tags;
   const s = ctx.state.cloudmap.services[id];
   if (s && s.Arn === arn) return s.tags;
   throw new SimulatorError('ResourceNotFoundException', `Resource ${arn} not found.`);
@@ -55,8 +59,8 @@ export const cmServiceOperations: Record<string, OperationDef> = {
       const creatorRequestId = input.optStr('CreatorRequestId');
       const existing = findServiceByName(ctx, nsId, name);
       if (existing) {
-        if (creatorRequestId !== undefined && existing.CreatorRequestId === creatorRequestId) return { Service: renderCmService(existing, true) };
-        throw new SimulatorError('ServiceAlreadyExists', `Service ${name} already exists.`, 400, compact({ CreatorRequestId: existing.CreatorRequestId, ServiceId: existing.Id }));
+        if (creatorRequestId !== undefined && existing.CreatorRequestId === creatorRequestId) return { Service: renderCmService(ctx, existing, true) };
+        throw new SimulatorError('ServiceAlreadyExists', `Service ${name} already exists.`, undefined, compact({ CreatorRequestId: existing.CreatorRequestId, ServiceId: existing.Id, ServiceArn: existing.Arn }));
       }
       const dns = input.optObj('DnsConfig');
       const fields: Parameters<typeof createCmService>[1] = { Name: name, NamespaceId: nsId, Type: dns ? 'DNS_HTTP' : 'HTTP', tags: readCmTags(input) };
@@ -67,7 +71,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
       if (dns) s.DnsConfig = dns;
       const hc = input.optObj('HealthCheckCustomConfig');
       if (hc) s.HealthCheckCustomConfig = hc;
-      return { Service: renderCmService(s, true) };
+      return { Service: renderCmService(ctx, s, true) };
     },
   },
   // https://docs.aws.amazon.com/cloud-map/latest/api/API_DeleteService.html
@@ -85,7 +89,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
     kind: 'read',
     category: 'cloudmap.read',
     handle(ctx, input) {
-      return { Service: renderCmService(requireCmService(ctx, input), true) };
+      return { Service: renderCmService(ctx, requireCmService(ctx, input), true) };
     },
   },
   // https://docs.aws.amazon.com/cloud-map/latest/api/API_ListServices.html
@@ -98,7 +102,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
         .filter((s) => filters.every((f) => (f.name === 'NAMESPACE_ID' ? filterMatches(f, s.NamespaceId) : true)))
         .sort((a, b) => a.CreateDate - b.CreateDate || a.Id.localeCompare(b.Id));
       const { page, NextToken } = cmPaginate(all, input);
-      return compact({ Services: page.map((s) => renderCmService(s, false)), NextToken });
+      return compact({ Services: page.map((s) => renderCmService(ctx, s, false)), NextToken });
     },
   },
   // https://docs.aws.amazon.com/cloud-map/latest/api/API_TagResource.html
@@ -106,9 +110,9 @@ export const cmServiceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
-      const tags = tagsOf(ctx, input);
+      const tags = tagsOf(ctx, input, 'TagResource');
       const add = readCmTags(input);
-      checkTagCount(tags, add, 'TooManyTagsException');
+      if (Object.keys({ ...tags, ...add }).length > 50) throw new SimulatorError('TooManyTagsException', 'The resource can have at most 50 tags.', undefined, { ResourceName: input.str('ResourceARN') });
       Object.assign(tags, add);
       return {};
     },
@@ -117,7 +121,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
-      const tags = tagsOf(ctx, input);
+      const tags = tagsOf(ctx, input, 'UntagResource');
       for (const k of input.optStrList('TagKeys') ?? []) delete tags[k];
       return {};
     },
@@ -126,7 +130,7 @@ export const cmServiceOperations: Record<string, OperationDef> = {
     kind: 'read',
     category: 'cloudmap.read',
     handle(ctx, input) {
-      return { Tags: renderCmTags(tagsOf(ctx, input)) };
+      return { Tags: renderCmTags(tagsOf(ctx, input, 'ListTagsForResource')) };
     },
   },
 };

@@ -26,9 +26,9 @@ export function runningAt(d: DeploymentRecord, rampTo: number, t: number): numbe
   return Math.round(d.rampFrom + (rampTo - d.rampFrom) * f);
 }
 
-/** Where a deployment's ramp heads: its desired count, or 0 once it has failed. */
+/** Where a deployment's ramp heads: its desired count, or 0 once it has failed or its tasks keep failing. */
 function rampTarget(d: DeploymentRecord): number {
-  return d.rolloutState === 'FAILED' ? 0 : d.desiredCount;
+  return d.rolloutState === 'FAILED' || d.failing === true ? 0 : d.desiredCount;
 }
 
 /** Restarts a deployment's ramp from its count at `at` towards a new target, ending at `endAt`. */
@@ -54,14 +54,30 @@ function primaryOf(svc: ServiceRecord): DeploymentRecord | undefined {
   return svc.deployments.find((d) => d.status === 'PRIMARY');
 }
 
+/** Members a deployment carries that a rollback restores on the service. */
+const deploymentScoped = ['launchType', 'platformVersion', 'capacityProviderStrategy', 'networkConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
+
 /**
- * The circuit breaker trips at `at`: the deployment fails; with rollback enabled ECS starts a new
- * deployment of the last COMPLETED one
- * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
+ * Tasks of a deployment start failing at `at`. Without the circuit breaker ECS keeps launching
+ * them and the rollout never completes. With it the deployment fails once the failed tasks reach
+ * the threshold (half the desired count, clamped to [3, 200]); with rollback enabled ECS starts a
+ * new deployment of the last COMPLETED one, and the service takes that deployment's configuration
+ * back (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html).
  */
 function trip(ctx: RequestContext, svc: ServiceRecord, failed: DeploymentRecord, at: number): void {
   retarget(failed, at, at);
   delete failed.failAt;
+  const breaker = circuitBreaker(svc);
+  if (!breaker.enable) {
+    failed.failing = true;
+    failed.failedTasks = failureThreshold(failed.desiredCount);
+    failed.runningCount = 0;
+    failed.rampFrom = 0;
+    failed.updatedAt = at;
+    addEvent(svc, at, `(service ${svc.serviceName}) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`);
+    return;
+  }
   failed.rolloutState = 'FAILED';
   failed.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
   failed.failedTasks = failureThreshold(failed.desiredCount);
@@ -70,7 +86,7 @@ function trip(ctx: RequestContext, svc: ServiceRecord, failed: DeploymentRecord,
   failed.updatedAt = at;
   addEvent(svc, at, `(service ${svc.serviceName}) (deployment ${failed.id}) deployment failed: tasks failed to start.`);
   const target = svc.deployments.find((d) => d !== failed && d.rolloutState === 'COMPLETED');
-  if (!circuitBreaker(svc).rollback || !target) return;
+  if (!breaker.rollback || !target) return;
   failed.status = 'ACTIVE';
   const end = at + ctx.clock.real(ctx.clock.timings.deploymentMs);
   const rollback: DeploymentRecord = {
@@ -90,11 +106,17 @@ function trip(ctx: RequestContext, svc: ServiceRecord, failed: DeploymentRecord,
     rampEndAt: end,
   };
   delete rollback.failAt;
+  delete rollback.failing;
   target.status = 'ACTIVE';
   target.desiredCount = 0;
   retarget(target, at, end);
   svc.deployments.unshift(rollback);
   svc.taskDefinition = rollback.taskDefinition;
+  for (const m of deploymentScoped) {
+    const v = rollback[m];
+    if (v === undefined) delete svc.spec[m];
+    else svc.spec[m] = structuredClone(v);
+  }
   addEvent(svc, at, `(service ${svc.serviceName}) rolling back to deployment ${target.id}.`);
 }
 
@@ -117,6 +139,7 @@ export function settleService(ctx: RequestContext, svc: ServiceRecord): void {
   for (let guard = 0; guard < 100; guard++) {
     if (svc.status === 'DRAINING' && svc.inactiveAt !== undefined && svc.inactiveAt <= now) {
       svc.status = 'INACTIVE';
+      svc.purgeAt = svc.inactiveAt + ctx.clock.real(ctx.clock.timings.purgeMs);
       svc.deployments = [];
       releaseUnusedEndpoints(ctx, svc);
       svc.busy = false;
@@ -128,7 +151,7 @@ export function settleService(ctx: RequestContext, svc: ServiceRecord): void {
       trip(ctx, svc, primary, primary.failAt);
       continue;
     }
-    if (primary.failAt === undefined && primary.rampEndAt <= now) {
+    if (primary.failAt === undefined && primary.failing !== true && primary.rampEndAt <= now) {
       complete(ctx, svc, primary, primary.rampEndAt);
       continue;
     }

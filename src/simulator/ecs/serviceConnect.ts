@@ -41,7 +41,8 @@ export function resolveServiceConnect(
     throw invalid('A Service Connect namespace must be specified, either in the service or as the cluster default.');
   }
   const ns = findNamespace(ctx, nsRef);
-  // ECS's own not-found error for a Service Connect namespace (see AWS-FACTS).
+  // ECS answers an unknown namespace with its own exception type (CreateService/UpdateService
+  // errors: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html#API_CreateService_Errors).
   if (!ns) throw new SimulatorError('NamespaceNotFoundException', `The specified namespace ${nsRef} was not found.`);
   const ports = portNames(td);
   const services = Array.isArray(sc.services) ? sc.services : [];

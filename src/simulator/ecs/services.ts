@@ -39,6 +39,9 @@ function invalid(message: string): SimulatorError {
   return new SimulatorError('InvalidParameterException', message);
 }
 
+/** AWS's answer to a desiredCount sent for a DAEMON service (kayac/ecspresso#20, eagletmt/hako#65). */
+const daemonDesiredCount = 'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again';
+
 /** Resolves the task definition a service names; ECS answers ClientException when it is unknown. */
 function requireTaskDefinition(ctx: RequestContext, ref: string): TaskDefinitionRecord {
   const td = findTaskDefinition(ctx, ref);
@@ -47,15 +50,18 @@ function requireTaskDefinition(ctx: RequestContext, ref: string): TaskDefinition
   return td;
 }
 
-/** Fills the deployment configuration defaults AWS returns for a REPLICA service. */
-function deploymentConfiguration(sent: Json | undefined): JsonObject {
+/**
+ * Fills the deployment configuration defaults AWS returns: 200/100 % for a REPLICA service, 100/0 %
+ * for a DAEMON one (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html).
+ */
+function deploymentConfiguration(sent: Json | undefined, daemon: boolean): JsonObject {
   const dc = isJsonObject(sent) ? sent : {};
   const cb = isJsonObject(dc.deploymentCircuitBreaker) ? dc.deploymentCircuitBreaker : {};
   return compact({
     ...dc,
     deploymentCircuitBreaker: { enable: cb.enable ?? false, rollback: cb.rollback ?? false },
-    maximumPercent: dc.maximumPercent ?? 200,
-    minimumHealthyPercent: dc.minimumHealthyPercent ?? 100,
+    maximumPercent: dc.maximumPercent ?? (daemon ? 100 : 200),
+    minimumHealthyPercent: dc.minimumHealthyPercent ?? (daemon ? 0 : 100),
   });
 }
 
@@ -170,6 +176,31 @@ function requireActiveService(ctx: RequestContext, cluster: ClusterRecord, ref: 
   return svc;
 }
 
+/**
+ * The first answer a `clientToken` got, replayed when the same input comes again: AWS returns the
+ * result of the original request without acting again, even if the service has since been deleted
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html). The same token
+ * with other input is refused. Tokens are scoped to the cluster and expire.
+ */
+function replayClientToken(ctx: RequestContext, cluster: ClusterRecord, token: string, fingerprint: string): JsonObject | undefined {
+  const tokens = (ctx.state.ecs.clientTokens ??= {});
+  const key = `${cluster.clusterName}/${token}`;
+  const seen = tokens[key];
+  if (!seen) return undefined;
+  if (seen.expiresAt <= ctx.now) {
+    delete tokens[key];
+    return undefined;
+  }
+  if (seen.fingerprint !== fingerprint) throw invalid('Creation of service was not idempotent.');
+  return structuredClone(seen.response);
+}
+
+function rememberClientToken(ctx: RequestContext, cluster: ClusterRecord, token: string, fingerprint: string, response: JsonObject): void {
+  const tokens = (ctx.state.ecs.clientTokens ??= {});
+  for (const [key, t] of Object.entries(tokens)) if (t.expiresAt <= ctx.now) delete tokens[key];
+  tokens[`${cluster.clusterName}/${token}`] = { fingerprint, response: structuredClone(response), expiresAt: ctx.clock.after(ctx.clock.timings.clientTokenTtlMs) };
+}
+
 function createService(ctx: RequestContext, input: Input): JsonObject {
   validateCreateService(input.raw);
   const cluster = requireCluster(ctx, input.optStr('cluster'));
@@ -179,19 +210,19 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
     throw invalid('clientToken must be at most 36 ASCII characters.');
   }
   const fingerprint = canonical(input.raw);
+  const replayed = clientToken === undefined ? undefined : replayClientToken(ctx, cluster, clientToken, fingerprint);
+  if (replayed) return replayed;
   const services = servicesOf(ctx, cluster.clusterName);
   const existing = services[name];
-  // Same clientToken and same input returns the existing service; anything else is a conflict
-  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html).
-  if (existing && existing.status !== 'INACTIVE') {
-    if (clientToken !== undefined && existing.clientToken === clientToken && existing.createFingerprint === fingerprint) {
-      return { service: renderService(existing, false) };
-    }
-    throw invalid('Creation of service was not idempotent.');
-  }
+  // A name in use by an ACTIVE or DRAINING service cannot be created again; an INACTIVE one's can
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html). The
+  // DRAINING message is AWS's own (spinnaker/spinnaker#5476, ewilde/faas-fargate#13).
+  if (existing?.status === 'ACTIVE') throw invalid('Creation of service was not idempotent.');
+  if (existing?.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.');
   const strategy = input.optStr('schedulingStrategy') ?? 'REPLICA';
   const desiredCount = input.optNum('desiredCount');
   if (desiredCount === undefined && strategy === 'REPLICA') throw invalid('desiredCount must be specified for a REPLICA service.');
+  if (desiredCount !== undefined && strategy === 'DAEMON') throw invalid(daemonDesiredCount);
   if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
   const launchType = input.optStr('launchType');
   if (launchType !== undefined && input.optList('capacityProviderStrategy')) throw invalid('Specifying both a launch type and capacity provider strategy is not supported.');
@@ -204,7 +235,7 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
   for (const m of echoed) if (input.raw[m] !== undefined && input.raw[m] !== null) spec[m] = input.raw[m];
   spec.schedulingStrategy = strategy;
   spec.deploymentController = input.optObj('deploymentController') ?? { type: 'ECS' };
-  spec.deploymentConfiguration = deploymentConfiguration(spec.deploymentConfiguration);
+  spec.deploymentConfiguration = deploymentConfiguration(spec.deploymentConfiguration, strategy === 'DAEMON');
   spec.enableECSManagedTags = spec.enableECSManagedTags ?? false;
   spec.propagateTags = spec.propagateTags ?? 'NONE';
   spec.enableExecuteCommand = spec.enableExecuteCommand ?? false;
@@ -225,15 +256,15 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
     deployments: [],
     events: [],
     tags: readTags(input),
-    createFingerprint: fingerprint,
     busy: true,
   };
-  if (clientToken !== undefined) svc.clientToken = clientToken;
   const scIn = input.optObj('serviceConnectConfiguration');
   const sc = scIn ? resolveServiceConnect(ctx, scIn, td, cluster, deploymentControllerType(svc), svc.serviceArn) : undefined;
   services[name] = svc;
   startDeployment(ctx, svc, td, sc, undefined);
-  return { service: renderService(svc, false) };
+  const response = { service: renderService(svc, false) };
+  if (clientToken !== undefined) rememberClientToken(ctx, cluster, clientToken, fingerprint, response);
+  return response;
 }
 
 function updateService(ctx: RequestContext, input: Input): JsonObject {
@@ -247,6 +278,7 @@ function updateService(ctx: RequestContext, input: Input): JsonObject {
   checkLaunchCompatibility({ ...svc.spec, ...input.raw }, td.body);
   let redeploy = input.optBool('forceNewDeployment') === true || td.arn !== svc.taskDefinition;
   const desiredCount = input.optNum('desiredCount');
+  if (desiredCount !== undefined && svc.spec.schedulingStrategy === 'DAEMON') throw invalid(daemonDesiredCount);
   if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
   const scIn = input.optObj('serviceConnectConfiguration');
   const sc = scIn ? resolveServiceConnect(ctx, scIn, td, cluster, deploymentControllerType(svc), svc.serviceArn) : undefined;
@@ -263,7 +295,7 @@ function updateService(ctx: RequestContext, input: Input): JsonObject {
     }
   }
   const dc = input.optObj('deploymentConfiguration');
-  if (dc) svc.spec.deploymentConfiguration = deploymentConfiguration({ ...(isJsonObject(svc.spec.deploymentConfiguration) ? svc.spec.deploymentConfiguration : {}), ...dc });
+  if (dc) svc.spec.deploymentConfiguration = deploymentConfiguration({ ...(isJsonObject(svc.spec.deploymentConfiguration) ? svc.spec.deploymentConfiguration : {}), ...dc }, svc.spec.schedulingStrategy === 'DAEMON');
   for (const m of ['placementConstraints', 'placementStrategy', 'healthCheckGracePeriodSeconds', 'enableExecuteCommand', 'enableECSManagedTags', 'propagateTags', 'availabilityZoneRebalancing'] as const) {
     const v = input.raw[m];
     if (v !== undefined && v !== null) svc.spec[m] = v;
@@ -286,9 +318,12 @@ function deleteService(ctx: RequestContext, input: Input): JsonObject {
   const cluster = requireCluster(ctx, input.optStr('cluster'));
   const svc = findService(ctx, cluster, input.str('service'));
   if (!svc) throw new SimulatorError('ServiceNotFoundException', 'Service not found.');
-  if (svc.status !== 'ACTIVE') throw new SimulatorError('ServiceNotActiveException', 'Service was not ACTIVE.');
-  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
-  if (svc.desiredCount > 0 && input.optBool('force') !== true) {
+  // Deleting a DRAINING or INACTIVE service again answers it as it is (aws/aws-cli#1334,
+  // aws/aws-sdk-js#4189).
+  if (svc.status !== 'ACTIVE') return { service: renderService(svc, false) };
+  // `force` is "only necessary ... if the service uses the REPLICA scheduling strategy": a DAEMON
+  // service is deleted as it is (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html).
+  if (svc.spec.schedulingStrategy !== 'DAEMON' && svc.desiredCount > 0 && input.optBool('force') !== true) {
     throw invalid('The service cannot be stopped while it is scaled above 0.');
   }
   const end = ctx.clock.after(ctx.clock.timings.drainMs);
@@ -331,7 +366,8 @@ export const serviceOperations: Record<string, OperationDef> = {
       return { services, failures };
     },
   },
-  // INACTIVE services are not listed: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+  // DRAINING and INACTIVE services are not listed:
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
   ListServices: {
     kind: 'read',
     category: 'ecs.serviceRead',
@@ -340,7 +376,7 @@ export const serviceOperations: Record<string, OperationDef> = {
       const launchType = input.optStr('launchType');
       const strategy = input.optStr('schedulingStrategy');
       const arns = Object.values(ctx.state.ecs.services[cluster.clusterName] ?? {})
-        .filter((s) => s.status !== 'INACTIVE')
+        .filter((s) => s.status === 'ACTIVE')
         .filter((s) => launchType === undefined || s.spec.launchType === launchType)
         .filter((s) => strategy === undefined || s.spec.schedulingStrategy === strategy)
         .map((s) => s.serviceArn);
@@ -369,9 +405,14 @@ export const serviceOperations: Record<string, OperationDef> = {
   },
 };
 
-/** Settles every busy service of the Region. */
+/** Settles every busy service of the Region, and forgets INACTIVE services whose purge time came. */
 export function settleServices(ctx: RequestContext): void {
-  for (const byName of Object.values(ctx.state.ecs.services)) for (const svc of Object.values(byName)) settleService(ctx, svc);
+  for (const byName of Object.values(ctx.state.ecs.services)) {
+    for (const svc of Object.values(byName)) {
+      settleService(ctx, svc);
+      if (svc.status === 'INACTIVE' && svc.purgeAt !== undefined && svc.purgeAt <= ctx.now) delete byName[svc.serviceName];
+    }
+  }
 }
 
 /** The service an ECS service ARN designates, if any. */

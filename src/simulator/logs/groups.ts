@@ -37,6 +37,16 @@ function renderGroup(ctx: RequestContext, g: LogGroupRecord): JsonObject {
   });
 }
 
+/**
+ * Tags added to an existing log group: past 50 the tagging calls answer TooManyTagsException
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html).
+ */
+function addTags(input: Input, resourceName: string, tags: TagMap, add: TagMap): void {
+  if (Object.keys({ ...tags, ...add }).length > 50) throw new SimulatorError('TooManyTagsException', 'A resource can have no more than 50 tags.', undefined, { resourceName });
+  checkTags(input, add);
+  Object.assign(tags, add);
+}
+
 function checkTags(input: Input, tags: TagMap): TagMap {
   if (Object.keys(tags).length > 50) throw input.invalid('A log group can have at most 50 tags.');
   for (const [k, v] of Object.entries(tags)) {
@@ -137,10 +147,7 @@ export const groupOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'logs.tags',
     handle(ctx, input) {
-      const tags = tagsByArn(ctx, input);
-      const add = input.optStrMap('tags') ?? {};
-      checkTags(input, { ...tags, ...add });
-      Object.assign(tags, add);
+      addTags(input, input.str('resourceArn'), tagsByArn(ctx, input), input.optStrMap('tags') ?? {});
       return {};
     },
   },
@@ -166,9 +173,7 @@ export const groupOperations: Record<string, OperationDef> = {
     category: 'logs.tags',
     handle(ctx, input) {
       const g = requireGroup(ctx, input);
-      const add = input.optStrMap('tags') ?? {};
-      checkTags(input, { ...g.tags, ...add });
-      Object.assign(g.tags, add);
+      addTags(input, g.logGroupName, g.tags, input.optStrMap('tags') ?? {});
       return {};
     },
   },

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatorEngine } from '../engine.js';
 import type { RequestContext } from '../context.js';
-import type { SimulatorError } from '../errors.js';
+import { errorStatus, type SimulatorError } from '../errors.js';
 import { requestId } from '../ids.js';
 import { createBucket, deleteObject, getObject, headObject, listObjectsV2, putObject, s3Error, type S3Reply } from './operations.js';
 import { header, operationOf, parseS3Url, s3OperationKind, type S3Operation, type S3Request } from './request.js';
@@ -62,7 +62,7 @@ function writeError(res: ServerResponse, method: string, requestId: string, err:
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(err.extra)) if (typeof v === 'string') extra[k] = v;
   // A HEAD answer has no body: the SDK names the error from the status alone (404 → NotFound).
-  writeReply(res, method, requestId, { status: err.status, headers: { 'content-type': 'application/xml' }, body: errorDocument(err.type, err.message, requestId, extra) });
+  writeReply(res, method, requestId, { status: err.status ?? errorStatus('s3', err.type), headers: { 'content-type': 'application/xml' }, body: errorDocument(err.type, err.message, requestId, extra) });
 }
 
 /** The operation carried out on the state; `conflicting` says whether an earlier write of the same key is still in flight. */
