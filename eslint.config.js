@@ -29,4 +29,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs', 'node:fs/*', 'node:http', 'node:net', '@aws-sdk/*', '../aws/*', './observe.js', './apply.js', './engine.js'], message: 'The planner is pure: no I/O.' }] }],
     },
   },
+  {
+    // import reads live state through the ports and the planner's normalisers, never the planner itself.
+    files: ['src/import/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '../aws/*'], message: 'AWS SDK access lives in src/aws only; import reads through reconcile/ports.' },
+            { group: ['plan*', 'observe', 'observed', 'apply', 'engine', 'cache', 'log-groups', 'wait'].map((m) => `../reconcile/${m}.js`), message: 'import depends on the normalisers and ports, not on the planner.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -17,7 +17,7 @@ const CLASSES = [
   { name: 'Crashes: SIGKILL after each mutating call, restart', files: ['test/reliability/crash.test.ts'] },
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
-  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts'] },
+  { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts', 'test/reliability/import-round-trip.test.ts'] },
   { name: 'Differential: validate flags exactly what the simulator refuses', files: ['test/reliability/differential.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
   { name: 'Security: IAM policy covers exactly the calls made', files: ['test/deploy/iam-policy.test.ts'] },
@@ -73,7 +73,7 @@ const differential = row('differential');
 if (differential) {
   lines.push(`- **Differential** (seed ${differential.seed}): ${differential.cases} generated manifests over ${differential.mutations} mutations of a valid set, ${differential.flagged} of them invalid; \`validate\` and the simulator disagreed on ${differential.disagreements}.`);
 }
-for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties')) {
+for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties' || x.test === 'import-properties')) {
   lines.push(`- **${r.test}**: ${Object.entries(r).filter(([k]) => k !== 'test').map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 lines.push('', `Overall: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed.`, '');

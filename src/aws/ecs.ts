@@ -26,10 +26,10 @@ import {
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
+import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type JsonValue, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
-import { ecsTagsToMap, mapToEcsTags, toJsonObject } from './json.js';
+import { ecsTagsToMap, mapToEcsTags, toJson, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
 import { familyOf, lastSegment } from '../util/arn.js';
 import { deepFreeze } from '../util/freeze.js';
@@ -53,7 +53,13 @@ function toLiveCluster(c: Cluster): LiveCluster {
     ...(ns ? { serviceConnectNamespace: ns } : {}),
     settings: (c.settings ?? []).map((s) => ({ name: String(s.name ?? ''), value: s.value ?? '' })),
     tags: ecsTagsToMap(c.tags),
+    raw: toJsonObject(c),
   };
+}
+
+function toJsonArray(items: readonly unknown[]): JsonValue[] {
+  const json = toJson(items);
+  return Array.isArray(json) ? json : [];
 }
 
 function toLiveDeployment(d: Deployment): LiveDeployment {
@@ -72,6 +78,8 @@ function toLiveDeployment(d: Deployment): LiveDeployment {
       discoveryName: r.discoveryName ?? '',
       ...(r.discoveryArn ? { discoveryArn: r.discoveryArn } : {}),
     })),
+    ...(d.volumeConfigurations?.length ? { volumeConfigurations: toJsonArray(d.volumeConfigurations) } : {}),
+    ...(d.vpcLatticeConfigurations?.length ? { vpcLatticeConfigurations: toJsonArray(d.vpcLatticeConfigurations) } : {}),
   };
 }
 
@@ -154,7 +162,7 @@ export class SdkEcs implements EcsPort {
     const out: LiveCluster[] = [];
     for (const batch of chunk(names, DESCRIBE_CLUSTERS_BATCH)) {
       const res = await this.call('ecs:DescribeClusters', () =>
-        this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] })),
+        this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS', 'CONFIGURATIONS'] })),
       );
       for (const c of res.clusters ?? []) if (c.status !== 'INACTIVE') out.push(toLiveCluster(c));
     }

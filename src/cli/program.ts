@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
+import { registerImport } from './import.js';
 import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
 import { registerRun } from './run.js';
@@ -28,6 +29,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
+  registerImport(program, setExit);
   registerRun(program, setExit);
   registerDemo(program, setExit);
   registerSimulator(program, setExit);

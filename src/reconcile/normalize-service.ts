@@ -117,3 +117,110 @@ export function containsDesired(desired: JsonValue, live: JsonValue | undefined,
   }
   return jsonEqual(desired, live);
 }
+
+/*
+ * Values AWS fills in on a described service for CreateService members that were left out
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html,
+ * ROLLING: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html).
+ * The comparison reads only what a manifest states (containsDesired), so leaving a default out of a
+ * manifest changes no comparison; these exist to write manifests a person would write.
+ */
+const SERVICE_DEFAULTS: JsonObject = {
+  schedulingStrategy: 'REPLICA',
+  deploymentController: { type: 'ECS' },
+  propagateTags: 'NONE',
+  enableECSManagedTags: false,
+  enableExecuteCommand: false,
+  healthCheckGracePeriodSeconds: 0,
+  platformVersion: 'LATEST',
+  networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } },
+  deploymentConfiguration: {
+    strategy: 'ROLLING',
+    deploymentCircuitBreaker: { enable: false, rollback: false },
+    alarms: { alarmNames: [], enable: false, rollback: false },
+  },
+};
+
+// A DAEMON service places one task per instance: its percentages default to 100 and 0, not 200 and 100.
+const PERCENT_DEFAULTS: Record<string, JsonObject> = {
+  REPLICA: { maximumPercent: 200, minimumHealthyPercent: 100 },
+  DAEMON: { maximumPercent: 100, minimumHealthyPercent: 0 },
+};
+
+function withoutDefaultValues(value: JsonValue | undefined, defaults: JsonValue): JsonValue | undefined {
+  if (value === undefined || jsonEqual(value, defaults)) return undefined;
+  if (!isJsonObject(value) || !isJsonObject(defaults)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    const kept = k in defaults ? withoutDefaultValues(v, defaults[k] as JsonValue) : v;
+    if (kept !== undefined) out[k] = kept;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/*
+ * A service with a load balancer and no role uses the ECS service-linked role, and AWS returns it
+ * as the service's role: "If your account has already created the Amazon ECS service-linked role,
+ * that role is used for your service unless you specify a role here"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html).
+ */
+const SERVICE_LINKED_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/ecs\.amazonaws\.com\/AWSServiceRoleForECS$/;
+
+/**
+ * CreateService members as a described service holds them (field names of the manifest), without
+ * the values AWS fills in when they are left out and without empty lists.
+ */
+export function serviceFieldsWithoutDefaults(fields: JsonObject): JsonObject {
+  const strategy = typeof fields.schedulingStrategy === 'string' ? fields.schedulingStrategy : 'REPLICA';
+  const defaults: JsonObject = {
+    ...SERVICE_DEFAULTS,
+    deploymentConfiguration: { ...(SERVICE_DEFAULTS.deploymentConfiguration as JsonObject), ...(PERCENT_DEFAULTS[strategy] ?? {}) },
+  };
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const kept = k in defaults ? withoutDefaultValues(v, defaults[k] as JsonValue) : v;
+    const pruned = kept === undefined ? undefined : pruneEmpty(kept);
+    if (pruned !== undefined) out[k] = pruned;
+  }
+  if (typeof out.role === 'string' && SERVICE_LINKED_ROLE.test(out.role)) delete out.role;
+  return out;
+}
+
+/**
+ * A Service Connect configuration as a manifest would state it: the namespace by name, and without
+ * what `canonicalServiceConnect` fills in (`discoveryName` = `portName`, the default `dnsName`,
+ * `includeQueryParameters: DISABLED`), so the two canonicalise equal. Undefined when it is off.
+ */
+export function serviceConnectWithoutDefaults(sc: JsonValue | undefined, namespaces: NamespaceIndex, defaultNamespace?: string): JsonObject | undefined {
+  if (!isJsonObject(sc) || sc.enabled !== true) return undefined;
+  const nsRef = typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : defaultNamespace;
+  const nsName = nsRef !== undefined ? (namespaces.nameOf(nsRef) ?? nsRef) : undefined;
+  const out: JsonObject = { ...sc };
+  if (typeof sc.namespace === 'string' && sc.namespace !== '') out.namespace = nsName ?? sc.namespace;
+  if (Array.isArray(sc.services)) {
+    out.services = sc.services.map((s) => {
+      if (!isJsonObject(s)) return s;
+      const service: JsonObject = { ...s };
+      const discoveryName = typeof s.discoveryName === 'string' && s.discoveryName !== '' ? s.discoveryName : s.portName;
+      if (s.discoveryName === s.portName) delete service.discoveryName;
+      if (Array.isArray(s.clientAliases)) {
+        service.clientAliases = s.clientAliases.map((a) => {
+          if (!isJsonObject(a) || a.dnsName !== `${String(discoveryName)}.${nsName ?? ''}`) return a;
+          const alias: JsonObject = { ...a };
+          delete alias.dnsName;
+          return alias;
+        });
+      }
+      return service;
+    });
+  }
+  if (isJsonObject(sc.accessLogConfiguration) && sc.accessLogConfiguration.includeQueryParameters === 'DISABLED') {
+    const alc: JsonObject = { ...sc.accessLogConfiguration };
+    delete alc.includeQueryParameters;
+    out.accessLogConfiguration = alc;
+  }
+  const pruned = pruneEmpty(out);
+  return isJsonObject(pruned) ? pruned : undefined;
+}

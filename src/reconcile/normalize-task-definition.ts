@@ -58,21 +58,13 @@ function normalizePortMapping(pm: JsonValue, networkMode: string): JsonValue {
   return out;
 }
 
-function normalizeContainer(c: JsonValue, networkMode: string): JsonValue {
+/** A container without the defaults AWS fills in (order kept). */
+function containerWithoutDefaults(c: JsonValue, networkMode: string): JsonValue {
   if (!isJsonObject(c)) return c;
   const out: JsonObject = { ...c };
   if (out.cpu === 0) delete out.cpu;
   if (out.essential === true) delete out.essential;
-  if (Array.isArray(out.portMappings)) {
-    const mapped = out.portMappings.map((pm) => normalizePortMapping(pm, networkMode));
-    out.portMappings = sortByField(sortByField(mapped, 'containerPortRange'), 'name');
-  }
-  for (const field of ['environment', 'secrets', 'ulimits', 'systemControls', 'extraHosts', 'resourceRequirements']) {
-    const v = out[field];
-    if (Array.isArray(v)) out[field] = sortByField(v, field === 'extraHosts' ? 'hostname' : field === 'systemControls' ? 'namespace' : field === 'resourceRequirements' ? 'type' : 'name');
-  }
-  if (Array.isArray(out.mountPoints)) out.mountPoints = sortByField(out.mountPoints, 'containerPath');
-  if (Array.isArray(out.dependsOn)) out.dependsOn = sortByField(out.dependsOn, 'containerName');
+  if (Array.isArray(out.portMappings)) out.portMappings = out.portMappings.map((pm) => normalizePortMapping(pm, networkMode));
   if (isJsonObject(out.healthCheck)) {
     const hc: JsonObject = { ...out.healthCheck };
     for (const [k, d] of Object.entries(HEALTH_CHECK_DEFAULTS)) if (hc[k] === d) delete hc[k];
@@ -81,11 +73,26 @@ function normalizeContainer(c: JsonValue, networkMode: string): JsonValue {
   return out;
 }
 
+/** A container with the lists AWS does not keep in order sorted. */
+function orderContainer(c: JsonValue): JsonValue {
+  if (!isJsonObject(c)) return c;
+  const out: JsonObject = { ...c };
+  if (Array.isArray(out.portMappings)) out.portMappings = sortByField(sortByField(out.portMappings, 'containerPortRange'), 'name');
+  for (const field of ['environment', 'secrets', 'ulimits', 'systemControls', 'extraHosts', 'resourceRequirements']) {
+    const v = out[field];
+    if (Array.isArray(v)) out[field] = sortByField(v, field === 'extraHosts' ? 'hostname' : field === 'systemControls' ? 'namespace' : field === 'resourceRequirements' ? 'type' : 'name');
+  }
+  if (Array.isArray(out.mountPoints)) out.mountPoints = sortByField(out.mountPoints, 'containerPath');
+  if (Array.isArray(out.dependsOn)) out.dependsOn = sortByField(out.dependsOn, 'containerName');
+  return out;
+}
+
 /**
- * The canonical form of a task definition — a manifest spec or a DescribeTaskDefinition result —
- * without tags. Equal canonical forms mean registering would change nothing.
+ * A task definition — a manifest spec or a DescribeTaskDefinition result — without tags, the
+ * read-only fields and the defaults AWS fills in, units as AWS writes them, in its own order:
+ * what a person would write to register it. Its canonical form is this, ordered.
  */
-export function canonicalTaskDefinition(td: JsonObject): JsonObject {
+export function taskDefinitionWithoutDefaults(td: JsonObject): JsonObject {
   const out: JsonObject = { ...td };
   for (const f of READ_ONLY_FIELDS) delete out[f];
   const networkMode = typeof out.networkMode === 'string' ? out.networkMode : 'bridge';
@@ -95,13 +102,21 @@ export function canonicalTaskDefinition(td: JsonObject): JsonObject {
   const memory = normalizeMemory(out.memory);
   if (cpu !== undefined) out.cpu = cpu;
   if (memory !== undefined) out.memory = memory;
-  if (Array.isArray(out.containerDefinitions)) {
-    out.containerDefinitions = sortByField(out.containerDefinitions.map((c) => normalizeContainer(c, networkMode)), 'name');
-  }
-  if (Array.isArray(out.requiresCompatibilities)) out.requiresCompatibilities = sortPrimitives(out.requiresCompatibilities);
-  if (Array.isArray(out.volumes)) out.volumes = sortByField(out.volumes, 'name');
+  if (Array.isArray(out.containerDefinitions)) out.containerDefinitions = out.containerDefinitions.map((c) => containerWithoutDefaults(c, networkMode));
   const pruned = pruneEmpty(out);
   return isJsonObject(pruned) ? pruned : {};
+}
+
+/**
+ * The canonical form of a task definition — a manifest spec or a DescribeTaskDefinition result —
+ * without tags. Equal canonical forms mean registering would change nothing.
+ */
+export function canonicalTaskDefinition(td: JsonObject): JsonObject {
+  const out = taskDefinitionWithoutDefaults(td);
+  if (Array.isArray(out.containerDefinitions)) out.containerDefinitions = sortByField(out.containerDefinitions.map(orderContainer), 'name');
+  if (Array.isArray(out.requiresCompatibilities)) out.requiresCompatibilities = sortPrimitives(out.requiresCompatibilities);
+  if (Array.isArray(out.volumes)) out.volumes = sortByField(out.volumes, 'name');
+  return out;
 }
 
 /** The RegisterTaskDefinition input for a manifest spec: tags removed (sent apart), units as AWS strings. */

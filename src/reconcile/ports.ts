@@ -19,6 +19,8 @@ export interface LiveCluster {
   serviceConnectNamespace?: string;
   settings: { name: string; value: string }[];
   tags: TagMap;
+  /** Every field of the described cluster as AWS returned it (tags, settings and configuration included). */
+  raw?: JsonObject;
 }
 
 export interface LiveDeployment {
@@ -32,6 +34,9 @@ export interface LiveDeployment {
   failedTasks: number;
   serviceConnectConfiguration?: JsonObject;
   serviceConnectResources: { discoveryName: string; discoveryArn?: string }[];
+  /** CreateService members AWS returns on deployments only, never on the Service (botocore shapes `Service`, `Deployment`). */
+  volumeConfigurations?: JsonValue[];
+  vpcLatticeConfigurations?: JsonValue[];
 }
 
 export interface LiveService {

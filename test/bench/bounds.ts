@@ -118,3 +118,50 @@ export function s3PollCalls(keys: number): Bound<{ listPages: number; gets: numb
   const pages = Math.max(1, Math.ceil(keys / 1000));
   return { value: { listPages: pages, gets: 0 }, arithmetic: `ListObjectsV2 ceil(${keys} keys / 1000) = ${pages} page(s) per poll; GetObject 0` };
 }
+
+// ListServices returns at most 100 ARNs a page:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+const SERVICES_PER_LIST = 100;
+
+/**
+ * The reads of `import` on a benchmark fleet (one family per service): per cluster ceil(N_c/100)
+ * ListServices and ceil(N_c/10) DescribeServices, one DescribeTaskDefinition per family, one
+ * DescribeClusters, one ListNamespaces page, and the tags of each namespace the services use.
+ */
+export function importCalls(shape: FleetShape): Bound<OpCounts> {
+  const per = servicesPerCluster(shape);
+  const lists = per.reduce((sum, n) => sum + Math.max(1, Math.ceil(n / SERVICES_PER_LIST)), 0);
+  const describes = per.reduce((sum, n) => sum + Math.ceil(n / SERVICES_PER_DESCRIBE), 0);
+  const families = shape.services;
+  const namespaces = Math.min(shape.namespaces, shape.services);
+  return {
+    value: {
+      'ecs:DescribeClusters': Math.ceil(shape.clusters / CLUSTERS_PER_DESCRIBE),
+      'ecs:DescribeServices': describes,
+      'ecs:DescribeTaskDefinition': families,
+      'ecs:ListServices': lists,
+      'servicediscovery:ListNamespaces': Math.ceil(shape.namespaces / NAMESPACES_PER_PAGE),
+      'servicediscovery:ListTagsForResource': namespaces,
+    },
+    arithmetic: `ListServices ${per.map((n) => `ceil(${n}/100)`).join(' + ')} = ${lists}; DescribeServices ${per.map((n) => `ceil(${n}/10)`).join(' + ')} = ${describes}; DescribeTaskDefinition one per family = ${families}; DescribeClusters 1; ListNamespaces 1; namespace tags ${namespaces}`,
+  };
+}
+
+/**
+ * The time floor of `import`: its reads at AWS's refill rates (task-definition reads 20/s after a
+ * burst of 50; service reads 20/s after 100), whichever bucket takes longest, plus one round trip.
+ */
+export function importFloor(shape: FleetShape, latencyFixedMs: number): Bound<number> {
+  const calls = importCalls(shape).value;
+  const tdRead = AWS_RATE_LIMITS['ecs.taskDefinitionRead'] ?? { burst: 50, ratePerSecond: 20 };
+  const svcRead = AWS_RATE_LIMITS['ecs.serviceRead'] ?? { burst: 100, ratePerSecond: 20 };
+  const tds = calls['ecs:DescribeTaskDefinition'] ?? 0;
+  const services = (calls['ecs:ListServices'] ?? 0) + (calls['ecs:DescribeServices'] ?? 0);
+  const tdFloor = Math.max(0, tds - tdRead.burst) / tdRead.ratePerSecond;
+  const svcFloor = Math.max(0, services - svcRead.burst) / svcRead.ratePerSecond;
+  const value = Math.max(tdFloor, svcFloor) + latencyFixedMs / 1000;
+  return {
+    value,
+    arithmetic: `max(DescribeTaskDefinition (${tds}-${tdRead.burst})/${tdRead.ratePerSecond}/s = ${tdFloor.toFixed(1)} s, service reads (${services}-${svcRead.burst})/${svcRead.ratePerSecond}/s = ${svcFloor.toFixed(1)} s) + ${latencyFixedMs} ms = ${value.toFixed(1)} s`,
+  };
+}

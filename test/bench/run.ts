@@ -15,7 +15,7 @@ import { startSimulator } from '../../src/simulator/index.js';
 import { writeFleet } from '../helpers/fleet.js';
 import { DAEMON_NODE_OPTIONS } from '../../src/cli/heap.js';
 import { machineInfo, formatTable } from './report.js';
-import { coldConverge, driftRepair, fakeBucket, fleetShape, footprint, oneChange, s3Source, setupConverge, steadyState, type ScenarioResult, type SizeContext } from './scenarios.js';
+import { coldConverge, driftRepair, fakeBucket, fleetShape, footprint, importFleet, oneChange, s3Source, setupConverge, steadyState, type ScenarioResult, type SizeContext } from './scenarios.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     edits: { type: 'string', default: '20' },
     'resync-passes': { type: 'string', default: '100' },
     'unpaced-max': { type: 'string', default: '100' },
-    scenarios: { type: 'string', default: '1,2,3,4,5,6' },
+    scenarios: { type: 'string', default: '1,2,3,4,5,6,7' },
     concurrency: { type: 'string', default: '4' },
     out: { type: 'string' },
   },
@@ -104,6 +104,7 @@ for (const n of sizes) {
       }
     }
     if (wanted.has('6')) await step(`N=${n} footprint`, () => footprint(ctx, resyncPasses, n < 1000));
+    if (wanted.has('7')) await step(`N=${n} import`, () => importFleet(ctx));
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

@@ -4,15 +4,17 @@
  * arithmetic, and the ratio. Work whose CPU time and memory are reported runs in its own process
  * (an engine worker, or `switchboard run` itself).
  */
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { fleetCluster } from '../helpers/fleet.js';
-import { coldConvergeFloor, coldConvergeWrites, driftCalls, ONE_CHANGE_READS, oneChangeWrites, phasedColdConverge, s3PollCalls, steadyStateCalls, total, type FleetShape } from './bounds.js';
+import { coldConvergeFloor, coldConvergeWrites, driftCalls, importCalls, importFloor, ONE_CHANGE_READS, oneChangeWrites, phasedColdConverge, s3PollCalls, steadyStateCalls, total, type FleetShape } from './bounds.js';
 import { BenchDaemon } from './daemon.js';
 import { runTask, runWorker, type WorkerResult, type WorkerTask } from './engine-worker.js';
-import { addOps, percentile, scaleOps, sleep, sortOps, until, type OpCounts } from './measure.js';
+import { addOps, flattenCalls, percentile, ProcSampler, scaleOps, sleep, sortOps, until, type OpCounts } from './measure.js';
 import { FakeS3 } from './s3-fake.js';
 
 /** One row of the results. */
@@ -503,6 +505,63 @@ export async function footprint(ctx: SizeContext, passes: number, throttled: boo
     };
   } finally {
     await daemon.stop();
+    refillBuckets(ctx.sim);
+  }
+}
+
+/** Runs the CLI to completion; resolves with its exit code, stderr, wall time and peak RSS. */
+function runCli(cli: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; wallMs: number; cpuMs?: number; peakRssMiB?: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const sampler = new ProcSampler(child.pid ?? 0, 50);
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      sampler.stop();
+      const last = sampler.last;
+      resolve({ code, stderr, wallMs: performance.now() - started, ...(last ? { cpuMs: last.cpuMs, peakRssMiB: last.peakRssMiB } : {}) });
+    });
+  });
+}
+
+/** 7. Import: `switchboard import` of every cluster of the fleet, paced at AWS's rates, against the throttled simulator. */
+export async function importFleet(ctx: SizeContext): Promise<ScenarioResult> {
+  refillBuckets(ctx.sim);
+  ctx.sim.resetCalls();
+  const out = mkdtempSync(path.join(tmpdir(), `switchboard-bench-import-${ctx.n}-`));
+  const clusters = Array.from({ length: ctx.shape.clusters }, (_, c) => ['--cluster', `fleet-${c}`]).flat();
+  try {
+    const r = await runCli(ctx.cli, ['import', ...clusters, '--adopt', '-o', out, '--force', '--endpoint-url', ctx.sim.url], daemonEnv());
+    if (r.code !== 0) throw new Error(`import at N=${ctx.n} exited ${String(r.code)}: ${r.stderr}`);
+    const files = readdirSync(path.join(out, 'services')).length;
+    if (files !== ctx.n) throw new Error(`import at N=${ctx.n} wrote ${files} service files`);
+    const calls = flattenCalls(ctx.sim.calls());
+    const floor = importFloor(ctx.shape, ctx.latency.fixedMs);
+    const bound = importCalls(ctx.shape);
+    return {
+      scenario: '7 import',
+      n: ctx.n,
+      metric: 'wall time, s',
+      measured: Math.round(r.wallMs / 10) / 100,
+      bound: Math.round(floor.value * 100) / 100,
+      ratio: ratio(r.wallMs / 1000, floor.value),
+      arithmetic: `${floor.arithmetic}; calls >= ${bound.arithmetic}`,
+      wallMs: r.wallMs,
+      ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}),
+      ...(r.peakRssMiB !== undefined ? { peakRssMiB: r.peakRssMiB } : {}),
+      calls: calls.ops,
+      callsAre: 'in total',
+      throttled: calls.throttled,
+      details: { callsBound: total(bound.value), callsMade: calls.total, writes: calls.writes, progressLines: r.stderr.split('\n').filter((l) => /^import: (services|task definitions):/.test(l)).length },
+      limits: 'DescribeTaskDefinition (one per family, 20/s after a burst of 50) dominates; wall time includes starting the CLI (node and the AWS SDK) and writing the files',
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
     refillBuckets(ctx.sim);
   }
 }
