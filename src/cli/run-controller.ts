@@ -4,6 +4,7 @@
  */
 import { connectAws } from '../aws/index.js';
 import { Controller } from '../controller/controller.js';
+import { SourceFreshness, STALE_AFTER_POLLS } from '../observe/freshness.js';
 import { defaultStaleAfterMs, Health } from '../observe/health.js';
 import { startHttpServer } from '../observe/http.js';
 import { createLogger, type LogFormat } from '../observe/logger.js';
@@ -14,7 +15,10 @@ import { ObserverCache } from '../reconcile/cache.js';
 import { createSource } from '../sources/index.js';
 import type { RunFlags } from './run.js';
 
-/** Runs the controller until SIGTERM/SIGINT (or `stop` aborts); resolves with the exit code. */
+/** The signals that stop the controller gracefully. */
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** Runs the controller until SIGTERM, SIGINT or SIGHUP (or `stop` aborts); resolves with the exit code. */
 export async function runController(flags: RunFlags, stop?: AbortSignal): Promise<number> {
   const format: LogFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const logger = createLogger({ level: flags.logLevel, format, destination: 'stdout' });
@@ -22,13 +26,16 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   const metrics = new Metrics({ defaultMetrics: true });
   const shutdown = new AbortController();
   const health = new Health({ staleAfterMs: defaultStaleAfterMs(flags.resyncInterval) });
+  const freshness = new SourceFreshness(STALE_AFTER_POLLS * flags.pollInterval);
   const onSignal = (sig: string): void => {
     if (shutdown.signal.aborted) return;
     logger.info({ action: 'shutdown', signal: sig }, `${sig}: finishing in-flight work, then exiting`);
     shutdown.abort();
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  // SIGHUP too (a closed terminal, a supervisor's reload): without a handler node dies at once,
+  // in the middle of whatever AWS call was in flight.
+  const handlers = SHUTDOWN_SIGNALS.map((sig) => [sig, () => onSignal(sig)] as const);
+  for (const [sig, handler] of handlers) process.once(sig, handler);
   stop?.addEventListener('abort', () => onSignal('stop'), { once: true });
 
   const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
@@ -38,6 +45,10 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
     // --endpoint-url routes S3 too (the simulator serves it on the same port), unless --s3-endpoint-url says otherwise.
     ...(flags.s3EndpointUrl || flags.endpointUrl ? { s3Endpoint: flags.s3EndpointUrl ?? flags.endpointUrl } : {}),
+    onRead: (ok) => {
+      freshness.read(ok);
+      metrics.recordSourceRead(ok);
+    },
   });
   const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
   if (flags.statusTo !== undefined && !statusToSource) {
@@ -49,6 +60,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     status,
     metrics,
     health,
+    source: freshness,
   });
   logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; status on ${http.url}`);
 
@@ -113,17 +125,20 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     if (shutdown.signal.aborted) resolve();
     else shutdown.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  // Bounded: in-flight AWS calls finish, nothing new starts; well under the ECS stop timeout.
+  // Bounded: in-flight AWS calls and the last status write finish, nothing new starts; well under
+  // the ECS stop timeout. What does not finish in time (a write to a file system that stopped
+  // answering) is left behind: the caller exits the process regardless.
   let timer: NodeJS.Timeout | undefined;
+  const finished = running.then(async () => statusWrite);
   const timedOut = await Promise.race([
-    running.then(() => false),
+    finished.then(() => false),
     new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), flags.shutdownTimeout);
     }),
   ]);
   clearTimeout(timer);
+  for (const [sig, handler] of handlers) process.off(sig, handler);
   if (timedOut) logger.warn({ action: 'shutdown', result: 'timeout' }, 'in-flight work did not finish in time; exiting anyway');
-  await statusWrite;
   await http.close();
   source.close();
   metrics.dispose();

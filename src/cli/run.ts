@@ -1,7 +1,7 @@
 /**
  * `switchboard run`: the long-lived controller. Watches a directory or an S3 prefix, reconciles
- * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM/SIGINT once
- * in-flight AWS calls have finished.
+ * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM, SIGINT or
+ * SIGHUP once in-flight AWS calls have finished.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { LogFormat } from '../observe/logger.js';
@@ -59,6 +59,9 @@ function duration(value: string): number {
 
 const env = (name: string): string => `SWITCHBOARD_${name}`;
 
+/** How long the process may take to wind down on its own after the controller stopped (log lines flushing). */
+const EXIT_GRACE_MS = 2000;
+
 /** Registers `switchboard run`. Every flag can also come from a SWITCHBOARD_* environment variable; flags win. */
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   program
@@ -89,7 +92,11 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       const { tuneHeapForDaemon } = await import('./heap.js');
       tuneHeapForDaemon();
       const { runController } = await import('./run-controller.js');
-      setExit(await runController(flags));
+      const code = await runController(flags);
+      setExit(code);
+      // Shutdown is done. Something still holding the event loop (a file system call that never
+      // answers keeps a thread-pool request pending) must not keep the process alive.
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
     });
 }
 

@@ -1130,6 +1130,10 @@ export interface ClusterSpecFields {
   settings?: ClusterSetting[];
   /** The `execute` command configuration for the cluster. */
   configuration?: ClusterConfiguration;
+  /** The short name of one or more capacity providers to associate with the cluster. */
+  capacityProviders?: string[];
+  /** The capacity provider strategy to set as the default for the cluster. */
+  defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[];
   /** Use this parameter to set a default Service Connect namespace. */
   serviceConnectDefaults?: ClusterServiceConnectDefaultsRequest;
 }
@@ -1213,7 +1217,7 @@ export const SHAPE_KEYS = {
   GatewayConnectorFilters: ["accessTypes"] as const satisfies readonly (keyof GatewayConnectorFilters)[],
   MonitoringConfiguration: ["metricConfigurations"] as const satisfies readonly (keyof MonitoringConfiguration)[],
   MetricConfiguration: ["metricNames", "resolutionSeconds"] as const satisfies readonly (keyof MetricConfiguration)[],
-  ClusterSpecFields: ["clusterName", "settings", "configuration", "serviceConnectDefaults"] as const satisfies readonly (keyof ClusterSpecFields)[],
+  ClusterSpecFields: ["clusterName", "settings", "configuration", "capacityProviders", "defaultCapacityProviderStrategy", "serviceConnectDefaults"] as const satisfies readonly (keyof ClusterSpecFields)[],
   ClusterSetting: ["name", "value"] as const satisfies readonly (keyof ClusterSetting)[],
   ClusterConfiguration: ["executeCommandConfiguration", "managedStorageConfiguration"] as const satisfies readonly (keyof ClusterConfiguration)[],
   ExecuteCommandConfiguration: ["kmsKeyId", "logging", "logConfiguration"] as const satisfies readonly (keyof ExecuteCommandConfiguration)[],

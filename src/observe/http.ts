@@ -1,6 +1,6 @@
 /**
  * The controller's read-only HTTP endpoints: `/healthz` (the loop is alive), `/readyz` (the first
- * full pass is done), `/status` (the status document) and `/metrics` (Prometheus text).
+ * full pass is done and the source reads), `/status` (the status document) and `/metrics` (Prometheus text).
  * Loopback by default; nothing here changes state.
  *
  * The status document can be megabytes (about 850 bytes a resource): it is rendered at most once
@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FreshnessReport } from './freshness.js';
 import type { HealthReport } from './health.js';
 
 /** What /status and /readyz read (a StatusStore). */
@@ -32,12 +33,19 @@ export interface HealthView {
   check(): HealthReport;
 }
 
+/** What /readyz reads of the source (a SourceFreshness). */
+export interface FreshnessView {
+  check(): FreshnessReport;
+}
+
 export interface HttpServerOptions {
   /** `host:port` (`[::1]:port` for IPv6) or a bare port on loopback; port 0 picks a free one. Default `127.0.0.1:8080`. */
   listen?: string;
   status: StatusView;
   metrics: MetricsView;
   health: HealthView;
+  /** When given, /readyz is 503 while the source has not read successfully for too long. */
+  source?: FreshnessView;
   /** A changed document is rendered again at most this often (default 1 s); readers in between get the last rendering. */
   statusMinIntervalMs?: number;
   /** How many `/status` bodies may be in flight at once (default 4); more readers get 503. */
@@ -137,9 +145,14 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Routes):
       if (h.alive) return send(req, res, 200, TEXT, 'ok\n');
       return send(req, res, 503, TEXT, `unhealthy: no progress from the reconcile loop for ${Math.round(h.sinceHeartbeatMs / 1000)}s (limit ${Math.round(h.staleAfterMs / 1000)}s)\n`);
     }
-    case '/readyz':
-      if (options.status.isReady()) return send(req, res, 200, TEXT, 'ready\n');
-      return send(req, res, 503, TEXT, 'not ready: the first full pass has not finished\n');
+    case '/readyz': {
+      if (!options.status.isReady()) return send(req, res, 503, TEXT, 'not ready: the first full pass has not finished\n');
+      const f = options.source?.check();
+      if (f !== undefined && !f.fresh) {
+        return send(req, res, 503, TEXT, `not ready: no successful read of the source for ${Math.round(f.sinceReadMs / 1000)}s (limit ${Math.round(f.staleAfterMs / 1000)}s)\n`);
+      }
+      return send(req, res, 200, TEXT, 'ready\n');
+    }
     case '/status':
       if (!routes.statusReaders.enter(res)) return send(req, res, 503, TEXT, 'busy: too many status requests in flight; retry shortly\n', { 'Retry-After': '1' });
       return send(req, res, 200, JSON_TYPE, routes.status.body());

@@ -32,6 +32,8 @@ export class Metrics {
   private readonly queueDepth: Gauge;
   private readonly drift: Counter<'kind'>;
   private readonly lastSuccess: Gauge;
+  private readonly sourceReads: Counter<'result'>;
+  private readonly sourceLastRead: Gauge;
   private readonly unobserve: (() => void) | undefined;
 
   constructor(options: MetricsOptions = {}) {
@@ -71,6 +73,13 @@ export class Metrics {
       help: 'Unix time the last pass finished with every resource converged (0: none yet).',
       registers,
     });
+    this.sourceReads = new Counter({ name: 'switchboard_source_reads_total', help: 'Reads of the manifest source, by result (ok, failed).', labelNames: ['result'], registers });
+    this.sourceLastRead = new Gauge({
+      name: 'switchboard_source_last_successful_read_timestamp_seconds',
+      help: 'Unix time of the last successful read of the manifest source (the start time until one succeeds).',
+      registers,
+    });
+    this.sourceLastRead.set(this.now() / 1000);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.unobserve = options.observeAws ?? true ? observeAwsCalls((r) => this.recordAwsCall(r)) : undefined;
   }
@@ -91,6 +100,12 @@ export class Metrics {
   /** recordReconcile for an apply result (kind from its key, duration from durationMs). */
   recordResult(result: Pick<ResourceResult, 'key' | 'outcome' | 'durationMs'>): void {
     this.recordReconcile(kindOf(result.key), result.outcome, result.durationMs / 1000);
+  }
+
+  /** Counts one read of the source; a successful one sets the last-successful-read timestamp to now. */
+  recordSourceRead(ok: boolean): void {
+    this.sourceReads.inc({ result: ok ? 'ok' : 'failed' });
+    if (ok) this.sourceLastRead.set(this.now() / 1000);
   }
 
   /** Sets how many keys wait in the work queue. */

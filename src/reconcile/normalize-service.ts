@@ -135,6 +135,8 @@ const SERVICE_DEFAULTS: JsonObject = {
   enableExecuteCommand: false,
   healthCheckGracePeriodSeconds: 0,
   platformVersion: 'LATEST',
+  // What CreateService sets when the request does not (the model's CreateServiceRequest).
+  availabilityZoneRebalancing: 'ENABLED',
   networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } },
   deploymentConfiguration: {
     strategy: 'ROLLING',

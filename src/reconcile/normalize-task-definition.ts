@@ -98,6 +98,10 @@ export function taskDefinitionWithoutDefaults(td: JsonObject): JsonObject {
   const networkMode = typeof out.networkMode === 'string' ? out.networkMode : 'bridge';
   // `bridge` is the default network mode on EC2; AWS may or may not echo it.
   if (out.networkMode === 'bridge') delete out.networkMode;
+  // DescribeTaskDefinition returns `enableFaultInjection: false` when it was never sent (since
+  // January 2025: aws-actions/amazon-ecs-deploy-task-definition#706; default false per
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
+  if (out.enableFaultInjection === false) delete out.enableFaultInjection;
   const cpu = normalizeCpu(out.cpu);
   const memory = normalizeMemory(out.memory);
   if (cpu !== undefined) out.cpu = cpu;

@@ -18,6 +18,16 @@ export interface ClusterRecord {
   tags: TagMap;
 }
 
+/** A named Auto Scaling group capacity provider of the account (FARGATE and FARGATE_SPOT are built in). */
+export interface CapacityProviderRecord {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  autoScalingGroupProvider: JsonObject;
+  updateStatus?: string;
+  tags: TagMap;
+}
+
 /** One task definition revision: `body` holds the registered content with AWS's defaults filled in. */
 export interface TaskDefinitionRecord {
   family: string;
@@ -28,6 +38,8 @@ export interface TaskDefinitionRecord {
   registeredAt: number;
   deregisteredAt?: number;
   tags: TagMap;
+  /** Deleted for good after DELETE_IN_PROGRESS: invisible, but its revision number stays used. */
+  deleted?: boolean;
 }
 
 /** Service Connect endpoint ECS registered in Cloud Map for a deployment. */
@@ -48,7 +60,9 @@ export interface DeploymentRecord {
   createdAt: number;
   updatedAt: number;
   launchType?: string;
+  /** As resolved for the tasks (`LATEST` -> `1.4.0`), where the Service keeps what was asked. */
   platformVersion?: string;
+  platformFamily?: string;
   capacityProviderStrategy?: JsonObject[];
   networkConfiguration?: JsonObject;
   serviceConnectConfiguration?: JsonObject;
@@ -113,6 +127,10 @@ export interface EcsState {
   taskDefinitions: Record<string, TaskDefinitionRecord[]>;
   /** cluster name -> service name -> service. */
   services: Record<string, Record<string, ServiceRecord>>;
+  /** The account's Auto Scaling capacity providers by name (absent in older state files). */
+  capacityProviders?: Record<string, CapacityProviderRecord>;
+  /** ARNs of revisions in DELETE_IN_PROGRESS, deleted once no deployment uses them (absent in older state files). */
+  taskDefinitionsDeleting?: string[];
   /** `cluster/token` -> the CreateService call that token made (absent in state files of older versions). */
   clientTokens?: Record<string, ClientTokenRecord>;
 }
@@ -162,9 +180,12 @@ export interface OperationRecord {
   errorMessage?: string;
   applied: boolean;
   creatorRequestId?: string;
-  /** CREATE: the namespace to add on success; UPDATE: the new description. */
+  /** CREATE: the namespace to add on success; UPDATE: the new description and SOA TTL. */
   namespace?: NamespaceRecord;
   description?: string;
+  soaTtl?: number;
+  /** UPDATE: the caller's `UpdaterRequestId`, so a retry returns this operation. */
+  updaterRequestId?: string;
 }
 
 /** Cloud Map state of one Region. */

@@ -3,12 +3,13 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_LIMITS } from '../manifests/decode.js';
-import { ContentMemo } from './dir-memo.js';
-import { scanDirectory, type ReadFileFn } from './dir-scan.js';
+import { ContentMemo, SETTLE_MS } from './dir-memo.js';
+import { nodeDirFs, scanDirectory, type DirFs, type DirectoryScan } from './dir-scan.js';
 import { WatchSet } from './dir-watch.js';
 import { toSourceError, toSourceReadError } from './errors.js';
 import { SnapshotGate } from './gate.js';
 import { isRelevantEventName } from './names.js';
+import { RemovalGuard } from './removals.js';
 import { Debouncer, Refresher, jittered } from './schedule.js';
 import { STATUS_FILE, STATUS_FOLDER } from './types.js';
 import type { ManifestSource, SourceError, SourceOptions, SourceSnapshot } from './types.js';
@@ -25,24 +26,56 @@ export class DirectorySource implements ManifestSource {
   private readonly debounceMs: number;
   private readonly pollIntervalMs: number;
   private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly fs: DirFs;
+  private readonly scanTimeoutMs: number | undefined;
+  private readonly onRead: ((ok: boolean) => void) | undefined;
   // Reads after a file event reuse what an earlier read saw of unchanged files; full reads refill it.
   private readonly memo = new ContentMemo();
+  // What the reads handed out, so a file that vanished or emptied is believed gone only when confirmed.
+  private readonly guard: RemovalGuard;
 
+  /** `fs` replaces file system calls (tests); the rest are the real ones. */
   constructor(
     private readonly root: string,
     options: SourceOptions = {},
-    private readonly readFileFn?: ReadFileFn,
+    fs: Partial<DirFs> = {},
   ) {
     this.description = `directory ${root}`;
     this.maxFileSize = options.maxFileSize ?? DEFAULT_LIMITS.maxFileSize;
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.fs = { ...nodeDirFs(options.readTimeoutMs), ...fs };
+    this.scanTimeoutMs = options.readTimeoutMs === undefined ? undefined : Math.max(options.readTimeoutMs * 4, 1000);
+    this.onRead = options.onRead;
+    this.guard = new RemovalGuard(options.settleMs ?? SETTLE_MS);
+  }
+
+  /** One scan, reviewed by the removal guard; reports the outcome to `onRead`. */
+  private async scan(trust: boolean, signal?: AbortSignal): Promise<{ scan: DirectoryScan; snapshot: SourceSnapshot; confirmAt?: number }> {
+    const startedAt = this.now();
+    try {
+      const scan = await scanDirectory(this.root, {
+        maxFileSize: this.maxFileSize,
+        fs: this.fs,
+        reuse: { memo: this.memo, trust },
+        ...(signal === undefined ? {} : { signal }),
+        ...(this.scanTimeoutMs === undefined ? {} : { timeoutMs: this.scanTimeoutMs }),
+      });
+      const reviewed = this.guard.review(scan, startedAt);
+      this.onRead?.(true);
+      return { scan, ...reviewed };
+    } catch (err) {
+      if (!(signal?.aborted ?? false)) this.onRead?.(false);
+      throw err;
+    }
   }
 
   async read(signal?: AbortSignal): Promise<SourceSnapshot> {
     try {
-      return (await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn, { memo: this.memo, trust: false })).snapshot;
+      return (await this.scan(false, signal)).snapshot;
     } catch (err) {
       if (signal?.aborted) throw err;
       throw toSourceReadError(this.description, err);
@@ -59,19 +92,23 @@ export class DirectorySource implements ManifestSource {
     // The periodic re-read reads every file again rather than trusting file identities, so that it
     // also repairs a change no timestamp showed (a clock set back, a file system with coarse times).
     let fullReadDue = false;
+    // A read that confirms (or not) a file that went missing or empty, one settle period later.
+    let confirmTimer: NodeJS.Timeout | undefined;
 
     const refresher = new Refresher(async () => {
       const trust = !fullReadDue;
       fullReadDue = false;
       try {
-        const scan = await scanDirectory(this.root, this.maxFileSize, signal, this.readFileFn, { memo: this.memo, trust });
+        const { scan, snapshot, confirmAt } = await this.scan(trust, signal);
         if (stopped()) return;
-        // Folders seen for the first time were read before their watcher existed: read once more.
+        // Folders seen for the first time (or replaced) were read before their watcher existed: read once more.
         const newFolders = watchers.sync(scan.watchDirs);
-        gate.success(scan.snapshot);
+        gate.success(snapshot);
         const retry = scan.raced && !retriedRace;
         retriedRace = scan.raced;
         if (newFolders || retry) debouncer.poke();
+        clearTimeout(confirmTimer);
+        if (confirmAt !== undefined) confirmTimer = setTimeout(() => refresher.trigger(), Math.max(0, confirmAt - this.now()) + 1);
       } catch (err) {
         if (stopped()) return;
         watchers.sync([]);
@@ -106,6 +143,7 @@ export class DirectorySource implements ManifestSource {
       () => {
         debouncer.cancel();
         if (pollTimer !== undefined) clearTimeout(pollTimer);
+        clearTimeout(confirmTimer);
         watchers.close();
       },
       { once: true },

@@ -1,4 +1,5 @@
 import { AwsCallError } from '../aws/errors.js';
+import { S3ProtocolError } from './s3-port.js';
 import type { SourceError } from './types.js';
 
 /** A failed source read, carrying the SourceError fields so a catcher needs no type switch. */
@@ -37,7 +38,7 @@ export function toSourceReadError(subject: string, err: unknown): SourceReadErro
       cause: err,
     });
   }
-  const code = errnoCode(err);
+  const code = err instanceof S3ProtocolError ? err.code : errnoCode(err);
   return new SourceReadError(`${subject}: ${message}`, { ...(code === undefined ? {} : { code }), cause: err });
 }
 

@@ -23,8 +23,8 @@ export class LazyS3Port implements S3Port {
     return (await this.port()).listObjects(bucket, prefix, signal);
   }
 
-  async getObject(bucket: string, key: string, signal?: AbortSignal): Promise<S3ObjectBody> {
-    return (await this.port()).getObject(bucket, key, signal);
+  async getObject(bucket: string, key: string, maxBytes: number, signal?: AbortSignal): Promise<S3ObjectBody> {
+    return (await this.port()).getObject(bucket, key, maxBytes, signal);
   }
 
   async putObject(bucket: string, key: string, body: string, contentType: string, signal?: AbortSignal): Promise<void> {

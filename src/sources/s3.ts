@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../manifests/decode.js';
 import type { SnapshotFile } from '../manifests/load.js';
 import { mapLimit } from '../util/concurrency.js';
 import { AwsCallError } from '../aws/errors.js';
-import { toSourceError, toSourceReadError } from './errors.js';
+import { SourceReadError, toSourceError, toSourceReadError } from './errors.js';
 import { SnapshotGate } from './gate.js';
 import { isManifestKey } from './names.js';
 import { revisionOf } from './revision.js';
@@ -16,6 +16,8 @@ import type { ManifestSource, SourceError, SourceOptions, SourceSnapshot } from 
 import { compareCodeUnits } from '../util/order.js';
 
 const DEFAULT_POLL_MS = 30_000;
+/** How long one whole read (listing and fetches) may take. */
+const DEFAULT_READ_DEADLINE_MS = 120_000;
 /** GetObject calls in flight at once during one read. */
 const FETCH_CONCURRENCY = 8;
 
@@ -30,6 +32,8 @@ export class S3Source implements ManifestSource {
   private readonly maxFileSize: number;
   private readonly pollIntervalMs: number;
   private readonly random: () => number;
+  private readonly onRead: ((ok: boolean) => void) | undefined;
+  private readonly readTimeoutMs: number;
   /** key → the last fetched version; bounded by the listing (keys no longer listed are dropped). */
   private readonly cache = new Map<string, CachedObject>();
   private last: SourceSnapshot | undefined;
@@ -43,6 +47,8 @@ export class S3Source implements ManifestSource {
     this.maxFileSize = options.maxFileSize ?? DEFAULT_LIMITS.maxFileSize;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.random = options.random ?? Math.random;
+    this.onRead = options.onRead;
+    this.readTimeoutMs = options.readTimeoutMs === undefined ? DEFAULT_READ_DEADLINE_MS : Math.max(options.readTimeoutMs * 4, 1000);
   }
 
   async read(signal?: AbortSignal): Promise<SourceSnapshot> {
@@ -54,7 +60,33 @@ export class S3Source implements ManifestSource {
     }
   }
 
+  /** One read, reported to `onRead` (an aborted read is no outcome). */
   private async readOnce(signal?: AbortSignal): Promise<SourceSnapshot> {
+    try {
+      const snapshot = await this.list(signal);
+      this.onRead?.(true);
+      return snapshot;
+    } catch (err) {
+      if (!(signal?.aborted ?? false)) this.onRead?.(false);
+      throw err;
+    }
+  }
+
+  /** One read under a deadline: an S3 endpoint that stops answering fails the read instead of holding it. */
+  private async list(outer?: AbortSignal): Promise<SourceSnapshot> {
+    const deadline = AbortSignal.timeout(this.readTimeoutMs);
+    const signal = outer === undefined ? deadline : AbortSignal.any([outer, deadline]);
+    try {
+      return await this.listWithin(signal);
+    } catch (err) {
+      if (deadline.aborted && !(outer?.aborted ?? false)) {
+        throw new SourceReadError(`${this.description}: the read did not finish within ${this.readTimeoutMs} ms`, { code: 'ETIMEDOUT', cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private async listWithin(signal: AbortSignal): Promise<SourceSnapshot> {
     const { bucket, prefix } = this.location;
     const listed = (await this.s3.listObjects(bucket, prefix, signal))
       .filter((o) => o.key.startsWith(prefix) && isManifestKey(o.key.slice(prefix.length)))
@@ -98,7 +130,12 @@ export class S3Source implements ManifestSource {
       return undefined;
     }
     try {
-      const got = await this.s3.getObject(this.location.bucket, o.key, signal);
+      // The listed size was true when listed: what is read is bounded again (limit + 1 bytes).
+      const got = await this.s3.getObject(this.location.bucket, o.key, this.maxFileSize + 1, signal);
+      if (got.size > this.maxFileSize || got.body.length > this.maxFileSize) {
+        unreadable.push({ path: this.pathOf(o.key), reason: `object is ${Math.max(got.size, got.body.length)} bytes, over the ${this.maxFileSize}-byte limit` });
+        return undefined;
+      }
       // Cache under the ETag actually read: if the object changed since the listing, the next
       // listing shows that ETag and the object is not fetched again.
       this.cache.set(o.key, { etag: got.etag || o.etag, content: got.body });

@@ -59,6 +59,17 @@ export interface SourceOptions {
   maxFileSize?: number;
   /** The random source behind the poll jitter, in [0, 1). */
   random?: () => number;
+  /** Directory: how long one file may take to read before it counts as unreadable (default 10 s). */
+  readTimeoutMs?: number;
+  /**
+   * Directory: a file that vanished or emptied is believed gone only when a read at least this much
+   * later agrees, with nothing changed in between (default 2 s).
+   */
+  settleMs?: number;
+  /** The clock reads are timed with (epoch ms). */
+  now?: () => number;
+  /** Told after every read whether it succeeded (a source that stops reading is not ready). */
+  onRead?(ok: boolean): void;
 }
 
 /** The name of the folder, next to the manifests, that holds the controller's own files. */

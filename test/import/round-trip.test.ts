@@ -6,37 +6,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
-import { tempDir } from '../helpers/fs.js';
 import { createRawFleet } from '../helpers/raw-fleet.js';
+import { useSimWorld } from '../helpers/sim-world.js';
 import { expectRoundTrip } from '../helpers/round-trip.js';
 import { everythingFleet } from './fleets.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let tmp: { dir: string; cleanup(): void };
-
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  aws = clientsFor(sim.url);
-  tmp = tempDir();
-});
-
-afterEach(async () => {
-  aws.destroy();
-  await sim.close();
-  tmp.cleanup();
-});
+const w = useSimWorld();
 
 function read(dir: string, file: string): string {
   return readFileSync(path.join(dir, file), 'utf8');
 }
 
 test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setting, load balancers, placement and a FireLens sidecar round-trips', async () => {
-  await createRawFleet(aws, everythingFleet);
-  const dir = path.join(tmp.dir, 'out');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'shop', '--cluster', 'legacy']);
+  await createRawFleet(w.aws, everythingFleet);
+  const dir = path.join(w.dir, 'out');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'shop', '--cluster', 'legacy']);
   expect(trip.imported.stderr).toContain('import: wrote 8 files to');
   expect(trip.imported.stderr).toContain('6 services, 6 task definitions, 1 namespace, 2 clusters');
 
@@ -68,7 +52,7 @@ test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setti
 });
 
 test('two services of one family at different revisions: the newest is a TaskDefinition, the other names its revision, with a warning', async () => {
-  await createRawFleet(aws, {
+  await createRawFleet(w.aws, {
     clusters: [{ clusterName: 'jobs' }],
     taskDefinitions: [
       { family: 'job', containerDefinitions: [{ name: 'job', image: 'busybox:1.35', memory: 64 }] },
@@ -79,29 +63,29 @@ test('two services of one family at different revisions: the newest is a TaskDef
       { cluster: 'jobs', serviceName: 'hourly', taskDefinition: 'job:2', desiredCount: 1 },
     ],
   });
-  const dir = path.join(tmp.dir, 'out');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'jobs']);
+  const dir = path.join(w.dir, 'out');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'jobs']);
   expect(trip.imported.stderr).toMatch(/Service\/nightly: runs job:1 but the newest ACTIVE revision is job:2; .*names job:1 explicitly/);
   expect(read(dir, 'services/nightly.yaml')).toContain('taskDefinition: job:1');
   expect(read(dir, 'services/hourly.yaml')).toMatch(/kind: TaskDefinition\nmetadata:\n {2}name: job\n[\s\S]*image: busybox:1.36[\s\S]*taskDefinition: job\n/);
 });
 
 test('a service whose family moved on since it was deployed keeps the revision it runs', async () => {
-  await createRawFleet(aws, {
+  await createRawFleet(w.aws, {
     clusters: [{ clusterName: 'jobs' }],
     taskDefinitions: [{ family: 'job', containerDefinitions: [{ name: 'job', image: 'busybox:1.35', memory: 64 }] }],
     services: [{ cluster: 'jobs', serviceName: 'nightly', taskDefinition: 'job', desiredCount: 1 }],
   });
-  await aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'job', containerDefinitions: [{ name: 'job', image: 'busybox:1.37', memory: 64 }] }));
-  const dir = path.join(tmp.dir, 'out');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'jobs']);
+  await w.aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'job', containerDefinitions: [{ name: 'job', image: 'busybox:1.37', memory: 64 }] }));
+  const dir = path.join(w.dir, 'out');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'jobs']);
   expect(trip.imported.stderr).toContain('Service/nightly: runs job:1 but the newest ACTIVE revision is job:2');
   expect(trip.imported.stderr).toContain('0 task definitions');
 });
 
 test('a fleet partly owned by another controller: its resources are skipped with a warning, the rest round-trips', async () => {
   const other = [{ key: 'switchboard.dev/managed-by', value: 'payments-team' }, { key: 'switchboard.dev/resource', value: 'Service/billing' }];
-  await createRawFleet(aws, {
+  await createRawFleet(w.aws, {
     namespaces: [
       { Name: 'shared', type: 'HTTP', Tags: [{ Key: 'switchboard.dev/managed-by', Value: 'payments-team' }, { Key: 'switchboard.dev/resource', Value: 'Namespace/shared' }] },
     ],
@@ -117,8 +101,8 @@ test('a fleet partly owned by another controller: its resources are skipped with
       { cluster: 'mixed', serviceName: 'reports', taskDefinition: 'reports', desiredCount: 1, serviceConnectConfiguration: { enabled: true, namespace: 'shared' } },
     ],
   });
-  const dir = path.join(tmp.dir, 'out');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'mixed']);
+  const dir = path.join(w.dir, 'out');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'mixed']);
   const stderr = trip.imported.stderr;
   expect(stderr).toContain('Service/billing: skipped: service billing in cluster mixed is managed by controller "payments-team"');
   expect(stderr).toContain('Cluster/mixed: skipped: cluster mixed is managed by controller "payments-team"');
@@ -126,13 +110,13 @@ test('a fleet partly owned by another controller: its resources are skipped with
   expect(stderr).toContain('Service/ledger: its task definition family ledger is managed by controller "payments-team"; the service names ledger:1');
   expect(trip.adopted.map((r) => r.key).sort()).toEqual(['Service/ledger', 'Service/reports']);
   // Nothing of the other controller's was touched.
-  const billing = await aws.ecs.send(new DescribeServicesCommand({ cluster: 'mixed', services: ['billing'], include: ['TAGS'] }));
+  const billing = await w.aws.ecs.send(new DescribeServicesCommand({ cluster: 'mixed', services: ['billing'], include: ['TAGS'] }));
   expect(billing.services?.[0]?.tags).toEqual(other);
 });
 
 test('services of one name in two clusters, a deregistered revision, and volumes configured at launch: warned about, the rest round-trips', async () => {
   const td = (family: string) => ({ family, containerDefinitions: [{ name: family, image: 'busybox', memory: 64 }] });
-  await createRawFleet(aws, {
+  await createRawFleet(w.aws, {
     clusters: [{ clusterName: 'blue' }, { clusterName: 'green' }],
     taskDefinitions: [
       td('edge'),
@@ -162,9 +146,9 @@ test('services of one name in two clusters, a deregistered revision, and volumes
       },
     ],
   });
-  await aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'old:1' }));
-  const dir = path.join(tmp.dir, 'out');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'blue', '--cluster', 'green']);
+  await w.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'old:1' }));
+  const dir = path.join(w.dir, 'out');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'blue', '--cluster', 'green']);
   const stderr = trip.imported.stderr;
   expect(stderr).toContain('Service/edge: skipped in cluster green: a Service manifest is named after its service, and Service/edge is already imported from cluster blue');
   expect(stderr).toContain('Service/legacy: runs old:1 but the family has no ACTIVE revision');

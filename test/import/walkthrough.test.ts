@@ -5,46 +5,34 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
 import { runSwitchboard } from '../helpers/cli.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
+import { copyWalkthrough } from '../helpers/fs.js';
 import { createRawFleet } from '../helpers/raw-fleet.js';
 import { expectRoundTrip } from '../helpers/round-trip.js';
+import { useSimWorld } from '../helpers/sim-world.js';
 import { consoleWalkthrough, walkthroughExecutionRoleArn as executionRoleArn } from './fleets.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let tmp: { dir: string; cleanup(): void };
+const w = useSimWorld();
 
 beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  aws = clientsFor(sim.url);
-  tmp = tempDir();
-  await createRawFleet(aws, consoleWalkthrough);
-});
-
-afterEach(async () => {
-  aws.destroy();
-  await sim.close();
-  tmp.cleanup();
+  await createRawFleet(w.aws, consoleWalkthrough);
 });
 
 test('the console-made walkthrough round-trips, and plan finds the bundled walkthrough manifests equivalent', async () => {
-  const dir = path.join(tmp.dir, 'imported');
-  const trip = await expectRoundTrip(sim, dir, ['--cluster', 'default']);
+  const dir = path.join(w.dir, 'imported');
+  const trip = await expectRoundTrip(w.sim, dir, ['--cluster', 'default']);
   expect(trip.imported.stderr).toContain('import: wrote 4 files to');
   expect(trip.adopted.map((r) => r.key).sort()).toEqual(['Cluster/default', 'Namespace/test-namespace', 'Service/curl', 'Service/nginx']);
 
-  const examples = path.join(tmp.dir, 'examples');
+  const examples = path.join(w.dir, 'examples');
   copyWalkthrough(examples);
-  const plan = await runSwitchboard(['plan', '-f', examples, '--endpoint-url', sim.url, '--log-level', 'silent']);
+  const plan = await runSwitchboard(['plan', '-f', examples, '--endpoint-url', w.sim.url, '--log-level', 'silent']);
   expect({ code: plan.code, out: plan.stdout }).toEqual({ code: 0, out: expect.stringContaining('No changes.') as string });
 });
 
 test('the imported nginx manifest is what a careful person would write', async () => {
-  const dir = path.join(tmp.dir, 'imported');
-  const run = await runSwitchboard(['import', '--cluster', 'default', '--adopt', '-o', dir, '--endpoint-url', sim.url]);
+  const dir = path.join(w.dir, 'imported');
+  const run = await runSwitchboard(['import', '--cluster', 'default', '--adopt', '-o', dir, '--endpoint-url', w.sim.url]);
   expect(run.code).toBe(0);
   const nginx = readFileSync(path.join(dir, 'services', 'nginx.yaml'), 'utf8');
   const schema = path.relative(path.join(dir, 'services'), path.resolve('schemas', 'manifest.schema.json'));

@@ -89,3 +89,11 @@ test('a task definition without its defaults keeps AWS order and normalises equa
   });
   expect(canonicalTaskDefinition(written)).toEqual(canonicalTaskDefinition(described));
 });
+
+test('enableFaultInjection: false, which AWS returns on every task definition since 2025, is its default and compares equal to leaving it out', () => {
+  const written: JsonObject = { family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', memory: 64 }] };
+  const described: JsonObject = { ...written, revision: 1, enableFaultInjection: false, containerDefinitions: [{ name: 'web', image: 'nginx', memory: 64, cpu: 0, essential: true }] };
+  expect(canonicalTaskDefinition(described)).toEqual(canonicalTaskDefinition(written));
+  expect(taskDefinitionWithoutDefaults(described)).toEqual(written);
+  expect(canonicalTaskDefinition({ ...written, enableFaultInjection: true })).not.toEqual(canonicalTaskDefinition(written));
+});

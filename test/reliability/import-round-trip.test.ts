@@ -9,12 +9,10 @@
 import path from 'node:path';
 import type { ContainerDefinition, CreateServiceCommandInput, LogConfiguration, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import fc from 'fast-check';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
-import { tempDir } from '../helpers/fs.js';
 import { awslogsGroups, createRawFleet, type RawFleet } from '../helpers/raw-fleet.js';
 import { reportRow } from '../helpers/report.js';
 import { expectRoundTrip } from '../helpers/round-trip.js';
+import { useSimWorld } from '../helpers/sim-world.js';
 
 const SEED = Number(process.env.IMPORT_PROPERTY_SEED ?? 14_2026);
 // Each run creates a fleet and runs import, validate, plan, apply and plan: a few in `npm test`, more in the report run.
@@ -273,27 +271,13 @@ function rawFleet(g: FleetGen): RawFleet {
 // Counterexamples the property found, kept as fixed cases (none yet).
 const FIXED: { name: string; fleet: FleetGen }[] = [];
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let tmp: { dir: string; cleanup(): void };
+const w = useSimWorld('all');
 let run = 0;
 
-beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  aws = clientsFor(sim.url);
-  tmp = tempDir();
-});
-
-afterAll(async () => {
-  aws.destroy();
-  await sim.close();
-  tmp.cleanup();
-});
-
 async function roundTripOf(g: FleetGen): Promise<void> {
-  sim.resetState();
-  await createRawFleet(aws, rawFleet(g));
-  await expectRoundTrip(sim, path.join(tmp.dir, `run-${run++}`), ['--cluster', CLUSTER]);
+  w.sim.resetState();
+  await createRawFleet(w.aws, rawFleet(g));
+  await expectRoundTrip(w.sim, path.join(w.dir, `run-${run++}`), ['--cluster', CLUSTER]);
 }
 
 if (FIXED.length > 0) {

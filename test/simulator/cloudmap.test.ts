@@ -1,6 +1,7 @@
 import {
   CreateHttpNamespaceCommand,
   CreatePrivateDnsNamespaceCommand,
+  UpdatePrivateDnsNamespaceCommand,
   CreateServiceCommand,
   DeleteNamespaceCommand,
   DeleteServiceCommand,
@@ -154,4 +155,23 @@ test('namespace tags are Key/Value pairs managed by TagResource and UntagResourc
   await env.c.sd.send(new UntagResourceCommand({ ResourceARN: ns.arn, TagKeys: ['a'] }));
   const out = await env.c.sd.send(new ListTagsForResourceCommand({ ResourceARN: ns.arn }));
   expect(out.Tags).toEqual([{ Key: 'b', Value: '2' }]);
+});
+
+// https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
+test('UpdatePrivateDnsNamespace changes the description and the SOA TTL; a retry with the same UpdaterRequestId returns the first operation', async () => {
+  const created = await env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'soa.internal', Vpc: 'vpc-1' }));
+  const id = await eventually(async () => {
+    const op = await env.c.sd.send(new GetOperationCommand({ OperationId: created.OperationId }));
+    return op.Operation?.Status === 'SUCCESS' ? op.Operation.Targets?.NAMESPACE : undefined;
+  });
+  const change = { Description: 'internal names', Properties: { DnsProperties: { SOA: { TTL: 60 } } } };
+  const first = await env.c.sd.send(new UpdatePrivateDnsNamespaceCommand({ Id: id, UpdaterRequestId: 'soa-1', Namespace: change }));
+  const retry = await env.c.sd.send(new UpdatePrivateDnsNamespaceCommand({ Id: id, UpdaterRequestId: 'soa-1', Namespace: change }));
+  expect(retry.OperationId).toBe(first.OperationId);
+  await eventually(async () => ((await statusOf(first.OperationId)) === 'SUCCESS' ? true : undefined));
+  const ns = (await env.c.sd.send(new GetNamespaceCommand({ Id: id }))).Namespace;
+  expect(ns?.Description).toBe('internal names');
+  expect(ns?.Properties?.DnsProperties?.SOA).toEqual({ TTL: 60 });
+  const http = await createNamespace(env.c, 'not-dns.local');
+  await expect(env.c.sd.send(new UpdatePrivateDnsNamespaceCommand({ Id: http.id, Namespace: change }))).rejects.toMatchObject({ name: 'InvalidInput' });
 });

@@ -1,5 +1,9 @@
 import {
   ClientException,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionFamiliesCommand,
@@ -7,11 +11,10 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { useSimulator } from './helpers.js';
+import { network } from './ecs-helpers.js';
+import { eventually, useSimulator } from './helpers.js';
 
 const env = useSimulator();
-
-
 
 const web: RegisterTaskDefinitionCommandInput = {
   family: 'web',
@@ -105,4 +108,40 @@ test('task definition families are listed by prefix, with pagination', async () 
 test('awsvpc port mappings with a different host port are rejected', async () => {
   const bad = { ...web, family: 'bad', containerDefinitions: [{ name: 'a', image: 'x', portMappings: [{ containerPort: 80, hostPort: 8080 }] }] };
   await expect(env.c.ecs.send(new RegisterTaskDefinitionCommand(bad))).rejects.toBeInstanceOf(ClientException);
+});
+
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskDefinitions.html
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-definition-state.html
+describe('DeleteTaskDefinitions', () => {
+  const describeStatus = async (arn: string): Promise<string | undefined> => (await env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.status;
+
+  test('refuses an ACTIVE revision, deletes a deregistered one for good, and never reuses its revision number', async () => {
+    const first = (await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'deleted' }))).taskDefinition?.taskDefinitionArn ?? '';
+    const refused = await env.c.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [first] }));
+    expect(refused.failures?.map((f) => f.arn)).toEqual([first]);
+    expect(await describeStatus(first)).toBe('ACTIVE');
+    await env.c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: first }));
+    const out = await env.c.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [first] }));
+    expect(out.taskDefinitions?.map((t) => t.status)).toEqual(['DELETE_IN_PROGRESS']);
+    await expect(env.c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: first }))).rejects.toBeInstanceOf(ClientException);
+    const families = await env.c.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: 'deleted', status: 'ALL' }));
+    expect(families.families).toEqual([]);
+    const next = await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'deleted' }));
+    expect(next.taskDefinition?.revision).toBe(2);
+  });
+
+  test('keeps a revision a service still runs DELETE_IN_PROGRESS (describable, unusable) until the service is gone', async () => {
+    env.sim.setTimings({ drainMs: 0 });
+    await env.c.ecs.send(new CreateClusterCommand({ clusterName: 'tds' }));
+    const arn = (await env.c.ecs.send(new RegisterTaskDefinitionCommand({ ...web, family: 'in-use' }))).taskDefinition?.taskDefinitionArn ?? '';
+    await env.c.ecs.send(new CreateServiceCommand({ cluster: 'tds', serviceName: 'user', taskDefinition: arn, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: network }));
+    await env.c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    await env.c.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [arn] }));
+    expect(await describeStatus(arn)).toBe('DELETE_IN_PROGRESS');
+    const listed = await env.c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'in-use', status: 'DELETE_IN_PROGRESS' }));
+    expect(listed.taskDefinitionArns).toEqual([arn]);
+    await expect(env.c.ecs.send(new CreateServiceCommand({ cluster: 'tds', serviceName: 'late', taskDefinition: arn, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: network }))).rejects.toBeInstanceOf(ClientException);
+    await env.c.ecs.send(new DeleteServiceCommand({ cluster: 'tds', service: 'user' }));
+    await eventually(async () => (await describeStatus(arn).catch(() => 'gone')) === 'gone' || undefined);
+  });
 });

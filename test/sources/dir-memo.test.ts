@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, realpath, rename, rm, symlink, unlink, writeF
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContentMemo, SETTLE_MS } from '../../src/sources/dir-memo.js';
-import { scanDirectory, type DirectoryScan } from '../../src/sources/dir-scan.js';
+import { nodeDirFs, scanDirectory, type DirectoryScan } from '../../src/sources/dir-scan.js';
 import { contents } from './helpers.js';
 
 let root: string;
@@ -12,6 +12,7 @@ const countingRead = async (file: string): Promise<Uint8Array> => {
   reads.push(file);
   return readFile(file);
 };
+const countingFs = { ...nodeDirFs(), readFile: countingRead };
 const p = (...parts: string[]): string => path.join(root, ...parts);
 
 beforeEach(async () => {
@@ -28,12 +29,12 @@ const settledMemo = (): ContentMemo => new ContentMemo(() => Date.now() + 10 * S
 
 async function scan(memo: ContentMemo | undefined, trust = true): Promise<DirectoryScan> {
   reads = [];
-  return scanDirectory(root, 1 << 20, undefined, countingRead, memo === undefined ? undefined : { memo, trust });
+  return scanDirectory(root, { maxFileSize: 1 << 20, fs: countingFs, ...(memo === undefined ? {} : { reuse: { memo, trust } }) });
 }
 
 /** Scans with the memo and checks the snapshot equals a full read's. */
 async function scanBoth(memo: ContentMemo): Promise<DirectoryScan> {
-  const full = await scanDirectory(root, 1 << 20);
+  const full = await scanDirectory(root, { maxFileSize: 1 << 20 });
   const remembered = await scan(memo);
   expect(remembered.snapshot).toEqual(full.snapshot);
   return remembered;
@@ -113,7 +114,7 @@ test('a ConfigMap-style ..data swap yields the new content through the links eve
   const swapped = await scanBoth(memo);
   expect(contents(swapped.snapshot)).toEqual({ [p('app.yaml')]: 'v: 2', [p('same.yaml')]: 's: 1' });
   expect(reads.sort()).toEqual([p('app.yaml'), p('same.yaml')]);
-  expect(swapped.watchDirs).toContain(await realpath(p(v2)));
+  expect(swapped.watchDirs.map((w) => w.dir)).toContain(await realpath(p(v2)));
   await rm(p(v1), { recursive: true });
   await scanBoth(memo);
   expect(reads).toEqual([]);

@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, open, readFile, readdir, rename, rm, symlink, truncate, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { nodeDirFs } from '../../src/sources/dir-scan.js';
 import { DirectorySource, SourceReadError, createSource } from '../../src/sources/index.js';
+import { declaresNothing } from '../../src/sources/removals.js';
 import { Recorder, contents, sleep } from './helpers.js';
 
 const DEBOUNCE = 60;
@@ -21,8 +24,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** How long a removal waits for a confirming read in these tests. */
+const CONFIRM = 300;
+
 function watchRoot(options: { pollIntervalMs?: number } = {}): Recorder {
-  const r = new Recorder().start(createSource(root, { debounceMs: DEBOUNCE, pollIntervalMs: options.pollIntervalMs ?? 60_000 }));
+  const r = new Recorder().start(createSource(root, { debounceMs: DEBOUNCE, pollIntervalMs: options.pollIntervalMs ?? 60_000, settleMs: CONFIRM }));
   recorders.push(r);
   return r;
 }
@@ -98,9 +104,11 @@ describe('reading a directory', () => {
   test('a file that vanishes between listing and reading is unreadable, not fatal, and changes the revision', async () => {
     await writeFile(p('a.yaml'), 'a: 1');
     await writeFile(p('gone.yaml'), 'g: 1');
-    const vanishing = new DirectorySource(root, {}, async (file) => {
-      if (file.endsWith('gone.yaml')) await unlink(file); // deleted right after it was listed
-      return readFile(file);
+    const vanishing = new DirectorySource(root, {}, {
+      readFile: async (file) => {
+        if (file.endsWith('gone.yaml')) await unlink(file); // deleted right after it was listed
+        return readFile(file);
+      },
     });
     const s = await vanishing.read();
     expect(Object.keys(contents(s))).toEqual([p('a.yaml')]);
@@ -111,6 +119,200 @@ describe('reading a directory', () => {
     expect(settled.complete).toBe(true);
     expect(settled.files.map((f) => f.path)).toEqual(s.files.map((f) => f.path));
     expect(settled.revision).not.toBe(s.revision);
+  });
+});
+
+describe('a read is complete only when it read everything it listed', () => {
+  const real = nodeDirFs();
+
+  test('an entry listed but gone by the time it is looked at makes the read incomplete', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('gone.yaml'), 'g: 1');
+    const source = new DirectorySource(root, {}, {
+      stat: async (file) => {
+        if (file.endsWith('gone.yaml')) await unlink(file); // renamed away right after the folder was listed
+        return real.stat(file);
+      },
+    });
+    const s = await source.read();
+    expect(Object.keys(contents(s))).toEqual([p('a.yaml')]);
+    expect(s.complete).toBe(false);
+    expect(s.unreadable).toEqual([{ path: p('gone.yaml'), reason: 'vanished while being read' }]);
+  });
+
+  test('a dangling symlink is not a manifest and does not make the read incomplete', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await symlink(p('nowhere.yaml'), p('dangling.yaml'));
+    const s = await createSource(root, {}).read();
+    expect(s.complete).toBe(true);
+    expect(Object.keys(contents(s))).toEqual([p('a.yaml')]);
+  });
+
+  test('a file swapped for a FIFO after it was listed is unreadable, and the read finishes', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    execFileSync('mkfifo', [p('.fifo')]);
+    const source = new DirectorySource(root, {}, {
+      stat: async (file) => {
+        const s = await real.stat(file);
+        if (file.endsWith('a.yaml')) await rename(p('.fifo'), file);
+        return s;
+      },
+    });
+    const s = await source.read();
+    expect(s.files).toEqual([]);
+    expect(s.complete).toBe(false);
+    expect(s.unreadable).toEqual([{ path: p('a.yaml'), reason: 'not a regular file' }]);
+  });
+
+  test('the size limit holds for what is read, not for what stat said before', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const source = new DirectorySource(root, { maxFileSize: 1024 }, { readFile: async () => Buffer.alloc(4096, 0x61) });
+    const s = await source.read();
+    expect(s.files).toEqual([]);
+    expect(s.complete).toBe(false);
+    expect(s.unreadable).toEqual([{ path: p('a.yaml'), reason: 'file grew past the 1024-byte limit while being read' }]);
+  });
+
+  test('a read that does not finish in time fails instead of hanging', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const source = new DirectorySource(root, { readTimeoutMs: 50 }, { readdir: () => new Promise(() => undefined) });
+    await expect(source.read()).rejects.toMatchObject({ code: 'ETIMEDOUT', message: expect.stringContaining('did not finish within 1000 ms') as unknown });
+  });
+
+  test('each read reports whether it succeeded', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const outcomes: boolean[] = [];
+    const source = createSource(root, { onRead: (ok) => outcomes.push(ok) });
+    await source.read();
+    await rm(root, { recursive: true });
+    await expect(source.read()).rejects.toThrow('no such folder');
+    expect(outcomes).toEqual([true, false]);
+  });
+});
+
+describe('a file that went missing or empty is believed gone only when confirmed', () => {
+  const SETTLE_MS = 2000;
+  let clock: number;
+  const source = (): DirectorySource => new DirectorySource(root, { settleMs: SETTLE_MS, now: () => clock });
+  const stamp = async (rel: string, at: number): Promise<void> => utimes(p(rel), new Date(at), new Date(at));
+
+  beforeEach(() => {
+    clock = Date.parse('2026-01-01T00:00:00Z');
+  });
+
+  test('an emptied file keeps what it declared until a read one settle period later sees the same empty file', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('b.yaml'), 'b: 1');
+    const s = source();
+    expect((await s.read()).complete).toBe(true);
+    await truncate(p('a.yaml'));
+    clock += 10;
+    const first = await s.read();
+    expect(contents(first)).toEqual({ [p('a.yaml')]: 'a: 1', [p('b.yaml')]: 'b: 1' });
+    expect(first.complete).toBe(false);
+    expect(first.unreadable).toEqual([{ path: p('a.yaml'), reason: expect.stringMatching(/^empty from this read; what it declared stands until a read at least 2000 ms after the first/) as unknown }]);
+    clock += SETTLE_MS - 1;
+    expect((await s.read()).complete).toBe(false);
+    clock += 1;
+    const confirmed = await s.read();
+    expect(confirmed.complete).toBe(true);
+    expect(contents(confirmed)).toEqual({ [p('a.yaml')]: '', [p('b.yaml')]: 'b: 1' });
+  });
+
+  test('a file emptied again in between (a new write) starts the wait again', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const s = source();
+    await s.read();
+    await truncate(p('a.yaml'));
+    await stamp('a.yaml', clock);
+    await s.read();
+    // Written and truncated again (an editor saving twice): another empty file.
+    clock += SETTLE_MS;
+    await writeFile(p('a.yaml'), 'a: 2');
+    await truncate(p('a.yaml'));
+    await stamp('a.yaml', clock);
+    expect((await s.read()).complete).toBe(false);
+    clock += SETTLE_MS;
+    expect((await s.read()).complete).toBe(true);
+  });
+
+  test('a deleted file is dropped only once its folder stayed unchanged for a settle period', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('b.yaml'), 'b: 1');
+    const s = source();
+    await s.read();
+    await unlink(p('b.yaml'));
+    await stamp('.', clock);
+    expect(contents(await s.read())[p('b.yaml')]).toBe('b: 1');
+    // Something else changed in the folder meanwhile (b renamed away and back, say): wait again.
+    clock += SETTLE_MS;
+    await writeFile(p('c.yaml'), 'c: 1');
+    await stamp('.', clock);
+    const changed = await s.read();
+    expect(contents(changed)[p('b.yaml')]).toBe('b: 1');
+    expect(changed.complete).toBe(false);
+    clock += SETTLE_MS;
+    const confirmed = await s.read();
+    expect(confirmed.complete).toBe(true);
+    expect(contents(confirmed)).toEqual({ [p('a.yaml')]: 'a: 1', [p('c.yaml')]: 'c: 1' });
+  });
+
+  test('a file back before the confirming read is read as it is, with nothing dropped', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const s = source();
+    const before = await s.read();
+    await rename(p('a.yaml'), p('a.moved'));
+    expect((await s.read()).complete).toBe(false);
+    await rename(p('a.moved'), p('a.yaml'));
+    clock += SETTLE_MS;
+    const back = await s.read();
+    expect(back.complete).toBe(true);
+    expect(back.revision).toBe(before.revision);
+  });
+
+  test('a file that cannot be read keeps what it declared for as long as it cannot', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    let denied = false;
+    const real = nodeDirFs();
+    const s = new DirectorySource(root, { settleMs: SETTLE_MS, now: () => clock }, {
+      readFile: async (file, limit) => {
+        if (denied) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        return real.readFile(file, limit);
+      },
+    });
+    await s.read();
+    denied = true;
+    for (let i = 0; i < 3; i++) {
+      clock += SETTLE_MS;
+      const r = await s.read();
+      expect(contents(r)).toEqual({ [p('a.yaml')]: 'a: 1' });
+      expect(r.unreadable).toEqual([{ path: p('a.yaml'), reason: 'permission denied' }]);
+    }
+  });
+
+  test('a file that declared nothing may go without confirmation', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    await writeFile(p('notes.yaml'), '# nothing here yet\n---\n');
+    const s = source();
+    await s.read();
+    await unlink(p('notes.yaml'));
+    const r = await s.read();
+    expect(r.complete).toBe(true);
+    expect(Object.keys(contents(r))).toEqual([p('a.yaml')]);
+  });
+});
+
+describe('YAML that declares nothing', () => {
+  test.each([
+    ['', true],
+    ['\n\n  \n', true],
+    ['# a comment\n---\n...\n%YAML 1.2\n--- # next\n', true],
+    ['\ufeff\r\n# bom and CRLF\r\n', true],
+    ['a: 1', false],
+    ['---\nkind: Service\n', false],
+    ['- item', false],
+  ])('%j declares nothing: %s', (text, expected) => {
+    expect(declaresNothing(Buffer.from(text))).toBe(expected);
   });
 });
 
@@ -127,7 +329,15 @@ describe('watching a directory', () => {
     expect(contents(await r.snapshot(3))).toEqual({ [p('a.yaml')]: 'a: 2', [p('b.yaml')]: 'b: 1' });
 
     await unlink(p('b.yaml'));
-    expect(contents(await r.snapshot(4))).toEqual({ [p('a.yaml')]: 'a: 2' });
+    // Believed only once a read one settle period later agrees: until then b stands, and the
+    // snapshot says it is not the whole picture.
+    const pending = await r.snapshot(4);
+    expect(contents(pending)).toEqual({ [p('a.yaml')]: 'a: 2', [p('b.yaml')]: 'b: 1' });
+    expect(pending.complete).toBe(false);
+    expect(pending.unreadable).toEqual([{ path: p('b.yaml'), reason: expect.stringMatching(/^missing from this read; what it declared stands until a read at least 300 ms after the first/) as unknown }]);
+    const confirmed = await r.snapshot(5);
+    expect(contents(confirmed)).toEqual({ [p('a.yaml')]: 'a: 2' });
+    expect(confirmed.complete).toBe(true);
     expect(r.errors).toEqual([]);
   });
 
@@ -203,6 +413,40 @@ describe('watching a directory', () => {
     await sleep(DEBOUNCE * 2);
     await writeFile(p('team', 'b.yaml'), 'b: 1');
     await r.snapshotWhere((s) => contents(s)[p('team', 'b.yaml')] === 'b: 1');
+  });
+
+  test('a watched folder replaced by another of the same name is watched again', async () => {
+    await mkdir(p('team'));
+    await writeFile(p('team', 'a.yaml'), 'a: 1');
+    const r = watchRoot();
+    await r.snapshotWhere((s) => contents(s)[p('team', 'a.yaml')] === 'a: 1');
+    await sleep(SETTLE);
+    // Built beside it, then swapped in (what a deploy tool or `git checkout` of a folder does).
+    await mkdir(p('.team-new'));
+    await writeFile(p('.team-new', 'a.yaml'), 'a: 2');
+    await rename(p('team'), p('.team-old'));
+    await rename(p('.team-new'), p('team'));
+    await r.snapshotWhere((s) => s.complete && contents(s)[p('team', 'a.yaml')] === 'a: 2');
+    await sleep(SETTLE);
+    // Seen through the new folder's own watcher: the periodic re-read is a minute away.
+    await writeFile(p('team', 'a.yaml'), 'a: 3');
+    await r.snapshotWhere((s) => contents(s)[p('team', 'a.yaml')] === 'a: 3', 3000);
+  });
+
+  test('a watched root folder replaced by another of the same name is watched again', async () => {
+    await writeFile(p('a.yaml'), 'a: 1');
+    const r = watchRoot();
+    await r.snapshot(1);
+    await sleep(SETTLE);
+    const staging = await mkdtemp(path.join(tmpdir(), 'switchboard-dir-staging-'));
+    await writeFile(path.join(staging, 'a.yaml'), 'a: 2');
+    await rename(root, `${root}-old`);
+    await rename(staging, root);
+    await r.snapshotWhere((s) => s.complete && contents(s)[p('a.yaml')] === 'a: 2', 3000);
+    await rm(`${root}-old`, { recursive: true });
+    await sleep(SETTLE);
+    await writeFile(p('a.yaml'), 'a: 3');
+    await r.snapshotWhere((s) => contents(s)[p('a.yaml')] === 'a: 3', 3000);
   });
 
   test('a Kubernetes ConfigMap-style ..data symlink swap yields the new content through the visible links', async () => {

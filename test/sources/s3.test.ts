@@ -245,6 +245,89 @@ describe('the S3 source', () => {
     ]);
   });
 
+  describe('a listing is complete only when the protocol says so', () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html: IsTruncated says
+    // whether more keys follow, and NextContinuationToken is sent when it is true.
+    const listingOnly = (xml: string) => (q: { query: URLSearchParams }) => (q.query.get('list-type') === '2' ? { status: 200, xml } : undefined);
+
+    async function failsAndKeepsTheLastSnapshot(fault: (q: { query: URLSearchParams }) => { status: number; xml: string } | undefined, message: RegExp): Promise<void> {
+      await put('app/a.yaml', 'a: 1');
+      await put('app/b.yaml', 'b: 1');
+      const s = source();
+      const r = watch(s);
+      const good = await r.snapshot(1);
+      expect(Object.keys(contents(good))).toHaveLength(2);
+      proxy.fault = fault;
+      const err = await r.error(1);
+      expect(err.message).toMatch(message);
+      await polls(2);
+      expect(r.snapshots).toHaveLength(1);
+      const direct = await s.read().catch((e: unknown) => e);
+      expect(direct).toBeInstanceOf(SourceReadError);
+    }
+
+    test('IsTruncated without a NextContinuationToken fails the read instead of ending the listing', async () => {
+      await failsAndKeepsTheLastSnapshot(
+        listingOnly(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><Prefix>app/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><Contents><Key>app/a.yaml</Key><ETag>&quot;x&quot;</ETag><Size>4</Size></Contents></ListBucketResult>`,
+        ),
+        /truncated listing without a NextContinuationToken/,
+      );
+    });
+
+    test('an HTML page with status 200 is not an empty listing', async () => {
+      await failsAndKeepsTheLastSnapshot(listingOnly('<!DOCTYPE html><html><head><title>Captive portal</title></head><body>Please log in</body></html>'), /not a ListObjectsV2 answer/);
+    });
+
+    test('a listing whose KeyCount does not match its keys fails the read', async () => {
+      await failsAndKeepsTheLastSnapshot(
+        listingOnly(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><Prefix>app/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><Contents><Key>app/a.yaml</Key><ETag>&quot;x&quot;</ETag><Size>4</Size></Contents></ListBucketResult>`,
+        ),
+        /KeyCount 2 but lists 1 key/,
+      );
+    });
+
+    test('a continuation token that repeats fails the read instead of looping', async () => {
+      await failsAndKeepsTheLastSnapshot(
+        listingOnly(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><Prefix>app/</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>same</NextContinuationToken></ListBucketResult>`,
+        ),
+        /continuation token .* repeated/,
+      );
+    });
+  });
+
+  test('an object larger than its listing said is read only up to the limit and is unreadable', async () => {
+    await put('app/a.yaml', 'a: 1');
+    await put('app/grown.yaml', 'g'.repeat(5000));
+    // The listing says 10 bytes (it was small when listed); GetObject finds 5,000.
+    proxy.fault = (q) => {
+      if (q.query.get('list-type') !== '2') return undefined;
+      return { status: 200, xml: listPageXml(BUCKET, 'app/', [{ key: 'app/a.yaml', etag: '"a"', size: 4 }, { key: 'app/grown.yaml', etag: '"g"', size: 10 }], 1000, undefined) };
+    };
+    const s = createSource(`s3://${BUCKET}/app/`, { s3Endpoint: endpoint, region: 'us-east-1', maxFileSize: 100 });
+    sources.push(s);
+    const snap = await s.read();
+    expect(Object.keys(contents(snap))).toEqual([`s3://${BUCKET}/app/a.yaml`]);
+    expect(snap.complete).toBe(false);
+    expect(snap.unreadable).toEqual([{ path: `s3://${BUCKET}/app/grown.yaml`, reason: 'object is 5000 bytes, over the 100-byte limit' }]);
+    // Asked for no more than the limit and one byte.
+    const get = proxy.requests.find((q) => q.method === 'GET' && q.path.endsWith('/grown.yaml'));
+    expect(get?.headers.range).toBe('bytes=0-100');
+  });
+
+  test('an empty object is read as empty (S3 answers its range with 416 InvalidRange)', async () => {
+    await put('app/a.yaml', 'a: 1');
+    await put('app/empty.yaml', '');
+    // As S3 answers a range on an empty object (s3rver answers 206 with a byte it never sends).
+    proxy.fault = (q) => (q.method === 'GET' && q.path.endsWith('/empty.yaml') ? { status: 416, code: 'InvalidRange', message: 'The requested range is not satisfiable' } : undefined);
+    const snap = await source().read();
+    expect(proxy.requests.find((q) => q.path.endsWith('/empty.yaml'))?.headers.range).toBe(`bytes=0-${1024 * 1024}`);
+    expect(contents(snap)).toEqual({ [`s3://${BUCKET}/app/a.yaml`]: 'a: 1', [`s3://${BUCKET}/app/empty.yaml`]: '' });
+    expect(snap.complete).toBe(true);
+  });
+
   test('an object deleted between listing and reading makes the snapshot incomplete, not failed', async () => {
     await put('app/a.yaml', 'a: 1');
     await put('app/gone.yaml', 'g: 1');

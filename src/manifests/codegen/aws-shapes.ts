@@ -34,7 +34,7 @@ interface SdkModel {
 const OMIT: Record<string, readonly string[]> = {
   RegisterTaskDefinitionRequest: ['tags'],
   CreateServiceRequest: ['serviceName', 'clientToken', 'tags'],
-  CreateClusterRequest: ['tags', 'capacityProviders', 'defaultCapacityProviderStrategy'],
+  CreateClusterRequest: ['tags'],
 };
 
 /** Manifest-level spec shapes: name in the generated code, SDK input shape, fields made optional. */

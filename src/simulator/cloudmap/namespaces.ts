@@ -2,7 +2,7 @@ import { epochSeconds, type OperationDef, type RequestContext } from '../context
 import { SimulatorError } from '../errors.js';
 import { randomAlnum } from '../ids.js';
 import type { Input } from '../input.js';
-import { compact, type JsonObject } from '../json.js';
+import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { NamespaceRecord, OperationRecord } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters } from './common.js';
 import { findNamespace, isOwn, namespaceRecord, ownerOf, requireOwnNamespace, servicesInNamespace } from './store.js';
@@ -76,6 +76,8 @@ export function settleOperations(ctx: RequestContext): void {
     } else if (op.Type === 'UPDATE_NAMESPACE') {
       const ns = namespaces[op.namespaceId];
       if (ns && op.description !== undefined) ns.Description = op.description;
+      const dns = ns?.Properties.DnsProperties;
+      if (op.soaTtl !== undefined && isJsonObject(dns)) dns.SOA = { TTL: op.soaTtl };
     } else if (op.Type === 'DELETE_NAMESPACE') {
       delete namespaces[op.namespaceId];
     }
@@ -125,6 +127,23 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
   return { OperationId: op.Id };
 }
 
+/**
+ * Submits a namespace update; a retry with the same `UpdaterRequestId` returns the first
+ * operation instead of running it twice (the UpdateHttpNamespace/UpdatePrivateDnsNamespace models).
+ */
+function updateNamespace(ctx: RequestContext, input: Input, ns: NamespaceRecord, description: string | undefined, soaTtl: number | undefined): JsonObject {
+  const updaterRequestId = input.optStr('UpdaterRequestId');
+  if (updaterRequestId !== undefined) {
+    const same = Object.values(ctx.state.cloudmap.operations).find((op) => op.Type === 'UPDATE_NAMESPACE' && op.namespaceId === ns.Id && op.updaterRequestId === updaterRequestId);
+    if (same) return { OperationId: same.Id };
+  }
+  const fields: Pick<OperationRecord, 'Type' | 'namespaceId'> & Partial<OperationRecord> = { Type: 'UPDATE_NAMESPACE', namespaceId: ns.Id };
+  if (description !== undefined) fields.description = description;
+  if (soaTtl !== undefined) fields.soaTtl = soaTtl;
+  if (updaterRequestId !== undefined) fields.updaterRequestId = updaterRequestId;
+  return { OperationId: submit(ctx, fields).Id };
+}
+
 function requireNamespace(ctx: RequestContext, input: Input): NamespaceRecord {
   const id = input.str('Id');
   const ns = findNamespace(ctx, id);
@@ -147,8 +166,26 @@ export const namespaceOperations: Record<string, OperationDef> = {
       if (ns.Type !== 'HTTP') throw input.invalid(`Namespace ${ns.Id} is not an HTTP namespace.`);
       const change = input.optObj('Namespace');
       if (!change || typeof change.Description !== 'string') throw input.invalid('Namespace.Description must be specified.');
-      const op = submit(ctx, { Type: 'UPDATE_NAMESPACE', namespaceId: ns.Id, description: change.Description });
-      return { OperationId: op.Id };
+      return updateNamespace(ctx, input, ns, change.Description, undefined);
+    },
+  },
+  // Description and the SOA record's TTL: https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
+  UpdatePrivateDnsNamespace: {
+    kind: 'write',
+    category: 'cloudmap.write',
+    handle(ctx, input) {
+      const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdatePrivateDnsNamespace');
+      if (ns.Type !== 'DNS_PRIVATE') throw input.invalid(`Namespace ${ns.Id} is not a private DNS namespace.`);
+      const change = input.optObj('Namespace');
+      if (!change) throw input.invalid('Namespace must be specified.');
+      const description = typeof change.Description === 'string' ? change.Description : undefined;
+      const props = isJsonObject(change.Properties) ? change.Properties : undefined;
+      const dns = isJsonObject(props?.DnsProperties) ? props.DnsProperties : undefined;
+      const soa = isJsonObject(dns?.SOA) ? dns.SOA : undefined;
+      if (soa !== undefined && (typeof soa.TTL !== 'number' || !Number.isInteger(soa.TTL) || soa.TTL < 0 || soa.TTL > 2147483647)) throw input.invalid('Namespace.Properties.DnsProperties.SOA.TTL must be an integer from 0 to 2147483647.');
+      const ttl = typeof soa?.TTL === 'number' ? soa.TTL : undefined;
+      if (description === undefined && ttl === undefined) throw input.invalid('Namespace must change the description or the SOA TTL.');
+      return updateNamespace(ctx, input, ns, description, ttl);
     },
   },
   // ResourceInUse while the namespace has services: https://docs.aws.amazon.com/cloud-map/latest/api/API_DeleteNamespace.html

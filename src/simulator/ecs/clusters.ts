@@ -1,14 +1,28 @@
 import type { OperationDef, RequestContext } from '../context.js';
 import { SimulatorError } from '../errors.js';
 import type { Input } from '../input.js';
-import { compact, type JsonObject } from '../json.js';
+import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { ClusterRecord } from '../state.js';
 import { findNamespace, namespaceRecord } from '../cloudmap/store.js';
+import { resolveClusterProviders } from './capacityProviders.js';
 import { clusterArn, clusterNameOf, includes, readTags, renderTags, requireCluster } from './common.js';
 import { validateClusterRequest } from '../validation/cluster.js';
 
-/** Renders a cluster as DescribeClusters does; tags/settings/configuration only when included. */
-export function renderCluster(ctx: RequestContext, c: ClusterRecord, include: { tags: boolean; settings: boolean; configurations: boolean }): JsonObject {
+/** What DescribeClusters' `include` asks for (the model's ClusterField). */
+export interface ClusterInclude {
+  tags: boolean;
+  settings: boolean;
+  configurations: boolean;
+  statistics: boolean;
+  attachments: boolean;
+}
+
+/**
+ * Renders a cluster as DescribeClusters does: capacity providers, the default strategy and
+ * `serviceConnectDefaults` always; tags, settings, configuration, statistics and attachments only
+ * when included (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html).
+ */
+export function renderCluster(ctx: RequestContext, c: ClusterRecord, include: ClusterInclude): JsonObject {
   let running = 0;
   let active = 0;
   for (const s of Object.values(ctx.state.ecs.services[c.clusterName] ?? {})) {
@@ -23,10 +37,11 @@ export function renderCluster(ctx: RequestContext, c: ClusterRecord, include: { 
     runningTasksCount: running,
     pendingTasksCount: 0,
     activeServicesCount: active,
-    statistics: [],
+    statistics: include.statistics ? [] : undefined,
     tags: include.tags ? renderTags(c.tags) : undefined,
     settings: include.settings ? c.settings : undefined,
     configuration: include.configurations ? c.configuration : undefined,
+    attachments: include.attachments ? [] : undefined,
     capacityProviders: c.capacityProviders,
     defaultCapacityProviderStrategy: c.defaultCapacityProviderStrategy,
     serviceConnectDefaults: c.serviceConnectNamespaceArn ? { namespace: c.serviceConnectNamespaceArn } : undefined,
@@ -62,7 +77,8 @@ function readSettings(input: Input): JsonObject[] | undefined {
   return s;
 }
 
-const all = { tags: true, settings: true, configurations: true };
+/** What CreateCluster, UpdateCluster and DeleteCluster answer with. */
+const all: ClusterInclude = { tags: true, settings: true, configurations: true, statistics: true, attachments: true };
 
 /** Cluster operations. */
 export const clusterOperations: Record<string, OperationDef> = {
@@ -77,6 +93,7 @@ export const clusterOperations: Record<string, OperationDef> = {
       if (existing && existing.status === 'ACTIVE') return { cluster: renderCluster(ctx, existing, all) };
       const tags = readTags(input);
       const settings = readSettings(input) ?? [{ name: 'containerInsights', value: 'disabled' }];
+      const providers = resolveClusterProviders(ctx, input.optStrList('capacityProviders') ?? [], input.optList('defaultCapacityProviderStrategy') ?? []);
       const ns = resolveDefaultNamespace(ctx, input);
       const c: ClusterRecord = {
         clusterName: name,
@@ -84,8 +101,7 @@ export const clusterOperations: Record<string, OperationDef> = {
         status: 'ACTIVE',
         createdAt: ctx.now,
         settings,
-        capacityProviders: input.optStrList('capacityProviders') ?? [],
-        defaultCapacityProviderStrategy: input.optObjList('defaultCapacityProviderStrategy') ?? [],
+        ...providers,
         tags,
       };
       const configuration = input.optObj('configuration');
@@ -102,7 +118,13 @@ export const clusterOperations: Record<string, OperationDef> = {
     handle(ctx, input) {
       const refs = input.optStrList('clusters') ?? ['default'];
       if (refs.length > 100) throw input.invalid('clusters can have at most 100 items.');
-      const include = { tags: includes(input, 'TAGS'), settings: includes(input, 'SETTINGS'), configurations: includes(input, 'CONFIGURATIONS') };
+      const include: ClusterInclude = {
+        tags: includes(input, 'TAGS'),
+        settings: includes(input, 'SETTINGS'),
+        configurations: includes(input, 'CONFIGURATIONS'),
+        statistics: includes(input, 'STATISTICS'),
+        attachments: includes(input, 'ATTACHMENTS'),
+      };
       const clusters: JsonObject[] = [];
       const failures: JsonObject[] = [];
       for (const ref of refs) {
@@ -141,6 +163,30 @@ export const clusterOperations: Record<string, OperationDef> = {
       const ns = resolveDefaultNamespace(ctx, input);
       if (ns === null) delete c.serviceConnectNamespaceArn;
       else if (ns !== undefined) c.serviceConnectNamespaceArn = ns;
+      return { cluster: renderCluster(ctx, c, all) };
+    },
+  },
+  // Replaces the cluster's providers and default strategy; a provider a live service's strategy
+  // uses cannot be removed ("The specified capacity provider is in use and cannot be removed.",
+  // aws/containers-roadmap#631): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
+  PutClusterCapacityProviders: {
+    kind: 'write',
+    category: 'ecs.clusterWrite',
+    handle(ctx, input) {
+      const c = requireCluster(ctx, input.str('cluster'));
+      const names = input.optStrList('capacityProviders');
+      const strategy = input.optList('defaultCapacityProviderStrategy');
+      if (names === undefined || strategy === undefined) throw input.invalid('capacityProviders and defaultCapacityProviderStrategy must be specified.');
+      const providers = resolveClusterProviders(ctx, names, strategy);
+      for (const svc of Object.values(ctx.state.ecs.services[c.clusterName] ?? {})) {
+        if (svc.status === 'INACTIVE') continue;
+        const used = Array.isArray(svc.spec.capacityProviderStrategy) ? svc.spec.capacityProviderStrategy.filter(isJsonObject) : [];
+        if (used.some((s) => !providers.capacityProviders.includes(String(s.capacityProvider)))) {
+          throw new SimulatorError('ResourceInUseException', 'The specified capacity provider is in use and cannot be removed.');
+        }
+      }
+      c.capacityProviders = providers.capacityProviders;
+      c.defaultCapacityProviderStrategy = providers.defaultCapacityProviderStrategy;
       return { cluster: renderCluster(ctx, c, all) };
     },
   },

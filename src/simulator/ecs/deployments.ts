@@ -55,7 +55,7 @@ function primaryOf(svc: ServiceRecord): DeploymentRecord | undefined {
 }
 
 /** Members a deployment carries that a rollback restores on the service. */
-const deploymentScoped = ['launchType', 'platformVersion', 'capacityProviderStrategy', 'networkConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
+const deploymentScoped = ['launchType', 'capacityProviderStrategy', 'networkConfiguration', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
 
 /**
  * Tasks of a deployment start failing at `at`. Without the circuit breaker ECS keeps launching
@@ -189,6 +189,7 @@ export function renderDeployment(d: DeploymentRecord): JsonObject {
     capacityProviderStrategy: d.capacityProviderStrategy,
     launchType: d.launchType,
     platformVersion: d.platformVersion,
+    platformFamily: d.platformFamily,
     networkConfiguration: d.networkConfiguration,
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,

@@ -1,4 +1,5 @@
 import type { ServiceDef } from '../context.js';
+import { capacityProviderOperations } from './capacityProviders.js';
 import { clusterOperations } from './clusters.js';
 import { ecsTarget } from './common.js';
 import { serviceOperations, settleServices } from './services.js';
@@ -9,6 +10,6 @@ import { taskDefinitionOperations } from './taskDefinitions.js';
 export const ecsService: ServiceDef = {
   key: 'ecs',
   targetPrefix: ecsTarget,
-  operations: { ...clusterOperations, ...taskDefinitionOperations, ...serviceOperations, ...tagOperations },
+  operations: { ...clusterOperations, ...capacityProviderOperations, ...taskDefinitionOperations, ...serviceOperations, ...tagOperations },
   settle: settleServices,
 };

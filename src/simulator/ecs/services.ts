@@ -7,7 +7,8 @@ import { findNamespace } from '../cloudmap/store.js';
 import { includes, paginate, readTags, renderTags, requireCluster, serviceNameOf, servicesOf } from './common.js';
 import { newDeploymentId, renderDeployment, retarget, settleService } from './deployments.js';
 import { registerEndpoints, releaseUnusedEndpoints, resolveServiceConnect, type ResolvedServiceConnect } from './serviceConnect.js';
-import { findTaskDefinition } from './taskDefinitions.js';
+import { applyCompute, computeForCreate, computeForUpdate, platformFamilyOf, resolvedPlatformVersion, runsOnFargate } from './compute.js';
+import { findTaskDefinition, settleTaskDefinitionDeletes } from './taskDefinitions.js';
 import { checkLaunchCompatibility, validateCreateService, validateUpdateService } from '../validation/service.js';
 
 /** Members of CreateService echoed back on the Service object as sent (defaults filled in below). */
@@ -32,8 +33,12 @@ const echoed = [
   'vpcLatticeConfigurations',
 ] as const;
 
-/** Members of UpdateService whose change starts a new deployment (besides taskDefinition and SC). */
-const deploymentMembers = ['networkConfiguration', 'platformVersion', 'capacityProviderStrategy', 'loadBalancers', 'serviceRegistries', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
+/**
+ * Members of UpdateService whose change starts a new deployment (besides taskDefinition and SC).
+ * `capacityProviderStrategy` is not one: "This parameter doesn't trigger a new service deployment"
+ * (the model's UpdateServiceRequest); the next deployment uses it.
+ */
+const deploymentMembers = ['networkConfiguration', 'platformVersion', 'loadBalancers', 'serviceRegistries', 'volumeConfigurations', 'vpcLatticeConfigurations'] as const;
 
 function invalid(message: string): SimulatorError {
   return new SimulatorError('InvalidParameterException', message);
@@ -92,6 +97,7 @@ export function renderService(svc: ServiceRecord, withTags: boolean): JsonObject
     launchType: s.launchType,
     capacityProviderStrategy: s.capacityProviderStrategy,
     platformVersion: s.platformVersion,
+    platformFamily: s.platformFamily,
     taskDefinition: svc.taskDefinition,
     deploymentConfiguration: s.deploymentConfiguration,
     deployments: svc.deployments.map(renderDeployment),
@@ -141,7 +147,16 @@ function startDeployment(ctx: RequestContext, svc: ServiceRecord, td: TaskDefini
   };
   const s = svc.spec;
   if (typeof s.launchType === 'string') dep.launchType = s.launchType;
-  if (typeof s.platformVersion === 'string') dep.platformVersion = s.platformVersion;
+  if (runsOnFargate(s)) {
+    // The Service keeps the version asked for (LATEST); the deployment reports what it resolved to.
+    const family = platformFamilyOf(td);
+    s.platformFamily = family;
+    dep.platformFamily = family;
+    dep.platformVersion = resolvedPlatformVersion(typeof s.platformVersion === 'string' ? s.platformVersion : undefined, family);
+  } else {
+    delete s.platformFamily;
+    if (typeof s.platformVersion === 'string') dep.platformVersion = s.platformVersion;
+  }
   if (Array.isArray(s.capacityProviderStrategy)) dep.capacityProviderStrategy = s.capacityProviderStrategy.filter(isJsonObject);
   if (isJsonObject(s.networkConfiguration)) dep.networkConfiguration = s.networkConfiguration;
   // AWS returns these two on the deployment only (botocore ecs 2014-11-13 shapes `Deployment` and
@@ -224,22 +239,24 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
   if (desiredCount === undefined && strategy === 'REPLICA') throw invalid('desiredCount must be specified for a REPLICA service.');
   if (desiredCount !== undefined && strategy === 'DAEMON') throw invalid(daemonDesiredCount);
   if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
-  const launchType = input.optStr('launchType');
-  if (launchType !== undefined && input.optList('capacityProviderStrategy')) throw invalid('Specifying both a launch type and capacity provider strategy is not supported.');
+  const compute = computeForCreate(cluster, input);
   const td = requireTaskDefinition(ctx, input.str('taskDefinition'));
-  checkLaunchCompatibility(input.raw, td.body);
+  checkLaunchCompatibility({ launchType: compute.launchType, capacityProviderStrategy: compute.capacityProviderStrategy }, td.body);
   if (td.body.networkMode === 'awsvpc' && !input.optObj('networkConfiguration')) {
     throw invalid('Network Configuration must be provided when networkMode \'awsvpc\' is specified.');
   }
   const spec: JsonObject = {};
   for (const m of echoed) if (input.raw[m] !== undefined && input.raw[m] !== null) spec[m] = input.raw[m];
+  applyCompute(spec, compute);
   spec.schedulingStrategy = strategy;
   spec.deploymentController = input.optObj('deploymentController') ?? { type: 'ECS' };
   spec.deploymentConfiguration = deploymentConfiguration(spec.deploymentConfiguration, strategy === 'DAEMON');
   spec.enableECSManagedTags = spec.enableECSManagedTags ?? false;
   spec.propagateTags = spec.propagateTags ?? 'NONE';
   spec.enableExecuteCommand = spec.enableExecuteCommand ?? false;
-  if (launchType === 'FARGATE' && spec.platformVersion === undefined) spec.platformVersion = 'LATEST';
+  if (runsOnFargate(spec) && spec.platformVersion === undefined) spec.platformVersion = 'LATEST';
+  // ENABLED unless asked otherwise on CreateService (the model's CreateServiceRequest and UpdateServiceRequest).
+  spec.availabilityZoneRebalancing = spec.availabilityZoneRebalancing ?? 'ENABLED';
   const role = input.optStr('role');
   if (role !== undefined) spec.role = role.startsWith('arn:') ? role : `arn:aws:iam::${ctx.accountId}:role/${role}`;
   spec.createdBy = `arn:aws:iam::${ctx.accountId}:root`;
@@ -293,6 +310,12 @@ function updateService(ctx: RequestContext, input: Input): JsonObject {
       svc.spec[m] = v;
       redeploy = true;
     }
+  }
+  const strategyIn = input.optList('capacityProviderStrategy');
+  const compute = strategyIn === undefined ? undefined : computeForUpdate(cluster, svc.spec, strategyIn);
+  if (compute) {
+    applyCompute(svc.spec, compute);
+    if (runsOnFargate(svc.spec) && svc.spec.platformVersion === undefined) svc.spec.platformVersion = 'LATEST';
   }
   const dc = input.optObj('deploymentConfiguration');
   if (dc) svc.spec.deploymentConfiguration = deploymentConfiguration({ ...(isJsonObject(svc.spec.deploymentConfiguration) ? svc.spec.deploymentConfiguration : {}), ...dc }, svc.spec.schedulingStrategy === 'DAEMON');
@@ -413,6 +436,7 @@ export function settleServices(ctx: RequestContext): void {
       if (svc.status === 'INACTIVE' && svc.purgeAt !== undefined && svc.purgeAt <= ctx.now) delete byName[svc.serviceName];
     }
   }
+  settleTaskDefinitionDeletes(ctx);
 }
 
 /** The service an ECS service ARN designates, if any. */

@@ -97,8 +97,9 @@ export function renderTaskDefinition(td: TaskDefinitionRecord): JsonObject {
 
 /**
  * Resolves `family`, `family:revision` or a full ARN. A bare family means its latest ACTIVE
- * revision; an explicit revision may be INACTIVE
- * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html).
+ * revision; an explicit revision may be INACTIVE or DELETE_IN_PROGRESS, not deleted for good
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-definition-state.html).
  */
 export function findTaskDefinition(ctx: RequestContext, ref: string): TaskDefinitionRecord | undefined {
   const short = ref.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + ':task-definition/'.length) : ref;
@@ -109,13 +110,29 @@ export function findTaskDefinition(ctx: RequestContext, ref: string): TaskDefini
   if (colon >= 0) {
     const rev = Number(short.slice(colon + 1));
     const td = Number.isInteger(rev) ? revisions[rev - 1] : undefined;
-    return td && td.status !== 'DELETE_IN_PROGRESS' ? td : undefined;
+    return td && td.deleted !== true ? td : undefined;
   }
   for (let i = revisions.length - 1; i >= 0; i--) {
     const td = revisions[i];
     if (td && td.status === 'ACTIVE') return td;
   }
   return undefined;
+}
+
+/** Deletes for good the DELETE_IN_PROGRESS revisions no deployment of a live service uses any more. */
+export function settleTaskDefinitionDeletes(ctx: RequestContext): void {
+  const deleting = ctx.state.ecs.taskDefinitionsDeleting;
+  if (!deleting || deleting.length === 0) return;
+  const used = new Set<string>();
+  for (const byName of Object.values(ctx.state.ecs.services)) {
+    for (const svc of Object.values(byName)) for (const d of svc.deployments) used.add(d.taskDefinition);
+  }
+  ctx.state.ecs.taskDefinitionsDeleting = deleting.filter((arn) => {
+    if (used.has(arn)) return true;
+    const td = findTaskDefinition(ctx, arn);
+    if (td) td.deleted = true;
+    return false;
+  });
 }
 
 /** The named port mappings of a task definition's containers (Service Connect `portName`s). */
@@ -204,6 +221,36 @@ export const taskDefinitionOperations: Record<string, OperationDef> = {
       return { taskDefinition: renderTaskDefinition(td) };
     },
   },
+  // Only deregistered (INACTIVE) revisions can be deleted; they are DELETE_IN_PROGRESS until no
+  // deployment uses them, then gone, their revision numbers never reused
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteTaskDefinitions.html).
+  DeleteTaskDefinitions: {
+    kind: 'write',
+    category: 'ecs.taskDefinitionWrite',
+    handle(ctx, input) {
+      const refs = input.optStrList('taskDefinitions') ?? [];
+      if (refs.length === 0 || refs.length > 10) throw input.invalid('taskDefinitions must have between 1 and 10 items.');
+      const deleting = (ctx.state.ecs.taskDefinitionsDeleting ??= []);
+      const taskDefinitions: JsonObject[] = [];
+      const failures: JsonObject[] = [];
+      for (const ref of refs) {
+        const td = /:\d+$/.test(ref) ? findTaskDefinition(ctx, ref) : undefined;
+        if (!td) {
+          failures.push({ arn: ref, reason: 'The specified task definition does not exist. Specify a valid task definition revision and try again.' });
+        } else if (td.status === 'ACTIVE') {
+          failures.push({ arn: td.arn, reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.' });
+        } else {
+          if (td.status === 'INACTIVE') {
+            td.status = 'DELETE_IN_PROGRESS';
+            deleting.push(td.arn);
+          }
+          taskDefinitions.push(renderTaskDefinition(td));
+        }
+      }
+      settleTaskDefinitionDeletes(ctx);
+      return { taskDefinitions, failures };
+    },
+  },
   // familyPrefix is the full family name here: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html
   ListTaskDefinitions: {
     kind: 'read',
@@ -215,7 +262,7 @@ export const taskDefinitionOperations: Record<string, OperationDef> = {
       const families = family === undefined ? Object.keys(ctx.state.ecs.taskDefinitions).sort() : [family];
       let arns: string[] = [];
       for (const f of families) {
-        for (const td of ctx.state.ecs.taskDefinitions[f] ?? []) if (td.status === status) arns.push(td.arn);
+        for (const td of ctx.state.ecs.taskDefinitions[f] ?? []) if (td.status === status && td.deleted !== true) arns.push(td.arn);
       }
       if (sort === 'DESC') arns = arns.reverse();
       const { page, nextToken } = paginate(arns, input, 100, 100);
@@ -231,7 +278,9 @@ export const taskDefinitionOperations: Record<string, OperationDef> = {
       const status = input.optStr('status') ?? 'ACTIVE';
       const families = Object.entries(ctx.state.ecs.taskDefinitions)
         .filter(([f, revs]) => {
-          if (!f.startsWith(prefix)) return false;
+          // A family whose revisions were all deleted is no longer returned; one with a revision
+          // still DELETE_IN_PROGRESS is (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-definition-state.html).
+          if (!f.startsWith(prefix) || revs.every((r) => r.deleted === true)) return false;
           const anyActive = revs.some((r) => r.status === 'ACTIVE');
           return status === 'ALL' || (status === 'ACTIVE' ? anyActive : !anyActive);
         })
