@@ -2,6 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { lazyResource } from '../util/lazy.js';
+import { endpointUrlProblem, UsageError } from '../util/usage-error.js';
 import type { PacingOptions } from './pacing.js';
 
 /** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
@@ -54,8 +55,12 @@ export interface BaseClientConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** The configuration every client is built with; throws UsageError for an endpoint that is not an http(s) URL. */
 export function baseConfig(cfg: AwsClientConfig): BaseClientConfig {
   const endpoint = cfg.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  // The SDK accepts `127.0.0.1:4566` and then fails far away, blaming the Region.
+  const problem = endpoint === undefined ? undefined : endpointUrlProblem(endpoint);
+  if (problem !== undefined) throw new UsageError(`${cfg.endpoint === undefined ? 'AWS_ENDPOINT_URL' : 'the AWS endpoint'} ${JSON.stringify(endpoint)} ${problem}`);
   // A local simulator checks no signature: when nothing else names credentials, use placeholder
   // ones rather than walking the chain to the instance metadata service.
   const noCredentials = !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE && !process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI && !process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
@@ -76,7 +81,7 @@ async function resolveRegion(client: ECSClient): Promise<string> {
   try {
     return await client.config.region();
   } catch {
-    throw new Error('no AWS region: pass --region or set AWS_REGION');
+    throw new UsageError('no AWS Region: pass --region, or set AWS_REGION (or a profile with a region)');
   }
 }
 

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { formatApplyJson, formatApplyText } from '../observe/plan-output.js';
-import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
+import { RolloutProgressView } from '../observe/rollout-progress.js';
+import type { RolloutProgress } from '../reconcile/apply.js';
+import { addAwsFlags, addFilenameFlag, addPruneFlags, type AwsFlags } from './common.js';
 import type { PruneFlags } from './reconcile-command.js';
 
 interface ApplyFlags extends AwsFlags, PruneFlags {
@@ -13,13 +15,11 @@ interface ApplyFlags extends AwsFlags, PruneFlags {
 
 /** Registers `switchboard apply -f PATH`: exit 0 when everything converged, 1 if anything failed or needs attention. */
 export function registerApply(program: Command, setExit: (code: number) => void): void {
-  const cmd = program
-    .command('apply')
+  const cmd = addFilenameFlag(program.command('apply'))
     .description('Converge AWS to the manifests and print the outcome per resource.')
-    .requiredOption('-f, --filename <paths...>', 'manifest files or folders')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--allow-replace', 'recreate services whose changes AWS cannot make in place', false)
-    .option('--wait', 'wait until every changed service has rolled out', false)
+    .option('--wait', 'wait until every changed service has rolled out, showing each rollout\'s progress on stderr', false)
     .option('-v, --verbose', 'also list unchanged resources', false);
   addPruneFlags(addAwsFlags(cmd)).action(async (flags: ApplyFlags) => {
     // Loaded here, not at start-up: the AWS SDK is only needed by the commands that call AWS.
@@ -30,12 +30,16 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       setExit(1);
       return;
     }
+    // With --wait, every rollout shows its progress (without, the report alone is the output).
+    const progress = new RolloutProgressView({ stream: process.stderr, tty: process.stderr.isTTY === true });
     try {
       const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,
+        ...(flags.wait ? { onRolloutProgress: (p: RolloutProgress) => progress.update(p) } : {}),
       });
+      progress.close();
       process.stdout.write(
         flags.output === 'json' ? formatApplyJson(plan, result) : formatApplyText(plan, result, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
       );
@@ -44,6 +48,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
       process.stderr.write(`apply failed: ${err instanceof Error ? err.message : String(err)}\n`);
       setExit(1);
     } finally {
+      progress.close();
       session.ports.close();
     }
   });

@@ -9,6 +9,8 @@ import { formatProblem } from '../manifests/report.js';
 import { validateSnapshot } from '../manifests/validate.js';
 import { collectFiles } from '../manifests/walk.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
+import { endpointUrlProblem } from '../util/usage-error.js';
+import { checkUsage } from './usage.js';
 
 export interface AwsFlags {
   region?: string;
@@ -45,15 +47,35 @@ export function parseControllerId(value: string): string {
   return value;
 }
 
+/** Parses an endpoint flag: an http:// or https:// URL (`127.0.0.1:4566` alone is refused with the fix). */
+export function parseEndpointUrl(value: string): string {
+  const problem = endpointUrlProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** Adds `-f PATH...` (required) to a command that reads manifests, with the fix for a forgotten `-f`. */
+export function addFilenameFlag(cmd: Command): Command {
+  const name = cmd.name();
+  cmd.option('-f, --filename <paths...>', 'manifest files or folders');
+  return checkUsage(cmd, {
+    required: [{ attribute: 'filename', fix: `no manifests given: pass -f PATH (files or folders), e.g. switchboard ${name} -f manifests/` }],
+    strayArgument: (arg) => `name manifests with -f: switchboard ${name} -f ${arg}`,
+  });
+}
+
 /** Adds the flags every AWS-facing command takes. */
 export function addAwsFlags(cmd: Command): Command {
   return cmd
     .option('--region <region>', 'AWS Region (default: the SDK chain: AWS_REGION, profile)')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)', parseEndpointUrl)
     .option('--cluster <name>', 'the cluster for Services that name none', 'default')
     .option('--controller-id <id>', 'ownership tag value; controllers with different ids never touch each other\'s resources', parseControllerId, DEFAULT_CONTROLLER_ID)
     .option('--concurrency <n>', 'AWS work in flight at once', parsePositiveInt, 4)
-    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'));
+    .addOption(
+        // The report on stdout has every resource's outcome and reason; warnings would repeat them line by line.
+        new Option('--log-level <level>', 'log level of the diagnostics on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('error'),
+      );
 }
 
 /** Adds the prune flags. */

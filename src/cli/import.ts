@@ -5,8 +5,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
-import { parsePositiveInt } from './common.js';
+import { parseEndpointUrl, parsePositiveInt } from './common.js';
 import { packageRoot } from './package-info.js';
+import { checkUsage, UsageError } from './usage.js';
 
 interface ImportFlags {
   cluster: string[];
@@ -63,14 +64,15 @@ async function runImport(flags: ImportFlags): Promise<number> {
   const { importFleet, isNonEmptyDirectory, writeFilesAtomically, ImportSelectionError } = await import('../import/index.js');
   const { readConcurrency } = await import('../reconcile/observe.js');
   if (outputDir !== undefined && !flags.force && (await isNonEmptyDirectory(outputDir))) {
-    process.stderr.write(`error: output folder ${flags.outputDir ?? ''} is not empty (pass --force to write into it)\n`);
-    return 2;
+    throw new UsageError(`output folder ${flags.outputDir ?? ''} is not empty: pass --force to write into it, or name an empty folder`);
   }
   const { connectAws } = await import('../aws/index.js');
   let ports: Awaited<ReturnType<typeof connectAws>>;
   try {
     ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
   } catch (err) {
+    // No Region, an endpoint without a scheme: reported by the CLI as usage errors.
+    if (err instanceof UsageError) throw err;
     process.stderr.write(`import failed: ${explain(err)}\n`);
     return 1;
   }
@@ -107,20 +109,24 @@ async function runImport(flags: ImportFlags): Promise<number> {
 
 /** Registers `switchboard import`: exit 0 done (warnings included), 1 on an AWS error, 2 on a usage error. */
 export function registerImport(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('import')
     .description('Write manifests for services that already run on ECS (read-only AWS calls), to bring them under management.')
-    .requiredOption('--cluster <name...>', 'the clusters to import (repeat for several)')
+    .option('--cluster <name...>', 'the clusters to import (repeat for several; required)')
     .option('--service <name...>', 'only these services (default: every ACTIVE service of the clusters)')
     .option('--namespace <name...>', 'only services whose Service Connect uses one of these namespaces')
     .option('-o, --output-dir <dir>', 'write one file per service, namespaces.yaml and clusters.yaml here (default: one multi-document YAML on stdout)')
     .option('--force', 'write into an output folder that is not empty', false)
     .option('--adopt', 'annotate every imported resource no controller owns with switchboard.dev/adopt: "true"', false)
     .option('--region <region>', 'AWS Region (default: the SDK chain: AWS_REGION, profile)')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)', parseEndpointUrl)
     .option('--controller-id <id>', 'this controller\'s ownership tag value: resources another id owns are skipped', DEFAULT_CONTROLLER_ID)
     .option('--concurrency <n>', 'AWS work in flight at once (reads go out 4 times as many at once, paced at AWS\'s rates)', parsePositiveInt, 4)
     .action(async (flags: ImportFlags) => {
       setExit(await runImport(flags));
     });
+  checkUsage(cmd, {
+    required: [{ attribute: 'cluster', fix: 'no cluster given: pass --cluster NAME (repeat for several), e.g. switchboard import --cluster shop' }],
+    strayArgument: (arg) => `name clusters with --cluster: switchboard import --cluster ${arg}`,
+  });
 }

@@ -1,8 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
 import { AwsCallError } from '../aws/errors.js';
 import type { LogEvent } from '../aws/logs-reader.js';
 import { formatLogLine } from '../observe/log-lines.js';
+import { UsageError } from '../util/usage-error.js';
+import { parseEndpointUrl } from './common.js';
+import { checkUsage } from './usage.js';
 
 /** Options of `switchboard logs`, as commander parses them. */
 export interface LogsFlags {
@@ -61,6 +64,8 @@ export async function runLogs(flags: LogsFlags, stop: AbortSignal, out: (line: s
   try {
     clients = await createAwsClients({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
   } catch (e) {
+    // No Region, an endpoint without a scheme: the user's to fix, reported by the CLI as such.
+    if (e instanceof UsageError) throw e;
     err(`logs: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
@@ -98,15 +103,15 @@ export async function runLogs(flags: LogsFlags, stop: AbortSignal, out: (line: s
 
 /** Registers `switchboard logs`: the controller's own logs from CloudWatch Logs, made readable. */
 export function registerLogs(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('logs')
     .description("Print the controller's reconciliation logs from CloudWatch Logs (what the awslogs driver shipped), made readable.")
     .option('-f, --follow', 'keep printing new events (every 2 s) until interrupted', false)
     .option('--log-group <name>', "the controller's log group", DEFAULT_LOG_GROUP)
-    .option('--since <when>', 'start this long ago (30s, 5m, 1h, 2d) or at an ISO 8601 time', parseSince, { agoMs: 3_600_000 } satisfies Since)
+    .addOption(new Option('--since <when>', 'start this long ago (30s, 5m, 1h, 2d) or at an ISO 8601 time').argParser(parseSince).default({ agoMs: 3_600_000 } satisfies Since, '1h'))
     .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, e.g. \'"Service/nginx"\'')
     .option('--region <region>', 'AWS Region (default: the SDK chain: AWS_REGION, profile)')
-    .option('--endpoint-url <url>', 'send the calls to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)')
+    .option('--endpoint-url <url>', 'send the calls to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)', parseEndpointUrl)
     .action(async (flags: LogsFlags) => {
       const controller = new AbortController();
       const onSignal = (): void => controller.abort();
@@ -126,4 +131,5 @@ export function registerLogs(program: Command, setExit: (code: number) => void):
         process.off('SIGTERM', onSignal);
       }
     });
+  checkUsage(cmd);
 }

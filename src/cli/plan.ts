@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatPlanJson, formatPlanText, planHasPending } from '../observe/plan-output.js';
-import { addAwsFlags, addPruneFlags, type AwsFlags } from './common.js';
+import { addAwsFlags, addFilenameFlag, addPruneFlags, type AwsFlags } from './common.js';
 import type { PruneFlags } from './reconcile-command.js';
 
 interface PlanFlags extends AwsFlags, PruneFlags {
@@ -11,10 +11,8 @@ interface PlanFlags extends AwsFlags, PruneFlags {
 
 /** Registers `switchboard plan -f PATH`: exit 0 when nothing would change, 2 when changes are pending, 1 on error. */
 export function registerPlan(program: Command, setExit: (code: number) => void): void {
-  const cmd = program
-    .command('plan')
+  const cmd = addFilenameFlag(program.command('plan'))
     .description('Show what apply would change, with field-level differences (read-only AWS calls).')
-    .requiredOption('-f, --filename <paths...>', 'manifest files or folders')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'also list unchanged resources', false);
   addPruneFlags(addAwsFlags(cmd)).action(async (flags: PlanFlags) => {

@@ -9,6 +9,7 @@ import { registerRun } from './run.js';
 import { registerSimulator } from './simulator.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
+import { usageLine, UsageError } from './usage.js';
 
 /** Exit codes shared by every command. */
 export const ExitCode = {
@@ -24,8 +25,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .name('switchboard')
     .description('A reconciling controller for Amazon ECS Service Connect.')
     .version(packageVersion, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Errors are printed by runCli, as one line naming the command.
+    .configureOutput({ outputError: () => undefined });
   registerValidate(program, setExit);
   registerPlan(program, setExit);
   registerApply(program, setExit);
@@ -38,19 +40,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-/** Runs the CLI for argv and returns the process exit code (usage errors are 2). */
+/** Runs the CLI for argv and returns the process exit code (usage errors print one line and are 2). */
 export async function runCli(argv: readonly string[]): Promise<number> {
   let code: number = ExitCode.ok;
   const program = buildProgram((c) => {
     code = c;
   });
+  let active: Command = program;
+  program.hook('preSubcommand', (_program, sub) => {
+    active = sub;
+  });
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-        return ExitCode.ok;
-      }
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')) return ExitCode.ok;
+    // `switchboard` alone: commander has printed the help to stderr.
+    if (err instanceof CommanderError && err.code === 'commander.help') return ExitCode.usage;
+    if (err instanceof CommanderError || err instanceof UsageError) {
+      process.stderr.write(`${usageLine(err, active)}\n`);
       return ExitCode.usage;
     }
     throw err;

@@ -50,11 +50,8 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
       metrics.recordSourceRead(ok);
     },
   });
-  const statusToSource = flags.statusTo === true || flags.statusTo === 'source';
-  if (flags.statusTo !== undefined && !statusToSource) {
-    logger.error(`--status-to ${String(flags.statusTo)}: only "source" is supported`);
-    return 2;
-  }
+  // `--status-to` alone or `--status-to source` (the flag's parser refuses anything else).
+  const statusToSource = flags.statusTo !== undefined;
   const http = await startHttpServer({
     listen: flags.listen,
     status,

@@ -3,11 +3,16 @@
  * continuously, serves health, readiness, status and metrics, and exits 0 on SIGTERM, SIGINT or
  * SIGHUP once in-flight AWS calls have finished.
  */
+import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { LogFormat } from '../observe/logger.js';
+import { ListenAddressError, parseListen } from '../observe/http.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
+import { isS3Location, parseS3Location } from '../sources/s3-location.js';
 import { parseDuration } from '../util/duration.js';
-import { parseControllerId, parseCount, parsePositiveInt } from './common.js';
+import { UsageError } from '../util/usage-error.js';
+import { parseControllerId, parseCount, parseEndpointUrl, parsePositiveInt } from './common.js';
+import { checkUsage } from './usage.js';
 
 /** Defaults of every `run` flag, for callers that start the controller themselves (the demo). */
 export const RUN_DEFAULTS: Omit<RunFlags, 'source'> = {
@@ -33,7 +38,8 @@ export interface RunFlags {
   concurrency: number;
   dryRun: boolean;
   listen: string;
-  statusTo?: string | boolean;
+  /** `source` (or true, the flag without a value): write the status document next to the manifests. */
+  statusTo?: 'source' | true;
   logFormat?: LogFormat;
   logLevel: string;
   region?: string;
@@ -57,6 +63,54 @@ function duration(value: string): number {
   }
 }
 
+/** Parses `--listen HOST:PORT`. */
+export function listenAddress(value: string): string {
+  try {
+    parseListen(value);
+  } catch (err) {
+    if (err instanceof ListenAddressError) throw new InvalidArgumentError(err.message.replace(/^--listen "[^"]*": /, ''));
+    throw err;
+  }
+  return value;
+}
+
+/** Parses `--source`: a folder path, or `s3://bucket/prefix/` with a bucket. */
+function sourceLocation(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('is empty: name a folder of manifests or s3://bucket/prefix/.');
+  if (!isS3Location(value)) return value;
+  try {
+    parseS3Location(value);
+  } catch {
+    throw new InvalidArgumentError('names no bucket: write s3://BUCKET/PREFIX/, e.g. s3://my-bucket/manifests/.');
+  }
+  return value;
+}
+
+/** `--status-to` takes only `source` (the flag alone means the same). */
+function statusTarget(value: string): string {
+  if (value !== 'source') throw new InvalidArgumentError('only "source" is supported (write the status document next to the manifests).');
+  return value;
+}
+
+/**
+ * A folder source must exist when the controller starts: a typo in the path would otherwise run
+ * for ever with nothing to reconcile. Once running, a folder that goes away is an outage (the
+ * last snapshot is kept), not a usage error.
+ */
+export async function checkSourceAtStart(location: string): Promise<void> {
+  if (isS3Location(location)) return;
+  let s: Awaited<ReturnType<typeof stat>>;
+  try {
+    s = await stat(location);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(
+      e.code === 'ENOENT' ? `--source ${location}: no such folder; create it, or point --source at the folder of manifests` : `--source ${location}: cannot be read (${e.code ?? e.message})`,
+    );
+  }
+  if (!s.isDirectory()) throw new UsageError(`--source ${location}: not a folder; name the folder that holds the manifests (or s3://bucket/prefix/)`);
+}
+
 const env = (name: string): string => `SWITCHBOARD_${name}`;
 
 /** How long the process may take to wind down on its own after the controller stopped (log lines flushing). */
@@ -64,20 +118,20 @@ const EXIT_GRACE_MS = 2000;
 
 /** Registers `switchboard run`. Every flag can also come from a SWITCHBOARD_* environment variable; flags win. */
 export function registerRun(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('run')
     .description('Run the controller: watch manifests in a directory or S3 prefix and keep AWS converged to them.')
-    .addOption(new Option('--source <dir|s3://bucket/prefix/>', 'where the manifests are').env(env('SOURCE')).makeOptionMandatory())
+    .addOption(new Option('--source <dir|s3://bucket/prefix/>', 'where the manifests are (required)').env(env('SOURCE')).argParser(sourceLocation))
     .addOption(new Option('--poll-interval <duration>', 'S3 polling interval (jittered)').env(env('POLL_INTERVAL')).argParser(duration).default(30_000, '30s'))
     .addOption(new Option('--resync-interval <duration>', 'full drift check interval (jittered)').env(env('RESYNC_INTERVAL')).argParser(duration).default(300_000, '5m'))
     .addOption(new Option('--concurrency <n>', 'AWS work in flight at once').env(env('CONCURRENCY')).argParser(parsePositiveInt).default(4))
     .addOption(new Option('--dry-run', 'run the loop but only log the plans').env(env('DRY_RUN')).default(false))
-    .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).default('127.0.0.1:8080'))
-    .addOption(new Option('--status-to [where]', 'also write the status document next to the source (only "source" is supported)').env(env('STATUS_TO')))
+    .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).argParser(listenAddress).default('127.0.0.1:8080'))
+    .addOption(new Option('--status-to [where]', 'also write the status document next to the source (only "source" is supported)').env(env('STATUS_TO')).argParser(statusTarget))
     .addOption(new Option('--log-format <format>', 'json, or pretty (default: pretty on a terminal)').choices(['json', 'pretty']).env(env('LOG_FORMAT')))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).env(env('LOG_LEVEL')).default('info'))
     .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))
-    .addOption(new Option('--endpoint-url <url>', 'send every AWS call, S3 included, to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')))
+    .addOption(new Option('--endpoint-url <url>', 'send every AWS call, S3 included, to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')).argParser(parseEndpointUrl))
     .addOption(new Option('--cluster <name>', 'the cluster for Services that name none').env(env('CLUSTER')).default('default'))
     .addOption(new Option('--controller-id <id>', 'ownership tag value').env(env('CONTROLLER_ID')).argParser(parseControllerId).default(DEFAULT_CONTROLLER_ID))
     .addOption(new Option('--prune', 'delete owned resources no manifest declares').env(env('PRUNE')).default(false))
@@ -85,9 +139,10 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--allow-empty', 'allow pruning when the source holds no manifests').env(env('ALLOW_EMPTY')).default(false))
     .addOption(new Option('--allow-replace', 'recreate services whose changes AWS cannot make in place').env(env('ALLOW_REPLACE')).default(false))
     .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
-    .addOption(new Option('--s3-endpoint-url <url>', 'an endpoint override for S3 alone (default: --endpoint-url)').env(env('S3_ENDPOINT_URL')))
+    .addOption(new Option('--s3-endpoint-url <url>', 'an endpoint override for S3 alone (default: --endpoint-url)').env(env('S3_ENDPOINT_URL')).argParser(parseEndpointUrl))
     .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
+      await checkSourceAtStart(flags.source);
       // Before the controller's modules and first pass allocate anything.
       const { tuneHeapForDaemon } = await import('./heap.js');
       tuneHeapForDaemon();
@@ -98,5 +153,6 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       // answers keeps a thread-pool request pending) must not keep the process alive.
       setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
     });
+  checkUsage(cmd, { required: [{ attribute: 'source', fix: 'no source: pass --source DIR or --source s3://bucket/prefix/ (or set SWITCHBOARD_SOURCE)' }] });
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { SimulatorHandle, SimulatorOptions } from '../simulator/index.js';
+import { checkUsage } from './usage.js';
 
 /** Options of `switchboard simulator`, as commander parses them. */
 export interface SimulatorFlags {
@@ -19,7 +20,8 @@ function parsePort(value: string): number {
   return n;
 }
 
-function parseScale(value: string): number {
+/** Parses a positive number (a time scale). */
+export function parseScale(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number.');
   return n;
@@ -77,7 +79,7 @@ export async function runSimulator(flags: SimulatorFlags, stop: AbortSignal, out
 
 /** Registers `switchboard simulator`: the embedded AWS simulator as a standalone server. */
 export function registerSimulator(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('simulator')
     .description('Run the embedded AWS simulator (ECS, Cloud Map, CloudWatch Logs, S3) for local use and CI; stops on SIGINT/SIGTERM.')
     .option('--port <port>', 'TCP port (0 = any free port)', parsePort, 4566)
@@ -106,4 +108,5 @@ export function registerSimulator(program: Command, setExit: (code: number) => v
         process.off('SIGTERM', onSignal);
       }
     });
+  checkUsage(cmd);
 }

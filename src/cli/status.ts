@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { checkUsage } from './usage.js';
 import { allReady, formatStatusTable, isStatusDocument } from '../observe/status-table.js';
 import type { StatusDocument } from '../observe/status.js';
 
@@ -42,9 +43,11 @@ function field(v: unknown, name: string): unknown {
 /** The network cause of a failed fetch (ECONNREFUSED, ENOTFOUND, a timeout); duck-typed, since fetch errors may come from another realm. */
 function describeFetchError(err: unknown): string {
   if (field(err, 'name') === 'TimeoutError') return 'no answer in time';
-  const code = field(field(err, 'cause'), 'code');
+  const cause = field(err, 'cause');
+  const code = field(cause, 'code');
   if (typeof code === 'string') return code;
-  const message = field(err, 'message');
+  // fetch's own refusals (`bad port`) carry only a message.
+  const message = field(cause, 'message') ?? field(err, 'message');
   return typeof message === 'string' ? message : String(err);
 }
 
@@ -70,7 +73,7 @@ export async function fetchStatus(base: URL, timeoutMs: number): Promise<StatusD
 
 /** Registers `switchboard status`: exit 0 when every resource is Ready, 1 when any is not (or the controller cannot be reached). */
 export function registerStatus(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('status')
     .description("Show a running controller's status: source, last pass, and each resource's Ready condition.")
     .option('--url <url>', "the controller's HTTP address (its --listen)", parseUrl, new URL(DEFAULT_URL))
@@ -89,4 +92,5 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       process.stdout.write(options.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : formatStatusTable(doc));
       setExit(allReady(doc) ? 0 : 1);
     });
+  checkUsage(cmd);
 }

@@ -9,6 +9,7 @@ import type { ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
+import { describePassCounts } from '../observe/pass.js';
 import { formatPlanText, planCounts } from '../observe/plan-output.js';
 import type { ResourceResult } from '../reconcile/apply.js';
 import type { ObserverCache } from '../reconcile/cache.js';
@@ -159,7 +160,9 @@ export class Controller {
   }
 
   private sourceError(e: { message: string; code?: string; requestId?: string }): void {
-    this.log.warn({ source: this.options.source.description, awsErrorCode: e.code, requestId: e.requestId, result: 'failed' }, `source: ${e.message}; keeping the last good snapshot`);
+    // The code may be an errno (ENOENT) or an AWS error code (S3): not an `awsErrorCode`.
+    const keeping = this.snapshot ? 'keeping the last good snapshot' : 'nothing read yet; retrying';
+    this.log.warn({ source: this.options.source.description, errorCode: e.code, requestId: e.requestId, result: 'failed' }, `source: ${e.message}; ${keeping}`);
     this.options.hooks?.onSourceError?.(e);
   }
 
@@ -328,7 +331,7 @@ export class Controller {
     const c = summary.counts;
     log.info(
       { action: 'pass', revision: snapshot.revision, trigger, durationMs: summary.durationMs, resources: desired.length, counts: c, result: summary.error ? 'failed' : c.failed > 0 ? 'degraded' : 'ok' },
-      `pass ${pass} (${trigger}) in ${summary.durationMs} ms: ${desired.length} resources, ${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+      `pass ${pass} (${trigger}) in ${summary.durationMs} ms: ${summary.error ? `failed: ${summary.error}` : describePassCounts(summary.results)}`,
     );
     if (full && !summary.error) this.firstPassDone = true;
     this.options.hooks?.onPass?.(summary);

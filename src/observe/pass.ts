@@ -30,6 +30,25 @@ export function passResult(report: Pick<PassReport, 'counts' | 'error'>): PassRe
   return (report.counts.failed ?? 0) > 0 ? 'failed' : 'success';
 }
 
+const OUTCOME_ORDER: readonly ResultOutcome[] = ['created', 'configured', 'deleted', 'unchanged', 'skipped', 'failed'];
+
+/**
+ * What a pass did, in words that add up: the resources it looked at (manifests, and the log groups
+ * their task definitions need, which have no manifest of their own) and the non-zero outcome counts,
+ * e.g. `4 resources and 1 log group: 1 configured, 4 unchanged`.
+ */
+export function describePassCounts(results: readonly { key: string; outcome: ResultOutcome }[]): string {
+  const logGroups = results.filter((r) => kindOf(r.key) === 'LogGroup').length;
+  const declared = results.length - logGroups;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const what = logGroups > 0 ? `${plural(declared, 'resource')} and ${plural(logGroups, 'log group')}` : plural(declared, 'resource');
+  const counts = OUTCOME_ORDER.flatMap((o) => {
+    const n = results.filter((r) => r.outcome === o).length;
+    return n > 0 ? [`${n} ${o}`] : [];
+  });
+  return `${what}: ${counts.length > 0 ? counts.join(', ') : 'nothing to do'}`;
+}
+
 /** The kind part of a resource key (`Service/nginx` → `Service`). */
 export function kindOf(key: string): string {
   const slash = key.indexOf('/');

@@ -6,6 +6,7 @@ import { asJson } from '../reconcile/canonical.js';
 import type { ApplyResult, ResourceResult } from '../reconcile/apply.js';
 import { maskSecrets, type FieldChange } from '../reconcile/diff.js';
 import { isChange, type Plan, type PlannedOutcome } from '../reconcile/plan-types.js';
+import { formatCauseGroup, groupByCause } from './causes.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -52,7 +53,10 @@ export function planHasPending(plan: Plan): boolean {
 export function formatPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
   const { color } = options;
   const lines: string[] = [];
-  for (const r of plan.resources) {
+  // Resources blocked by one cause (no credentials, an endpoint that refuses connections) share one line.
+  const { groups, rest } = groupByCause(plan.resources);
+  for (const g of groups) lines.push(...formatCauseGroup(g, 'blocked', (t) => paint(color, 'red', t)));
+  for (const r of rest) {
     if (r.outcome === 'unchanged' && !options.verbose) continue;
     const [sym, style] = SYMBOL[r.outcome];
     lines.push(`${paint(color, style, `${sym} ${r.key}`)}  ${paint(color, 'bold', r.outcome)}: ${r.reason}`);
@@ -93,7 +97,11 @@ const RESULT_STYLE: Record<ResourceResult['outcome'], Style> = {
 /** Apply results as text: one line per resource that did not stay unchanged, then a summary. */
 export function formatApplyText(plan: Plan, result: ApplyResult, options: { color: boolean; verbose?: boolean }): string {
   const lines: string[] = [];
+  const { groups, rest } = groupByCause(result.results.filter((r) => r.outcome === 'failed'));
+  for (const g of groups) lines.push(...formatCauseGroup(g, 'failed', (t) => paint(options.color, 'red', t)));
+  const shown = new Set(rest);
   for (const r of result.results) {
+    if (r.outcome === 'failed' && !shown.has(r)) continue;
     if (r.outcome === 'unchanged' && !options.verbose) continue;
     const head = `${paint(options.color, RESULT_STYLE[r.outcome], r.outcome.padEnd(10))} ${r.key} (${r.durationMs} ms)`;
     lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${r.reason}`);

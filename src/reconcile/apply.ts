@@ -37,6 +37,20 @@ export interface ApplyResult {
   ok: boolean;
 }
 
+/** One look at a rollout being waited for (every poll, including the last). */
+export interface RolloutProgress {
+  /** `Service/nginx`. */
+  key: string;
+  /** The PRIMARY deployment's rolloutState (`IN_PROGRESS`, `COMPLETED`, `FAILED`), or `n/a`. */
+  rolloutState: string;
+  running: number;
+  desired: number;
+  /** The wait is over: rolled out, or failed (then `failed` says why). */
+  done: boolean;
+  failed?: string;
+  elapsedMs: number;
+}
+
 export interface ApplyOptions {
   logger: Logger;
   concurrency: number;
@@ -44,6 +58,8 @@ export interface ApplyOptions {
   wait: boolean;
   waits?: Partial<WaitOptions>;
   signal?: AbortSignal;
+  /** Told about each rollout poll, for progress shown to a person (apply --wait). */
+  onRolloutProgress?: (p: RolloutProgress) => void;
 }
 
 interface ChangedService {
@@ -60,6 +76,7 @@ interface Ctx {
   waits: WaitOptions;
   /** Services this pass changed, with the task definition their new deployment runs. */
   changedServices: Map<string, ChangedService>;
+  onRolloutProgress?: (p: RolloutProgress) => void;
 }
 
 /** The error of a failed resource, as results report it. */
@@ -117,25 +134,36 @@ export async function waitForServiceStable(
   cluster: string,
   service: string,
   taskDefinition: string,
-  ctx: Pick<Ctx, 'ports' | 'log' | 'waits'>,
+  ctx: Pick<Ctx, 'ports' | 'log' | 'waits' | 'onRolloutProgress'>,
 ): Promise<LiveService> {
   let lastLog = 0;
+  const started = Date.now();
+  const key = `Service/${service}`;
   return waitUntil(
-    `Service/${service}: deployment`,
+    `${key}: deployment`,
     async () => {
       const { services } = await ctx.ports.ecs.describeServices(cluster, [service]);
       const s = services[0];
       if (!s) return { failed: `service ${service} not found in cluster ${cluster}` };
       const primary = s.deployments.find((d) => d.status === 'PRIMARY');
       const rollout = primary?.rolloutState;
+      const report = (done: boolean, failed?: string): void =>
+        ctx.onRolloutProgress?.({ key, rolloutState: rollout ?? 'n/a', running: s.runningCount, desired: s.desiredCount, done, ...(failed !== undefined ? { failed } : {}), elapsedMs: Date.now() - started });
       const failedDeployment = s.deployments.find((d) => d.rolloutState === 'FAILED' && d.taskDefinition === taskDefinition);
       if (failedDeployment || (primary && primary.taskDefinition !== taskDefinition)) {
         const events = s.events.slice(0, 3).map((e) => e.message).join(' | ');
         const rolledBack = primary && primary.taskDefinition !== taskDefinition ? `; rolled back to ${familyRevision(primary.taskDefinition)}` : '';
-        return { failed: `deployment failed (${failedDeployment?.rolloutStateReason ?? 'circuit breaker'})${rolledBack}: ${events}` };
+        const failed = `deployment failed (${failedDeployment?.rolloutStateReason ?? 'circuit breaker'})${rolledBack}: ${events}`;
+        report(true, failed);
+        return { failed };
       }
       const settled = rollout === 'COMPLETED' || (rollout === undefined && s.deployments.length === 1);
-      if (settled && s.runningCount === s.desiredCount) return { done: true, value: s };
+      if (settled && s.runningCount === s.desiredCount) {
+        report(true);
+        ctx.log.info({ resource: key, action: 'wait', result: 'ok', running: s.runningCount, desired: s.desiredCount, rolloutState: rollout ?? 'n/a', durationMs: Date.now() - started }, `${key}: rolled out`);
+        return { done: true, value: s };
+      }
+      report(false);
       const now = Date.now();
       if (now - lastLog > PROGRESS_EVERY_MS) {
         lastLog = now;
@@ -353,7 +381,7 @@ function creationPriority(r: ResourcePlan): number {
 export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsPorts, cache: ObserverCache, options: ApplyOptions): Promise<ApplyResult> {
   const tdArns = new Map<string, string>();
   for (const [key, obs] of observed.taskDefinitions) if (obs.matchingArn !== undefined) tdArns.set(key, obs.matchingArn);
-  const ctx: Ctx = { ports, cache, log: options.logger, tdArns, waits: { ...DEFAULT_WAIT, ...options.waits, ...(options.signal ? { signal: options.signal } : {}) }, changedServices: new Map() };
+  const ctx: Ctx = { ports, cache, log: options.logger, tdArns, waits: { ...DEFAULT_WAIT, ...options.waits, ...(options.signal ? { signal: options.signal } : {}) }, changedServices: new Map(), ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}) };
   const failed = new Set<string>();
   const results: ResourceResult[] = [];
   const apply = (r: ResourcePlan): Promise<ResourceResult> => applyResource(r, ctx, failed, options.signal);

@@ -4,7 +4,7 @@
  */
 import type { DesiredResource } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
-import { applyPlan, type ApplyResult } from './apply.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
 import type { ObserverCache } from './cache.js';
 import { neededLogGroups, withLogGroups } from './log-groups.js';
 import { observe, observeLogGroups, type ObserveStrategy } from './observe.js';
@@ -78,6 +78,7 @@ export interface ApplyPassOptions extends PassOptions {
   wait: boolean;
   waits?: Partial<WaitOptions>;
   signal?: AbortSignal;
+  onRolloutProgress?: ApplyOptions['onRolloutProgress'];
 }
 
 /** Observes, plans and applies. */
@@ -94,6 +95,7 @@ export async function applyPass(
     wait: options.wait,
     ...(options.waits ? { waits: options.waits } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
   });
   return { ...planned, result };
 }

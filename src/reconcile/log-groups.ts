@@ -96,7 +96,7 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
     }
     if (!live) {
       p.outcome = 'create';
-      p.reason = `log group ${g.name} does not exist; ${g.requiredBy.join(', ')} write to it`;
+      p.reason = `log group ${g.name} does not exist; needed by ${g.requiredBy.join(', ')}`;
       p.steps.push({ op: 'createLogGroup', name: g.name, tags: ownershipTags(controllerId, key) });
     }
     if (g.retentionInDays !== undefined && live?.retentionInDays !== g.retentionInDays) {

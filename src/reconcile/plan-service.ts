@@ -160,10 +160,13 @@ function createServiceStep(f: ServiceFacts): Step {
   };
 }
 
-function planCreate(f: ServiceFacts, p: ResourcePlan): ResourcePlan {
+function planCreate(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
   p.outcome = 'create';
   p.reason = `service ${f.r.name} does not exist in cluster ${f.cluster}`;
-  p.changes = diffFields('', undefined, asJson({ taskDefinition: f.r.spec.taskDefinition, desiredCount: f.r.spec.desiredCount, serviceConnectConfiguration: f.desiredSc }));
+  // The canonical form names the namespace by ARN once it exists (by name before): show its name either way.
+  const ns = f.desiredSc.namespace;
+  const shownSc = typeof ns === 'string' ? { ...f.desiredSc, namespace: ctx.index.nameOf(ns) ?? ns } : f.desiredSc;
+  p.changes = diffFields('', undefined, asJson({ taskDefinition: f.r.spec.taskDefinition, desiredCount: f.r.spec.desiredCount, serviceConnectConfiguration: shownSc }));
   p.steps.push(createServiceStep(f));
   return p;
 }
@@ -270,7 +273,7 @@ export function planService(r: DesiredResourceOf<'Service'>, ctx: PlanContext): 
   const stop = precondition(f, p, ctx);
   if (stop) return stop;
   const live = f.live;
-  if (!live) return planCreate(f, p);
+  if (!live) return planCreate(f, p, ctx);
   const conflict = ownershipConflict(r, live.tags, ctx.opts.controllerId, `service ${r.name} in cluster ${f.cluster}`);
   if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
   const replace = replaceReason(f, live, ctx);

@@ -113,7 +113,6 @@ test('manifests piped in by process substitution are read (the built CLI under b
   // `<(...)` names a pipe as /dev/fd/N, whose real path does not exist.
   const r = spawnSync('bash', ['-c', 'node dist/main.js validate <(cat manifests/examples/namespace.yaml)'], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   expect(r.stderr).toBe('');
   expect(r.stdout).toContain('1 file, 1 resource: 0 errors');

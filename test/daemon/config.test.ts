@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { runSwitchboard } from '../helpers/cli.js';
 import { copyWalkthrough, tempDir } from '../helpers/fs.js';
+import { freePort } from '../helpers/ports.js';
 import { startDaemon, until } from './helpers.js';
 
 let sim: SimulatorHandle;
@@ -20,17 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('run takes its configuration from SWITCHBOARD_* variables, and flags win over them', async () => {
   const { dir, cleanup } = tempDir();

@@ -13,7 +13,7 @@ export interface Daemon {
 /** Starts the real CLI (`node dist/main.js run ...`) and resolves once it serves HTTP. */
 export async function startDaemon(args: readonly string[], env: Record<string, string> = {}): Promise<Daemon> {
   const child = spawn(process.execPath, [path.resolve('dist/main.js'), 'run', '--listen', '127.0.0.1:0', '--log-format', 'json', ...args], {
-    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   });
   const lines: Record<string, unknown>[] = [];
   let buffer = '';

@@ -64,7 +64,7 @@ test('the daemon follows an S3 prefix: upload, change, AccessDenied keeps the la
   // AccessDenied: logged with its code, the last good snapshot kept, nothing deleted meanwhile.
   sim.addFault({ service: 's3', operation: 'ListObjectsV2', count: 1000, effect: { type: 'error', errorType: 'AccessDenied', status: 403, message: 'Access Denied' } });
   await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'app/curl.yaml' }));
-  await until('the error logged', () => daemon?.lines.some((l) => l.awsErrorCode === 'AccessDenied') ?? false);
+  await until('the error logged', () => daemon?.lines.some((l) => l.errorCode === 'AccessDenied') ?? false);
   await new Promise((r) => setTimeout(r, 600));
   expect((await service('curl'))?.status).toBe('ACTIVE');
 

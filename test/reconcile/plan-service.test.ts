@@ -131,3 +131,14 @@ test('a service in a cluster that does not exist and is not declared is blocked 
   expect(p.outcome).toBe('blocked');
   expect(p.reason).toMatch(/cluster default does not exist: add a Cluster manifest/);
 });
+
+test('a created service shows its namespace by name, whether or not the namespace exists yet', () => {
+  const desired = manifests(NAMESPACE, CLUSTER, taskDefinition('web'), service('web', { server: true }));
+  const shown = (namespaces: ReturnType<typeof liveNamespace>[]) => {
+    const p = planService(one(desired, 'Service', 'web'), planContext(desired, observedWith(namespaces), OPTS));
+    expect(p.outcome).toBe('create');
+    return (p.changes[0]?.new as { serviceConnectConfiguration?: { namespace?: string } }).serviceConnectConfiguration?.namespace;
+  };
+  expect(shown([])).toBe('apps');
+  expect(shown([apps])).toBe('apps');
+});
