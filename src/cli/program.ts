@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from './package-info.js';
 import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
+import { registerGraph } from './graph.js';
 import { registerImport } from './import.js';
 import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
@@ -36,6 +37,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerDemo(program, setExit);
   registerSimulator(program, setExit);
   registerStatus(program, setExit);
+  registerGraph(program, setExit);
   registerLogs(program, setExit);
   return program;
 }

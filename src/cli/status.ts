@@ -1,25 +1,28 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { endpointUrlProblem } from '../util/usage-error.js';
 import { checkUsage } from './usage.js';
 import { allReady, formatStatusTable, isStatusDocument } from '../observe/status-table.js';
 import type { StatusDocument } from '../observe/status.js';
 
-interface StatusOptions {
+/** How a command reaches a running controller's status: `--url`, `--timeout`, `--status-token`. */
+export interface StatusClientFlags {
   url: URL;
-  output: 'text' | 'json';
+  /** Seconds. */
   timeout: number;
+  statusToken?: string;
+}
+
+interface StatusOptions extends StatusClientFlags {
+  output: 'text' | 'json';
 }
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 
-function parseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be a URL, e.g. http://127.0.0.1:8080.');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http:// or https:// URL.');
-  return url;
+/** Parses a controller's base URL (http or https). */
+export function parseUrl(value: string): URL {
+  const problem = endpointUrlProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return new URL(value);
 }
 
 function parseSeconds(value: string): number {
@@ -51,14 +54,25 @@ function describeFetchError(err: unknown): string {
   return typeof message === 'string' ? message : String(err);
 }
 
+/** Adds --url (with `defaultUrl`, or none), --timeout and --status-token to a command that reads a controller's status. */
+export function addStatusClientFlags(cmd: Command, options: { url: string; defaultUrl?: URL }): Command {
+  return cmd
+    .addOption(new Option('--url <url>', options.url).argParser(parseUrl).default(options.defaultUrl, options.defaultUrl?.href.replace(/\/$/, '')))
+    .option('--timeout <seconds>', 'give up after this long', parseSeconds, 5)
+    .addOption(new Option('--status-token <token>', "the controller's --status-token, when it has one").env('SWITCHBOARD_STATUS_TOKEN'));
+}
+
 /** Fetches the status document from a running controller; throws an Error whose message says what to check. */
-export async function fetchStatus(base: URL, timeoutMs: number): Promise<StatusDocument> {
+export async function fetchStatus(base: URL, timeoutMs: number, token?: string): Promise<StatusDocument> {
   const url = statusUrl(base);
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json', ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}) } });
   } catch (err) {
     throw new Error(`cannot reach the controller at ${url.href}: ${describeFetchError(err)}; is \`switchboard run\` running, and is --url its --listen address?`);
+  }
+  if (res.status === 401) {
+    throw new Error(`${url.href} answered HTTP 401: ${token === undefined ? 'the controller asks for a token: pass --status-token (or set SWITCHBOARD_STATUS_TOKEN)' : 'the token is not the controller\'s --status-token'}`);
   }
   if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}; is --url a switchboard controller?`);
   let body: unknown;
@@ -76,14 +90,12 @@ export function registerStatus(program: Command, setExit: (code: number) => void
   const cmd = program
     .command('status')
     .description("Show a running controller's status: source, last pass, and each resource's Ready condition.")
-    .option('--url <url>', "the controller's HTTP address (its --listen)", parseUrl, new URL(DEFAULT_URL))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--timeout <seconds>', 'give up after this long', parseSeconds, 5)
     .addHelpText('after', '\nExit status: 0 when the controller is ready and every resource is Ready; 1 otherwise or when the controller cannot be reached; 2 on usage errors.')
     .action(async (options: StatusOptions) => {
       let doc: StatusDocument;
       try {
-        doc = await fetchStatus(options.url, options.timeout * 1000);
+        doc = await fetchStatus(options.url, options.timeout * 1000, options.statusToken);
       } catch (err) {
         process.stderr.write(`status: ${err instanceof Error ? err.message : String(err)}\n`);
         setExit(1);
@@ -92,5 +104,6 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       process.stdout.write(options.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : formatStatusTable(doc));
       setExit(allReady(doc) ? 0 : 1);
     });
+  addStatusClientFlags(cmd, { url: "the controller's HTTP address (its --listen)", defaultUrl: new URL(DEFAULT_URL) });
   checkUsage(cmd);
 }

@@ -25,5 +25,5 @@ export function endpointUrlProblem(value: string): string | undefined {
   if (isHttpUrl(value)) return undefined;
   // `127.0.0.1:4566` parses as a URL whose scheme is `127.0.0.1:`; the fix is the same as for a bare host.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return `has no http:// or https:// scheme: write http://${value}`;
-  return 'is not an http:// or https:// URL, e.g. http://127.0.0.1:4566';
+  return 'is not an http:// or https:// URL, e.g. http://127.0.0.1:8080';
 }

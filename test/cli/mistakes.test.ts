@@ -82,10 +82,17 @@ const MISTAKES: Mistake[] = [
   { args: ['run', '--source', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:9', '--listen', '127.0.0.1:@BUSY'], env: REGION, exit: 1, says: /^switchboard: --listen "127.0.0.1:\d+": listen EADDRINUSE/, spawn: true },
   { args: ['run', EXAMPLES], exit: 2, says: /^switchboard run: unexpected argument "manifests\/examples"/ },
 
-  { args: ['status', '--url', 'localhost:8080'], exit: 2, says: /^switchboard status: --url "localhost:8080": must be an http:\/\/ or https:\/\/ URL$/ },
+  { args: ['status', '--url', 'localhost:8080'], exit: 2, says: /^switchboard status: --url "localhost:8080": has no http:\/\/ or https:\/\/ scheme: write http:\/\/localhost:8080$/ },
   { args: ['status', '--timeout', '0'], exit: 2, says: /^switchboard status: --timeout "0": must be a positive number of seconds$/ },
   { args: ['status', 'http://127.0.0.1:8080'], exit: 2, says: /^switchboard status: unexpected argument "http:\/\/127.0.0.1:8080"/ },
   { args: ['status', '--url', 'http://127.0.0.1:@CLOSED'], exit: 1, says: /^status: cannot reach the controller at http:\/\/127.0.0.1:\d+\/status: ECONNREFUSED; is `switchboard run` running/ },
+
+  { args: ['graph'], exit: 2, says: /^switchboard graph: no manifests given: pass -f PATH/ },
+  { args: ['graph', EXAMPLES], exit: 2, says: /^switchboard graph: unexpected argument "manifests\/examples": name manifests with -f: switchboard graph -f manifests\/examples$/ },
+  { args: ['graph', '-f', EXAMPLES, '--format', 'svg'], exit: 2, says: /^switchboard graph: --format "svg": allowed choices are mermaid, dot$/ },
+  { args: ['graph', '-f', EXAMPLES, '--url', '127.0.0.1:8080'], exit: 2, says: /^switchboard graph: --url "127.0.0.1:8080": has no http:\/\/ or https:\/\/ scheme: write http:\/\/127.0.0.1:8080$/ },
+  { args: ['graph', '-f', EXAMPLES, '--url', 'http://127.0.0.1:@CLOSED'], exit: 1, says: /^graph: cannot reach the controller at http:\/\/127.0.0.1:\d+\/status: ECONNREFUSED/ },
+  { args: ['graph', '-f', 'manifests/invalid/duplicate-key.yaml'], exit: 1, says: /duplicate-key\.yaml:\d+:\d+: error: / },
 
   { args: ['logs', '--since', 'yesterday'], exit: 2, says: /^switchboard logs: --since "yesterday": must be a duration/ },
   { args: ['logs'], exit: 2, says: /^switchboard logs: no AWS Region/, spawn: true },
