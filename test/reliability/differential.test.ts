@@ -21,7 +21,7 @@ import { isKind, type DesiredResource, type Metadata } from '../../src/manifests
 import { toDesiredResource } from '../../src/manifests/normalize.js';
 import { validateSnapshot } from '../../src/manifests/validate.js';
 import { silentLogger } from '../../src/observe/logger.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import { applyPass, type PassOptions } from '../../src/reconcile/engine.js';
 import type { AwsPorts } from '../../src/reconcile/ports.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
@@ -256,7 +256,7 @@ function bypassingValidation(docs: readonly Doc[]): DesiredResource[] {
 /** The AWS errors the simulator answered while the controller applied `docs` to an empty account. */
 async function simulatorRefusals(docs: readonly Doc[]): Promise<string[]> {
   sim.resetState();
-  const { result } = await applyPass(bypassingValidation(docs), ports, new ObserverCache(), { ...passOptions, logger: silentLogger(), wait: false, waits: { intervalMs: 5, maxIntervalMs: 20, timeoutMs: 10_000 } });
+  const { result } = await applyPass(bypassingValidation(docs), ports, new ReconcileState(), { ...passOptions, logger: silentLogger(), wait: false, waits: { intervalMs: 5, maxIntervalMs: 20, timeoutMs: 10_000 } });
   return result.results.filter((r) => r.outcome === 'failed').map((r) => `${r.key}: ${r.error?.code ?? '?'}: ${r.error?.message ?? r.reason}`);
 }
 
