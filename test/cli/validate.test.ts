@@ -52,7 +52,8 @@ test('manifests/invalid is a folder of separate cases: validating it reports eac
   const r = await run('validate', 'manifests/invalid');
   expect(r.code).toBe(1);
   const cases = readdirSync('manifests/invalid').filter((f) => f.endsWith('.yaml')).length;
-  expect(r.stdout).toMatch(new RegExp(`^${cases} files, \\d+ resources: \\d+ errors, 0 warnings$`, 'm'));
+  // The one warning: a private DNS namespace needs `vpc`, which is set at creation and never compared (namespace-name-invalid.yaml).
+  expect(r.stdout).toMatch(new RegExp(`^${cases} files, \\d+ resources: \\d+ errors, 1 warning$`, 'm'));
   const errorLines = r.stdout.split('\n').filter((l) => l.includes(': error: '));
   // One error per case, except the two declarations of duplicate-resource.yaml and the namespace name that is also too long for the ownership tag.
   expect(errorLines).toHaveLength(cases + 2);
