@@ -7,6 +7,7 @@ import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
 import { RuleContext, type DocOf } from './rules/context.js';
+import { checkCapacityProviders } from './rules/capacity-providers.js';
 import { checkCoverage } from './rules/coverage.js';
 import { checkNames } from './rules/names.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
@@ -46,6 +47,7 @@ export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] 
   checkNamespacesAndClusters(ctx);
   for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);
+  checkCapacityProviders(ctx);
   checkCoverage(ctx);
   return ctx.problems;
 }
