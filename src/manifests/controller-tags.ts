@@ -17,9 +17,6 @@ export const TAG_SPEC_HASH = `${CONTROLLER_TAG_PREFIX}spec-hash`;
 /** On services: `<spec-hash>@<family>:<revision>` of the task definition we set, so no describe is needed to know it. */
 export const TAG_TASK_DEFINITION = `${CONTROLLER_TAG_PREFIX}task-definition`;
 
-/** Annotation: `"true"` lets the controller take over an existing resource of the same name (validation reads it too). */
-export const ANNOTATION_ADOPT = `${CONTROLLER_TAG_PREFIX}adopt`;
-
 /** Length of the content hash in `TAG_SPEC_HASH` and `TAG_TASK_DEFINITION` values (hex digits). */
 export const SPEC_HASH_LENGTH = 16;
 

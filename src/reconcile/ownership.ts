@@ -6,7 +6,10 @@ import type { TagMap } from './ports.js';
 
 // The tag keys live with the manifest model, whose validation reserves them and counts them
 // against AWS's 50-tag limit.
-export { ANNOTATION_ADOPT, TAG_MANAGED_BY, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from '../manifests/controller-tags.js';
+export { TAG_MANAGED_BY, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from '../manifests/controller-tags.js';
+
+/** Annotation: `"true"` lets the controller take over an existing resource of the same name. */
+export const ANNOTATION_ADOPT = 'switchboard.dev/adopt';
 /** Annotation on a service: `"true"` redeploys it when a new Service Connect endpoint appears in its namespace. */
 export const ANNOTATION_REDEPLOY = 'switchboard.dev/redeploy-on-new-endpoints';
 /** Annotation: retention in days for the CloudWatch log groups this resource's log configurations name. */

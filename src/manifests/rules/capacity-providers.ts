@@ -1,5 +1,4 @@
 /** Capacity provider strategies against the providers their declared Cluster has. */
-import { ANNOTATION_ADOPT } from '../controller-tags.js';
 import type { PathSegment } from '../problems.js';
 import { AWS } from './aws-rules.js';
 import type { DocOf, RuleContext } from './context.js';
@@ -13,13 +12,11 @@ function shortName(ref: string): string {
 
 /**
  * The providers a declared cluster has once converged, or undefined when validation cannot know:
- * a cluster the controller creates has exactly the ones it states (none when it states none), while
- * an adopted cluster that states none keeps whatever it already has.
+ * the controller puts exactly the ones a manifest states (PutClusterCapacityProviders), while a
+ * cluster whose manifest states none keeps whatever it has in AWS (none if the controller creates it).
  */
 function providersOf(cluster: DocOf<'Cluster'>): string[] | undefined {
-  const stated = cluster.resource.spec.capacityProviders;
-  if (stated !== undefined) return stated.map(shortName);
-  return cluster.resource.metadata.annotations?.[ANNOTATION_ADOPT] === 'true' ? undefined : [];
+  return cluster.resource.spec.capacityProviders?.map(shortName);
 }
 
 function checkStrategy(
@@ -28,11 +25,22 @@ function checkStrategy(
   path: PathSegment[],
   strategy: readonly { capacityProvider?: string }[],
   cluster: DocOf<'Cluster'>,
-  providers: readonly string[],
 ): void {
+  const providers = providersOf(cluster);
   strategy.forEach((item, i) => {
     const name = item.capacityProvider;
-    if (name === undefined || providers.includes(shortName(name))) return;
+    if (name === undefined || providers?.includes(shortName(name))) return;
+    if (providers === undefined) {
+      ctx.report(
+        doc,
+        'warning',
+        'capacity-provider-unstated',
+        [...path, i, 'capacityProvider'],
+        `capacity provider \`${name}\` must already be associated with ${cluster.resource.key} in AWS: its manifest states no \`capacityProviders\`, and a cluster the controller creates has none`,
+        `add \`capacityProviders: [${name}]\` to ${cluster.resource.key}`,
+      );
+      return;
+    }
     // AWS refuses it: "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster."
     ctx.violates(
       doc,
@@ -48,15 +56,12 @@ function checkStrategy(
 /** A Cluster's default strategy and every Service's strategy name only providers of the declared cluster. */
 export function checkCapacityProviders(ctx: RuleContext): void {
   for (const cluster of ctx.ofKind('Cluster')) {
-    const providers = providersOf(cluster);
     const strategy = cluster.resource.spec.defaultCapacityProviderStrategy;
-    if (providers !== undefined && strategy !== undefined) checkStrategy(ctx, cluster, ['spec', 'defaultCapacityProviderStrategy'], strategy, cluster, providers);
+    if (strategy !== undefined) checkStrategy(ctx, cluster, ['spec', 'defaultCapacityProviderStrategy'], strategy, cluster);
   }
   for (const service of ctx.ofKind('Service')) {
     const strategy = service.resource.spec.capacityProviderStrategy;
-    if (strategy === undefined) continue;
     const cluster = ctx.clusterNamed(service.resource.spec.cluster ?? 'default');
-    const providers = cluster === undefined ? undefined : providersOf(cluster);
-    if (cluster !== undefined && providers !== undefined) checkStrategy(ctx, service, ['spec', 'capacityProviderStrategy'], strategy, cluster, providers);
+    if (strategy !== undefined && cluster !== undefined) checkStrategy(ctx, service, ['spec', 'capacityProviderStrategy'], strategy, cluster);
   }
 }
