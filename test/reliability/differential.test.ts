@@ -239,6 +239,10 @@ const MUTATIONS: Mutation[] = [
       d.svc.spec.capacityProviderStrategy = v.service.map((p) => ({ capacityProvider: p, weight: 1 }));
     },
   ),
+  mutation('cluster default strategy numbers', fc.tuple(edgy([0, 1000], -5, 1200), edgy([0, 100000], -5, 100100)), (d, [weight, base]) => {
+    d.cluster.spec.capacityProviders = ['FARGATE'];
+    d.cluster.spec.defaultCapacityProviderStrategy = [{ capacityProvider: 'FARGATE', weight, base }];
+  }),
   // Enums, anywhere in the shape.
   mutation('launch type', fc.constantFrom('FARGATE', 'FARGATEE', 'fargate'), (d, v) => void (d.svc.spec.launchType = v)),
   mutation('app protocol', fc.constantFrom('http', 'http2', 'grpc', 'HTTP', 'tcp'), (d, v) => void ((container(d).portMappings as Record<string, unknown>[])[0] = { name: 'http', containerPort: 8080, appProtocol: v })),

@@ -9,6 +9,7 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   InvalidParameterException,
+  PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   TagResourceCommand,
   UpdateServiceCommand,
@@ -16,7 +17,7 @@ import {
   type CreateServiceCommandInput,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { CreateHttpNamespaceCommand, InvalidInput, TooManyTagsException } from '@aws-sdk/client-servicediscovery';
+import { CreateHttpNamespaceCommand, CreatePrivateDnsNamespaceCommand, InvalidInput, ListNamespacesCommand, TooManyTagsException, UpdatePrivateDnsNamespaceCommand } from '@aws-sdk/client-servicediscovery';
 import { network, registerFargate } from './ecs-helpers.js';
 import { createNamespace, useSimulator } from './helpers.js';
 
@@ -148,6 +149,24 @@ describe('CreateCluster and Cloud Map', () => {
     await expect(env.c.ecs.send(new CreateClusterCommand({ clusterName: 'prod.eu' }))).rejects.toBeInstanceOf(InvalidParameterException);
     const sent = env.c.ecs.send(new CreateClusterCommand({ clusterName: 'prod', settings: [{ name: loose('insights'), value: 'enabled' }] }));
     await expect(sent).rejects.toThrow(/at 'settings\.1\.member\.name' failed to satisfy constraint: Member must satisfy enum value set: \[containerInsights\]/);
+  });
+
+  test('PutClusterCapacityProviders checks the model and the strategy numbers: a weight past 1000 is InvalidParameterException', async () => {
+    await env.c.ecs.send(new CreateClusterCommand({ clusterName: 'weights' }));
+    const sent = env.c.ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'weights', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1001 }] }));
+    await expect(sent).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(sent).rejects.toThrow('defaultCapacityProviderStrategy.weight must be between 0 and 1000: 1001.');
+    const untyped = env.c.ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'weights', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: loose('1') }] }));
+    await expect(untyped).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  test('UpdatePrivateDnsNamespace checks the model: a description that is not a string is InvalidInput', async () => {
+    const { OperationId } = await env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.internal', Vpc: 'vpc-0123456789abcdef0' }));
+    expect(OperationId).toBeDefined();
+    const { Namespaces } = await env.c.sd.send(new ListNamespacesCommand({}));
+    const id = Namespaces?.find((n) => n.Name === 'dns.internal')?.Id;
+    const sent = env.c.sd.send(new UpdatePrivateDnsNamespaceCommand({ Id: id, Namespace: { Description: loose(5), Properties: { DnsProperties: { SOA: { TTL: 60 } } } } }));
+    await expect(sent).rejects.toBeInstanceOf(InvalidInput);
   });
 
   test('a namespace named like an ARN or tagged aws: is InvalidInput; more than 50 tags is TooManyTagsException', async () => {

@@ -1,8 +1,9 @@
-/** Capacity provider strategies against the providers their declared Cluster has. */
+/** Capacity provider strategies against the providers their declared Cluster has; a Cluster's default strategy's numbers. */
 import type { PathSegment } from '../problems.js';
 import { AWS } from './aws-rules.js';
 import type { DocOf, RuleContext } from './context.js';
 import { quoteList } from './context.js';
+import { checkStrategyNumbers } from './numbers.js';
 
 /** A strategy item's provider by its short name (a strategy may name it by ARN). */
 function shortName(ref: string): string {
@@ -57,6 +58,7 @@ function checkStrategy(
 export function checkCapacityProviders(ctx: RuleContext): void {
   for (const cluster of ctx.ofKind('Cluster')) {
     const strategy = cluster.resource.spec.defaultCapacityProviderStrategy;
+    checkStrategyNumbers(ctx, cluster, ['spec', 'defaultCapacityProviderStrategy'], strategy);
     if (strategy !== undefined) checkStrategy(ctx, cluster, ['spec', 'defaultCapacityProviderStrategy'], strategy, cluster);
   }
   for (const service of ctx.ofKind('Service')) {

@@ -3,7 +3,7 @@ import type { PathSegment } from '../problems.js';
 import { AWS, type AwsRule } from './aws-rules.js';
 import type { DocOf, RuleContext } from './context.js';
 
-type AnyDoc = DocOf<'TaskDefinition'> | DocOf<'Service'>;
+type AnyDoc = DocOf<'TaskDefinition'> | DocOf<'Service'> | DocOf<'Cluster'>;
 
 const MAX_PORT = 65535;
 /** The most `containerPortRange` mappings one container may have. */
@@ -66,6 +66,14 @@ export function checkTaskDefinitionNumbers(ctx: RuleContext, doc: DocOf<'TaskDef
 const INT32_MAX = 2147483647;
 
 /** Service Connect ports and timeouts, load balancer ports, capacity provider weights, deployment percentages. */
+/** A capacity provider strategy's `weight` 0–1000 and `base` 0–100000 (a Service's, or a Cluster's default). */
+export function checkStrategyNumbers(ctx: RuleContext, doc: DocOf<'Service'> | DocOf<'Cluster'>, path: PathSegment[], strategy: readonly { weight?: number; base?: number }[] | undefined): void {
+  (strategy ?? []).forEach((item, i) => {
+    inRange(ctx, doc, [...path, i, 'weight'], item.weight, 0, 1000, AWS.capacityProviderWeight, 'capacity-provider-out-of-range');
+    inRange(ctx, doc, [...path, i, 'base'], item.base, 0, 100000, AWS.capacityProviderBase, 'capacity-provider-out-of-range');
+  });
+}
+
 export function checkServiceNumbers(ctx: RuleContext, doc: DocOf<'Service'>): void {
   const spec = doc.resource.spec;
   (spec.serviceConnectConfiguration?.services ?? []).forEach((svc, i) => {
@@ -76,10 +84,7 @@ export function checkServiceNumbers(ctx: RuleContext, doc: DocOf<'Service'>): vo
     inRange(ctx, doc, [...base, 'timeout', 'perRequestTimeoutSeconds'], svc.timeout?.perRequestTimeoutSeconds, 0, INT32_MAX, AWS.timeout, 'timeout-out-of-range');
   });
   (spec.loadBalancers ?? []).forEach((lb, i) => inRange(ctx, doc, ['spec', 'loadBalancers', i, 'containerPort'], lb.containerPort, 0, MAX_PORT, AWS.containerPort, 'port-out-of-range'));
-  (spec.capacityProviderStrategy ?? []).forEach((item, i) => {
-    inRange(ctx, doc, ['spec', 'capacityProviderStrategy', i, 'weight'], item.weight, 0, 1000, AWS.capacityProviderWeight, 'capacity-provider-out-of-range');
-    inRange(ctx, doc, ['spec', 'capacityProviderStrategy', i, 'base'], item.base, 0, 100000, AWS.capacityProviderBase, 'capacity-provider-out-of-range');
-  });
+  checkStrategyNumbers(ctx, doc, ['spec', 'capacityProviderStrategy'], spec.capacityProviderStrategy);
   inRange(ctx, doc, ['spec', 'healthCheckGracePeriodSeconds'], spec.healthCheckGracePeriodSeconds, 0, INT32_MAX, AWS.nonNegative, 'negative-number');
   const dc = spec.deploymentConfiguration;
   inRange(ctx, doc, ['spec', 'deploymentConfiguration', 'minimumHealthyPercent'], dc?.minimumHealthyPercent, 0, INT32_MAX, AWS.nonNegative, 'negative-number');

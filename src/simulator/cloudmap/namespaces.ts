@@ -174,6 +174,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
+      validateCloudMapRequest('UpdatePrivateDnsNamespace', input.raw);
       const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdatePrivateDnsNamespace');
       if (ns.Type !== 'DNS_PRIVATE') throw input.invalid(`Namespace ${ns.Id} is not a private DNS namespace.`);
       const change = input.optObj('Namespace');

@@ -173,6 +173,7 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('PutClusterCapacityProviders', input.raw);
       const c = requireCluster(ctx, input.str('cluster'));
       const names = input.optStrList('capacityProviders');
       const strategy = input.optList('defaultCapacityProviderStrategy');

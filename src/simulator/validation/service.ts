@@ -65,15 +65,22 @@ function checkServiceConnect(sc: Json | undefined): void {
   }
 }
 
+/**
+ * A capacity provider strategy's `weight` 0–1000 and `base` 0–100000 (a service's, or a cluster's default):
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+ */
+export function checkStrategyNumbers(strategy: Json | undefined, what: string): void {
+  for (const item of objects(strategy)) {
+    within(num(item.weight), 0, 1000, `${what}.weight`);
+    within(num(item.base), 0, 100000, `${what}.base`);
+  }
+}
+
 /** Members CreateService and UpdateService share. */
 function checkCommon(raw: JsonObject): void {
   checkServiceConnect(raw.serviceConnectConfiguration);
   for (const lb of objects(raw.loadBalancers)) within(num(lb.containerPort), 0, 65535, 'loadBalancers.containerPort');
-  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
-  for (const item of objects(raw.capacityProviderStrategy)) {
-    within(num(item.weight), 0, 1000, 'capacityProviderStrategy.weight');
-    within(num(item.base), 0, 100000, 'capacityProviderStrategy.base');
-  }
+  checkStrategyNumbers(raw.capacityProviderStrategy, 'capacityProviderStrategy');
   within(num(raw.healthCheckGracePeriodSeconds), 0, INT32_MAX, 'healthCheckGracePeriodSeconds');
   const dc = raw.deploymentConfiguration;
   if (isJsonObject(dc)) {
