@@ -13,7 +13,7 @@ import { parseEventsTarget, type EventsTarget } from './events.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
 import { isS3Location, parseS3Location } from '../sources/s3-location.js';
 import { UsageError } from '../util/usage-error.js';
-import { parseCount, parseDurationFlag, parseEndpointUrl, parsePositiveInt } from './common.js';
+import { parseControllerId, parseCount, parseDurationFlag, parseEndpointUrl, parsePositiveInt } from './common.js';
 import { checkUsage } from './usage.js';
 
 /** Defaults of every `run` flag, for callers that start the controller themselves (the demo). */
@@ -161,7 +161,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))
     .addOption(new Option('--endpoint-url <url>', 'send every AWS call, S3 included, to this endpoint (e.g. the simulator)').env(env('ENDPOINT_URL')).argParser(parseEndpointUrl))
     .addOption(new Option('--cluster <name>', 'the cluster for Services that name none').env(env('CLUSTER')).default('default'))
-    .addOption(new Option('--controller-id <id>', 'ownership tag value').env(env('CONTROLLER_ID')).default(DEFAULT_CONTROLLER_ID))
+    .addOption(new Option('--controller-id <id>', 'ownership tag value').env(env('CONTROLLER_ID')).argParser(parseControllerId).default(DEFAULT_CONTROLLER_ID))
     .addOption(new Option('--prune', 'delete owned resources no manifest declares').env(env('PRUNE')).default(false))
     .addOption(new Option('--max-prune <n>', 'never delete more than this many resources in one pass').env(env('MAX_PRUNE')).argParser(parseCount).default(10))
     .addOption(new Option('--allow-empty', 'allow pruning when the source holds no manifests').env(env('ALLOW_EMPTY')).default(false))
