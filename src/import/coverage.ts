@@ -48,11 +48,10 @@ export const SERVICE_FIELDS: Readonly<Record<string, ImportedField>> = {
   propagateTags: { coverage: 'reconciled' },
   enableECSManagedTags: { coverage: 'reconciled' },
   enableExecuteCommand: { coverage: 'reconciled' },
-  // The planner compares these with the Service object, where AWS never returns them (botocore
-  // `Service` has no such members; they are on `Deployment`): stating them would show a change on
-  // every plan, so they are left out until they are compared where AWS returns them.
-  volumeConfigurations: { coverage: 'unreconciled', onDeployment: true, reason: 'not compared where AWS returns it' },
-  vpcLatticeConfigurations: { coverage: 'unreconciled', onDeployment: true, reason: 'not compared where AWS returns it' },
+  // AWS returns these on deployments only (botocore `Service` has no such members; `Deployment`
+  // has): the planner compares them with the PRIMARY deployment's.
+  volumeConfigurations: { coverage: 'reconciled', onDeployment: true },
+  vpcLatticeConfigurations: { coverage: 'reconciled', onDeployment: true },
   // Accepted by CreateService, not returned by DescribeServices, not compared.
   gatewayConnectors: { coverage: 'unreconciled', reason: 'not reconciled' },
   monitoring: { coverage: 'unreconciled', reason: 'not reconciled' },

@@ -119,6 +119,12 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
       if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);
       return;
+    case 'tagTaskDefinition':
+      if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
+      if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);
+      cache.retagged(step.arn, step.add, step.remove);
+      cache.rememberHash(step.arn, step.hash);
+      return;
     case 'createService': {
       const taskDefinition = resolveTaskDefinition(step.taskDefinition, ctx);
       const tags = [...(Array.isArray(step.input.tags) ? step.input.tags : [])];

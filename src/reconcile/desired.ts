@@ -2,7 +2,7 @@
  * The desired side, prepared for comparison: canonical forms, content hashes and references
  * resolved between manifests. Pure.
  */
-import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
+import type { DesiredResource, DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { asJson, contentHash, isJsonObject } from './canonical.js';
 import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
 import { ownershipTags, TAG_SPEC_HASH } from './ownership.js';
@@ -14,7 +14,7 @@ import { memoizeByObject } from '../util/memo.js';
 
 export interface DesiredTaskDefinition {
   resource: DesiredResourceOf<'TaskDefinition'>;
-  key: string;
+  key: ResourceKey;
   family: string;
   /** RegisterTaskDefinition input without tags. */
   input: JsonObject;

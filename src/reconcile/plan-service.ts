@@ -27,7 +27,7 @@ import { Phase, type ResourcePlan, type RolloutIntent, type Step, type TaskDefin
 import { eventSummary, rolloutVerdict } from './rollouts.js';
 import { ROLLOUT_FAILED } from './decision.js';
 import { ReconcileError } from './errors.js';
-import type { JsonObject, LiveService, TagMap } from './ports.js';
+import type { JsonObject, JsonValue, LiveService, TagMap } from './ports.js';
 
 // CreateService fields UpdateService can change:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
@@ -50,6 +50,27 @@ const UPDATABLE_SERVICE_FIELDS = new Set([
   'volumeConfigurations',
   'vpcLatticeConfigurations',
 ]);
+/*
+ * Where DescribeServices returns what UpdateService changes: on the Service object, except these,
+ * which the ECS model's Service shape lacks and its Deployment shape has (botocore
+ * ecs/2014-11-13/service-2.json): they are compared with the PRIMARY deployment's, or they would
+ * differ on every pass and redeploy the service each time.
+ */
+const DEPLOYMENT_FIELDS = new Set(['volumeConfigurations', 'vpcLatticeConfigurations']);
+
+/** A field of a live service where AWS returns it. */
+function liveField(live: LiveService, field: string): JsonValue | undefined {
+  if (!DEPLOYMENT_FIELDS.has(field)) return live.raw[field];
+  const primary = primaryDeployment(live);
+  return field === 'volumeConfigurations' ? primary?.volumeConfigurations : primary?.vpcLatticeConfigurations;
+}
+
+/** Whether the live service runs on a capacity provider strategy rather than its launch type. */
+function onStrategy(live: LiveService): boolean {
+  const cps = live.raw.capacityProviderStrategy;
+  return Array.isArray(cps) && cps.length > 0;
+}
+
 // Fields handled on their own, or only meaningful at creation.
 const SPECIAL_SERVICE_FIELDS = new Set(['cluster', 'taskDefinition', 'serviceConnectConfiguration', 'tags', 'clientToken']);
 // What UpdateService cannot change: the service must be recreated (AWS-FACTS, "What cannot change in place").
@@ -115,18 +136,23 @@ function liveTaskDefinitionMatches(ref: TaskDefinitionRef, live: LiveService, ct
     const have = familyRevision(live.taskDefinition);
     return want.includes(':') ? want === have : familyOf(have) === want;
   }
+  // The revision that holds the manifest's content (its tags are planned on the task definition).
+  if (ctx.observed.taskDefinitions.get(ref.manifest)?.matchingArn === live.taskDefinition) return true;
   const known = ctx.observed.taskDefinitionHashes.get(live.taskDefinition);
-  if (known !== undefined) return known === ref.hash;
-  return ctx.observed.taskDefinitions.get(ref.manifest)?.matchingArn === live.taskDefinition;
+  return known === ref.hash;
 }
 
 /** A reason the service must be recreated, or undefined when it can be updated in place. */
 function replaceReason(f: ServiceFacts, live: LiveService, ctx: PlanContext): string | undefined {
   const spec = frozenSpec(f.r);
-  for (const [field, liveField] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
+  for (const [field, liveName] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
     const want = spec[field];
     if (want === undefined) continue;
-    const have = live.raw[liveField];
+    const have = live.raw[liveName];
+    // From a capacity provider strategy, UpdateService goes back to a launch type in place (an
+    // empty strategy; UpdateServiceRequest.capacityProviderStrategy in the ECS model): only a
+    // launch type AWS reports as another one needs the service recreated.
+    if (field === 'launchType' && onStrategy(live) && (have === undefined || have === want)) continue;
     const same = field === 'role' && typeof want === 'string' && typeof have === 'string' ? have === want || have.endsWith(`/${want}`) : jsonEqual(want, have ?? (field === 'schedulingStrategy' ? 'REPLICA' : null));
     if (!same) return `${field} cannot change in place (${JSON.stringify(have ?? null)} -> ${JSON.stringify(want)})`;
   }
@@ -247,12 +273,23 @@ function rolloutProgress(f: ServiceFacts, live: LiveService, p: ResourcePlan, ct
 /** The UpdateService fields (besides the task definition) whose live value differs from the manifest's. */
 function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): JsonObject {
   const update: JsonObject = {};
-  for (const [field, want] of Object.entries(frozenSpec(f.r))) {
+  const spec = frozenSpec(f.r);
+  for (const [field, want] of Object.entries(spec)) {
     if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
-    if (containsDesired(want, live.raw[field], field)) continue;
-    p.changes.push(...diffFields(field, live.raw[field], want));
+    const have = liveField(live, field);
+    if (containsDesired(want, have, field)) continue;
+    p.changes.push(...diffFields(field, have, want));
     update[field] = want;
   }
+  if (spec.launchType !== undefined && onStrategy(live)) {
+    // Back from a capacity provider strategy to the launch type: an empty strategy (the model's
+    // UpdateServiceRequest.capacityProviderStrategy: "Pass an empty list").
+    p.changes.push(...diffFields('capacityProviderStrategy', live.raw.capacityProviderStrategy, []));
+    update.capacityProviderStrategy = [];
+  }
+  // "This parameter doesn't trigger a new service deployment" (UpdateServiceRequest): without a new
+  // one the running tasks would stay where they are while the service reports the new strategy.
+  if (update.capacityProviderStrategy !== undefined) update.forceNewDeployment = true;
   const liveSc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs);
   if (!jsonEqual(liveSc, f.desiredSc)) {
     p.changes.push(...diffFields('serviceConnectConfiguration', liveSc, f.desiredSc));

@@ -29,6 +29,8 @@ export type Step =
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
   | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
+  /** Tags a task definition revision whose content is already the manifest's; `hash` is its new content hash. */
+  | { op: 'tagTaskDefinition'; arn: string; add: TagMap; remove: string[]; hash: string }
   | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string; rollout: RolloutIntent }
   | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string; rollout?: RolloutIntent }
   /** `daemon`: a DAEMON service is deleted as it is; a REPLICA one is scaled to 0 first. */

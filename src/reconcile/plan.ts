@@ -3,7 +3,7 @@
  * Each kind is planned in its own module (plan-namespace, plan-cluster, plan-task-definition,
  * plan-service); what a pass adds to running services is plan-endpoints, deletions plan-prune.
  */
-import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
+import type { DesiredResource, DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import type { ObservedState } from './observed.js';
 import { planCluster } from './plan-cluster.js';
 import { planContext, type PlanOptions } from './plan-context.js';
@@ -11,7 +11,7 @@ import { planNewEndpoints } from './plan-endpoints.js';
 import { planNamespace } from './plan-namespace.js';
 import { planPrune } from './plan-prune.js';
 import { planService } from './plan-service.js';
-import { planTaskDefinition } from './plan-task-definition.js';
+import { holdRegistrationsOfRefusedReplaces, planTaskDefinition } from './plan-task-definition.js';
 import type { Plan, ResourcePlan } from './plan-types.js';
 
 export type { PlanOptions } from './plan-context.js';
@@ -19,7 +19,7 @@ export type { PlanOptions } from './plan-context.js';
 /** Plans the changes that take observed state to the desired resources (log groups come from `withLogGroups`). */
 export function planChanges(desired: readonly DesiredResource[], observed: ObservedState, opts: PlanOptions): Plan {
   const ctx = planContext(desired, observed, opts);
-  const plans = new Map<string, ResourcePlan>();
+  const plans = new Map<ResourceKey, ResourcePlan>();
   const services: DesiredResourceOf<'Service'>[] = [];
   for (const r of desired) {
     switch (r.kind) {
@@ -44,6 +44,7 @@ export function planChanges(desired: readonly DesiredResource[], observed: Obser
       }
     }
   }
+  holdRegistrationsOfRefusedReplaces(plans, services, ctx);
   const notes: string[] = [];
   planNewEndpoints(services, plans, ctx, notes);
   const resources = [...plans.values(), ...planPrune(desired, ctx, notes)];

@@ -3,6 +3,7 @@
  * turning features on and off, failed rollouts. Each test names what it guards against.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import path from 'node:path';
 import type { CliRun } from '../helpers/cli.js';
 import { WalkthroughWorld } from '../helpers/walkthrough.js';
@@ -91,5 +92,68 @@ describe('AWS errors are classified by what a retry can do', () => {
     expect(plan.stderr).toBe('');
     expect(plan.stdout).toMatch(/\+ Service\/curl/);
     expect(plan.stdout).not.toContain('could not be read');
+  });
+});
+
+describe('the planner compares what AWS really returns and writes only what it must', () => {
+  test('vpcLatticeConfigurations and volumeConfigurations, returned only on deployments[], are in sync after one apply', async () => {
+    w.edit('nginx.yaml', '  taskDefinition: nginx\n', '  taskDefinition: nginx\n  vpcLatticeConfigurations:\n    - {roleArn: "arn:aws:iam::123456789012:role/lattice", targetGroupArn: "arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-0123456789abcdef0", portName: nginx-80-tcp}\n  volumeConfigurations:\n    - {name: data, managedEBSVolume: {roleArn: "arn:aws:iam::123456789012:role/ebs", sizeInGiB: 10}}\n');
+    w.edit('nginx.yaml', '  containerDefinitions:\n', '  volumes:\n    - {name: data, configuredAtLaunch: true}\n  containerDefinitions:\n');
+    expect((await cli('apply')).code).toBe(0);
+    w.sim.resetCalls();
+    const plan = await cli('plan');
+    // Fails on main: both were compared against the Service object, where AWS never returns them.
+    expect(plan.stdout).toContain('No changes.');
+    expect((await cli('apply')).code).toBe(0);
+    expect(w.calls('ecs', 'UpdateService')).toBe(0);
+  });
+
+  test('tags changed on a task definition whose content did not are applied to its revision, with no new deployment', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    w.edit('nginx.yaml', 'apiVersion: switchboard.dev/v1alpha1\nkind: TaskDefinition\nmetadata:\n  name: nginx\n', 'apiVersion: switchboard.dev/v1alpha1\nkind: TaskDefinition\nmetadata:\n  name: nginx\n');
+    w.edit('nginx.yaml', '  tags:\n    team: platform\n---', '  tags:\n    team: web\n---');
+    w.sim.resetCalls();
+    expect((await cli('apply')).code).toBe(0);
+    // Fails on main: the tags were never applied and the service got an UpdateService with the same revision.
+    expect(w.calls('ecs', 'RegisterTaskDefinition')).toBe(0);
+    expect(w.calls('ecs', 'UpdateService')).toBe(0);
+    const td = await w.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'nginx', include: ['TAGS'] }));
+    expect(td.taskDefinition?.revision).toBe(1);
+    expect(td.tags).toContainEqual({ key: 'team', value: 'web' });
+    expect((await cli('plan')).stdout).toContain('No changes.');
+  });
+
+  test('launchType <-> capacityProviderStrategy is changed in place, not by a replace', async () => {
+    w.edit('cluster.yaml', 'spec:\n', 'spec:\n  capacityProviders: [FARGATE, FARGATE_SPOT]\n');
+    expect((await cli('apply')).code).toBe(0);
+    const created = (await w.service('curl'))?.createdAt?.getTime();
+    w.edit('curl.yaml', '  launchType: FARGATE\n', '  capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]\n');
+    expect((await cli('apply')).code).toBe(0);
+    expect((await w.service('curl'))?.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    w.edit('curl.yaml', '  capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]\n', '  launchType: FARGATE\n');
+    const back = await cli('apply');
+    // Fails on main: planned as a replace, refused without --allow-replace.
+    expect(back.stdout).not.toContain('replace');
+    expect(back.code).toBe(0);
+    const curl = await w.service('curl');
+    expect(curl?.launchType).toBe('FARGATE');
+    expect(curl?.capacityProviderStrategy ?? []).toEqual([]);
+    expect(curl?.createdAt?.getTime()).toBe(created);
+    // The tasks moved: the change started a deployment that runs without the strategy.
+    expect(curl?.deployments?.find((d) => d.status === 'PRIMARY')?.capacityProviderStrategy ?? []).toEqual([]);
+    expect((await cli('plan')).stdout).toContain('No changes.');
+  });
+
+  test('apply without --allow-replace writes nothing for the resource it skips, not even its new task definition revision', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    w.edit('curl.yaml', 'launchType: FARGATE', 'launchType: EC2');
+    w.edit('curl.yaml', 'alpine:3.20', 'alpine:3.21');
+    w.sim.resetCalls();
+    const refused = await cli('apply');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('--allow-replace');
+    // Fails on main: the new revision was registered although its service was skipped.
+    expect(w.calls('ecs', 'RegisterTaskDefinition')).toBe(0);
+    expect(w.sim.calls().mutatingCalls).toBe(0);
   });
 });
