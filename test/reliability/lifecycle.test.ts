@@ -26,8 +26,8 @@ const MAX_COMMANDS = 10;
  */
 const options: CommandOptions = {
   deleteLogGroup: false, // item 12
-  tagOnlyEdits: false, // item 7
-  computeSwitch: false, // item 8
+  tagOnlyEdits: true, // item 7
+  computeSwitch: true, // item 8
   removeNamespaceInUse: false, // item 2
   reAdd: false, // items 3 and 4
   deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
