@@ -8,7 +8,7 @@ import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
 import { familyOf, familyRevision } from '../util/arn.js';
 import { frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
 import { diffFields } from './diff.js';
-import { canonicalServiceConnect, containsDesired, isServer } from './normalize-service.js';
+import { canonicalServiceConnect, containsDesired, isServer, liveServiceMember, serviceConnectAsStated, statedPart } from './normalize-service.js';
 import { namedPorts } from './normalize-task-definition.js';
 import { serviceKey } from './observed.js';
 import { ownershipTags, parseTaskDefinitionTag, TAG_TASK_DEFINITION, tagChanges } from './ownership.js';
@@ -27,7 +27,7 @@ import { Phase, type ResourcePlan, type RolloutIntent, type Step, type TaskDefin
 import { eventSummary, rolloutVerdict } from './rollouts.js';
 import { ROLLOUT_FAILED } from './decision.js';
 import { ReconcileError } from './errors.js';
-import type { JsonObject, JsonValue, LiveService, TagMap } from './ports.js';
+import type { JsonObject, LiveService, TagMap } from './ports.js';
 
 // CreateService fields UpdateService can change:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
@@ -50,21 +50,6 @@ const UPDATABLE_SERVICE_FIELDS = new Set([
   'volumeConfigurations',
   'vpcLatticeConfigurations',
 ]);
-/*
- * Where DescribeServices returns what UpdateService changes: on the Service object, except these,
- * which the ECS model's Service shape lacks and its Deployment shape has (botocore
- * ecs/2014-11-13/service-2.json): they are compared with the PRIMARY deployment's, or they would
- * differ on every pass and redeploy the service each time.
- */
-const DEPLOYMENT_FIELDS = new Set(['volumeConfigurations', 'vpcLatticeConfigurations']);
-
-/** A field of a live service where AWS returns it. */
-function liveField(live: LiveService, field: string): JsonValue | undefined {
-  if (!DEPLOYMENT_FIELDS.has(field)) return live.raw[field];
-  const primary = primaryDeployment(live);
-  return field === 'volumeConfigurations' ? primary?.volumeConfigurations : primary?.vpcLatticeConfigurations;
-}
-
 /** Whether the live service runs on a capacity provider strategy rather than its launch type. */
 function onStrategy(live: LiveService): boolean {
   const cps = live.raw.capacityProviderStrategy;
@@ -276,9 +261,10 @@ function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: 
   const spec = frozenSpec(f.r);
   for (const [field, want] of Object.entries(spec)) {
     if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
-    const have = liveField(live, field);
+    const have = liveServiceMember(live, field);
     if (containsDesired(want, have, field)) continue;
-    p.changes.push(...diffFields(field, have, want));
+    // Only what the manifest states is compared, so only that is shown.
+    p.changes.push(...diffFields(field, statedPart(want, have), want));
     update[field] = want;
   }
   if (spec.launchType !== undefined && onStrategy(live)) {
@@ -290,9 +276,11 @@ function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: 
   // "This parameter doesn't trigger a new service deployment" (UpdateServiceRequest): without a new
   // one the running tasks would stay where they are while the service reports the new strategy.
   if (update.capacityProviderStrategy !== undefined) update.forceNewDeployment = true;
-  const liveSc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs);
+  const liveSc = serviceConnectAsStated(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs), f.desiredSc);
   if (!jsonEqual(liveSc, f.desiredSc)) {
-    p.changes.push(...diffFields('serviceConnectConfiguration', liveSc, f.desiredSc));
+    // Turning it off is one change, whatever the configuration was.
+    const turnedOff = f.desiredSc.enabled !== true && liveSc.enabled === true;
+    p.changes.push(...(turnedOff ? diffFields('serviceConnectConfiguration.enabled', true, false) : diffFields('serviceConnectConfiguration', liveSc, f.desiredSc)));
     // Omitting the block does not turn Service Connect off: send enabled=false (terraform-provider-aws#28338).
     update.serviceConnectConfiguration = asJson(f.r.spec.serviceConnectConfiguration) ?? { enabled: false };
   }

@@ -4,7 +4,7 @@
  */
 import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { familyRevision } from '../util/arn.js';
-import { registrationTags, type DesiredTaskDefinition } from './desired.js';
+import { registrationTags, userTagsOf, type DesiredTaskDefinition } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { ownershipOf, tagChanges, TAG_SPEC_HASH } from './ownership.js';
@@ -42,7 +42,7 @@ export function planTaskDefinition(td: DesiredTaskDefinition, ctx: PlanContext):
   if (obs.latest) {
     p.outcome = 'update';
     p.reason = `the newest ACTIVE revision ${familyRevision(obs.latest.arn)} differs; a new revision is registered`;
-    p.changes = diffFields('', canonicalTaskDefinition(obs.latest.definition), td.canonical);
+    p.changes = [...diffFields('', canonicalTaskDefinition(obs.latest.definition), td.canonical), ...diffFields('tags', userTagsOf(obs.latest.tags), td.userTags)];
   } else {
     p.outcome = 'create';
     p.reason = `family ${td.family} has no ACTIVE revision`;

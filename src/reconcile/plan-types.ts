@@ -28,6 +28,7 @@ export type Step =
   | { op: 'registerTaskDefinition'; input: JsonObject; tags: TagMap; hash: string }
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
+  | { op: 'putClusterCapacityProviders'; input: JsonObject }
   | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
   /** Tags a task definition revision whose content is already the manifest's; `hash` is its new content hash. */
   | { op: 'tagTaskDefinition'; arn: string; add: TagMap; remove: string[]; hash: string }
