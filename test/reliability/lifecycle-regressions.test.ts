@@ -62,9 +62,9 @@ test('issue 11 item 7: task definition tags edited alone are applied', async () 
   await runSequence(harness, aws, [new PutTaskDefinition(all, 'lc-api', { image: 20, logs: true, appProtocol: 'http', team: 'red' })], []);
 });
 
-// Seen: launch type -> strategy goes through UpdateService, but strategy -> launch type is planned
-// as a replace and skipped without --allow-replace ("launchType cannot change in place").
-test.failing('issue 11 item 8: a service moves from a capacity provider strategy back to its launch type in place', async () => {
+// Was: launch type -> strategy went through UpdateService, but strategy -> launch type was planned
+// as a replace and skipped without --allow-replace. UpdateService now sends an empty strategy.
+test('issue 11 item 8: a service moves from a capacity provider strategy back to its launch type in place', async () => {
   await runSequence(harness, aws, [new PutService(all, 'alpha', alpha({ compute: 'FARGATE_SPOT' })), new Pass(), new PutService(all, 'alpha', alpha({ compute: 'FARGATE' }))], []);
 });
 
