@@ -11,7 +11,7 @@ import { indexTaskDefinitions, registrationTags, revisionHolds, serviceCluster, 
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { asFailure } from './errors.js';
-import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
+import { emptyObservedState, serviceConnectNamespaceOf, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
@@ -339,7 +339,12 @@ async function observeOrphans(
     }
     const names = arns.map(lastSegment).filter((n) => !desiredNames.has(n));
     const { services } = await ports.ecs.describeServices(cluster, names);
-    for (const s of services) if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+    for (const s of services) {
+      if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+      // Whoever owns it, a service whose tasks resolve through a namespace keeps it from being pruned.
+      const ns = serviceConnectNamespaceOf(s);
+      if (ns !== undefined && !state.namespaceUsers.has(ns)) state.namespaceUsers.set(ns, serviceKey(s.cluster, s.name));
+    }
   }
 
   const declaredFamilies = new Set(desired.flatMap((r) => (r.kind === 'TaskDefinition' ? [r.spec.family] : [])));

@@ -34,6 +34,11 @@ export interface ObservedState {
   logGroups: Map<string, LiveLogGroup | null>;
   /** Owned resources no manifest declares, found only when pruning. */
   orphans: Orphans;
+  /**
+   * Namespaces (as the deployments name them: ARN or name) the PRIMARY deployments of services no
+   * manifest declares use, with one such service (`cluster/name`); read only when pruning.
+   */
+  namespaceUsers: Map<string, string>;
   /** Rollouts as the process's tracker knows them, by `cluster/service`. */
   rollouts: ObservedRollouts;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
@@ -76,6 +81,12 @@ export function serviceKey(cluster: string, name: string): string {
   return `${cluster}/${name}`;
 }
 
+/** The namespace a service's PRIMARY deployment runs Service Connect in, as the deployment names it (ARN or name). */
+export function serviceConnectNamespaceOf(s: LiveService): string | undefined {
+  const sc = s.deployments.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
+  return sc?.enabled === true && typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : undefined;
+}
+
 /** An empty observation (nothing exists). */
 export function emptyObservedState(): ObservedState {
   return {
@@ -89,6 +100,7 @@ export function emptyObservedState(): ObservedState {
     taskDefinitionHashes: new Map(),
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
+    namespaceUsers: new Map(),
     rollouts: { failed: new Map(), inFlight: new Map() },
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };

@@ -49,9 +49,10 @@ test.failing('a revision another writer deregistered is registered again', async
   await runSequence(harness, aws, [new OutOfBandDeregister('lc-api'), new Restart()], []);
 });
 
-// Seen: the client-only service's namespace is pruned once its manifest goes (Cloud Map counts no
-// service in it: ECS registers none for a client), while the service still names it.
-test.failing('issue 11 item 2: a namespace a client-only service uses is not pruned when its manifest is removed', async () => {
+// Was: the client-only service's namespace was pruned once its manifest went (Cloud Map counts no
+// service in it: ECS registers none for a client), while the service still named it. Prune now
+// keeps a namespace a declared Service or Cluster names or a live service runs in (plan-prune.ts).
+test('issue 11 item 2: a namespace a client-only service uses is not pruned when its manifest is removed', async () => {
   const client: ServiceDecl = { ...alpha({ sc: 'client', namespace: 'billing.internal', discoveryName: 'bravo' }) };
   await runSequence(harness, aws, [new PutNamespace(all, 'billing.internal', 1), new PutService(all, 'bravo', client), new Pass(), new RemoveNamespace(all, 'billing.internal')], []);
 });

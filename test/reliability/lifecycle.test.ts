@@ -28,7 +28,7 @@ const options: CommandOptions = {
   deleteLogGroup: false, // item 12
   tagOnlyEdits: true, // item 7
   computeSwitch: true, // item 8
-  removeNamespaceInUse: false, // item 2
+  removeNamespaceInUse: true, // item 2
   reAdd: false, // items 3 and 4
   deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
 };
