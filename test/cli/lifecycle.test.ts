@@ -157,3 +157,22 @@ describe('the planner compares what AWS really returns and writes only what it m
     expect(w.sim.calls().mutatingCalls).toBe(0);
   });
 });
+
+describe('prune deletes only what nothing needs, and only after the pass succeeded', () => {
+  test('a renamed service whose replacement failed to be created is not deleted', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    w.edit('curl.yaml', 'kind: Service\nmetadata:\n  name: curl\n', 'kind: Service\nmetadata:\n  name: curl2\n');
+    w.sim.addFault({ operation: 'CreateService', resource: 'curl2', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'injected' } });
+    w.sim.resetCalls();
+    const failed = await cli('apply', '--prune');
+    expect(failed.code).toBe(1);
+    // Fails on main: curl was deleted although curl2 did not exist: an outage.
+    expect(w.calls('ecs', 'DeleteService')).toBe(0);
+    expect((await w.service('curl'))?.status).toBe('ACTIVE');
+    expect(failed.stdout).toMatch(/Service\/curl\b.*prune waits until this pass's creates and updates succeed \(Service\/curl2 did not\)/);
+    const next = await cli('apply', '--prune');
+    expect(next.code).toBe(0);
+    expect((await w.service('curl2'))?.status).toBe('ACTIVE');
+    expect((await w.service('curl'))?.status).not.toBe('ACTIVE');
+  });
+});
