@@ -4,6 +4,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import path from 'node:path';
 import type { CliRun } from '../helpers/cli.js';
 import { WalkthroughWorld } from '../helpers/walkthrough.js';
@@ -174,5 +175,26 @@ describe('prune deletes only what nothing needs, and only after the pass succeed
     expect(next.code).toBe(0);
     expect((await w.service('curl2'))?.status).toBe('ACTIVE');
     expect((await w.service('curl'))?.status).not.toBe('ACTIVE');
+  });
+
+  test('namespaces other accounts share with this one are neither used by name nor read, and do not stop prune', async () => {
+    const partner = '210987654321';
+    w.sim.shareNamespace({ name: 'test-namespace', ownerAccount: partner });
+    w.sim.shareNamespace({ name: 'partner.local', ownerAccount: partner });
+    // Fails on main: the shared test-namespace was taken for the declared one (its tags unreadable: AccessDenied).
+    expect((await cli('apply')).code).toBe(0);
+    const own = await w.aws.cloudMap.send(new ListNamespacesCommand({ Filters: [{ Name: 'RESOURCE_OWNER', Values: ['SELF'], Condition: 'EQ' }] }));
+    const ours = own.Namespaces?.find((n) => n.Name === 'test-namespace');
+    expect(ours?.Arn).toContain(':123456789012:');
+    const sc = (await w.service('nginx'))?.deployments?.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
+    expect(sc?.namespace).toBe(ours?.Arn);
+    rmSync(path.join(w.dir, 'curl.yaml'));
+    w.sim.resetCalls();
+    const prune = await cli('apply', '--prune');
+    expect(prune.code).toBe(0);
+    expect(prune.stdout).toContain('deleted    Service/curl');
+    // The declared namespace's (its manifest states tags); none of a shared one (AccessDenied).
+    expect(w.calls('cloudmap', 'ListTagsForResource')).toBe(1);
+    expect(prune.stdout).not.toContain('prune skipped');
   });
 });
