@@ -62,6 +62,8 @@ export interface ApplyOptions {
 interface Ctx extends StepContext {
   clock: Clock;
   recheck: RecheckPolicy;
+  /** Whether a create waits here for a DRAINING service of its name to become INACTIVE (apply --wait). */
+  waitsForDrain: boolean;
   /** Keys that did not converge this pass, with their decision: what depends on them is not applied. */
   notConverged: Map<ResourceKey, Decision>;
 }
@@ -106,6 +108,8 @@ async function applyResource(r: ResourcePlan, ctx: Ctx, signal?: AbortSignal): P
     return result('failed', r.reason, decision.type === 'terminal' ? { ...decision, error: r.error } : decision, { error: r.error });
   }
   if (r.steps.length === 0) return result(r.outcome === 'unchanged' ? 'unchanged' : 'skipped', r.reason, decisionWithoutSteps(r, ctx));
+  // Waiting for a drain happens only when the pass waits; otherwise the key is looked at again soon.
+  if (r.steps[0]?.op === 'awaitDrain' && !ctx.waitsForDrain) return result('skipped', r.reason, decisionWithoutSteps(r, ctx));
   if (signal?.aborted) return result('skipped', 'not applied: shutting down', { type: 'backoff', message: 'shutting down' });
   try {
     for (const step of r.steps) await runStep(step, r, ctx);
@@ -142,6 +146,7 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
     changedServices: new Map(),
     clock,
     recheck: options.recheck ?? DEFAULT_RECHECK,
+    waitsForDrain: options.wait,
     notConverged: new Map(),
     wait: {
       ports,

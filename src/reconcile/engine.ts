@@ -45,6 +45,7 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   // The rollouts this process started, judged on this pass's reads: the planner holds a spec whose
   // rollout failed, and reports one still under way.
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
+  observed.draining = await state.drains.stillDraining(ports);
   const first = planChanges(desired, observed, options);
   const needed = neededLogGroups(first, desired, ports.region);
   await observeLogGroups(needed, ports, state.cache, observed);

@@ -214,8 +214,9 @@ export async function observe(
       state.services.set(serviceKey(s.cluster, s.name), s);
       const tag = parseTaskDefinitionTag(s.tags[TAG_TASK_DEFINITION]);
       // The service records which revision we set and what content it has, so no describe is
-      // needed; that holds even when someone has since deployed another revision by hand.
-      if (tag) {
+      // needed; that holds even when someone has since deployed another revision by hand. Not for
+      // a DRAINING service: its revision may have been deregistered with it (prune).
+      if (tag && s.status === 'ACTIVE') {
         cache.rememberHash(siblingRevisionArn(s.taskDefinition, tag.familyRevision), tag.hash);
       }
     }

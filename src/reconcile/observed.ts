@@ -2,6 +2,7 @@
  * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
  */
 import type { ResourceKey } from '../manifests/model.js';
+import type { DrainingPublisher } from './drains.js';
 import type { FailedRollout, RolloutExpectation, RolloutVerdict } from './rollouts.js';
 import type { Failure, LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 
@@ -39,6 +40,8 @@ export interface ObservedState {
    * manifest declares use, with one such service (`cluster/name`); read only when pruning.
    */
   namespaceUsers: Map<string, string>;
+  /** Services this process deleted that still hold their discovery names (DRAINING). */
+  draining: DrainingPublisher[];
   /** Rollouts as the process's tracker knows them, by `cluster/service`. */
   rollouts: ObservedRollouts;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
@@ -101,6 +104,7 @@ export function emptyObservedState(): ObservedState {
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
     namespaceUsers: new Map(),
+    draining: [],
     rollouts: { failed: new Map(), inFlight: new Map() },
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };

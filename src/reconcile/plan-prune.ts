@@ -8,9 +8,10 @@ import { ownershipOf, TAG_RESOURCE } from './ownership.js';
 import { serviceCluster } from './desired.js';
 import { serviceNamespaceRef } from './graph.js';
 import { serviceConnectNamespaceOf, serviceKey } from './observed.js';
-import { clusterDefaultNamespace, namespaceArnFor, type PlanContext } from './plan-context.js';
+import { clusterDefaultNamespace, namespaceArnFor, primaryDeployment, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan, type Step } from './plan-types.js';
-import type { TagMap } from './ports.js';
+import type { Published } from './drains.js';
+import type { LiveService, TagMap } from './ports.js';
 
 /** Plans the deletions of a pass (none unless pruning), with notes saying why anything is kept. */
 export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext, notes: string[]): ResourcePlan[] {
@@ -47,7 +48,7 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
   };
   for (const s of o.services) {
     out.push(mk(asResourceKey(s.tags[TAG_RESOURCE] ?? '') ?? resourceKey('Service', s.name), Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
-      { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON' },
+      { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON', ...publishedBy(s, ctx) },
     ]));
   }
   for (const f of o.taskDefinitionFamilies) {
@@ -70,6 +71,14 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
     out.push(mk(key, Phase.deleteNamespace, `no manifest declares namespace ${namespace.name}`, [{ op: 'deleteNamespace', id: namespace.id, name: namespace.name }]));
   }
   return out;
+}
+
+/** The discovery names a live service has registered (its PRIMARY deployment's), by namespace ARN. */
+export function publishedBy(s: LiveService, ctx: PlanContext): { published?: Published } {
+  const primary = primaryDeployment(s);
+  const namespace = namespaceArnFor(serviceConnectNamespaceOf(s), ctx.index);
+  const discoveryNames = primary?.serviceConnectResources.map((r) => r.discoveryName) ?? [];
+  return namespace !== undefined && discoveryNames.length > 0 ? { published: { namespace, discoveryNames } } : {};
 }
 
 /**

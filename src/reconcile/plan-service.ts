@@ -17,6 +17,7 @@ import {
   clusterDefaultNamespace,
   conflicting,
   ecsTagList,
+  namespaceArnFor,
   ownershipConflict,
   primaryDeployment,
   tagDiff,
@@ -26,6 +27,7 @@ import {
 import { Phase, type ResourcePlan, type RolloutIntent, type Step, type TaskDefinitionRef } from './plan-types.js';
 import { eventSummary, rolloutVerdict } from './rollouts.js';
 import { ROLLOUT_FAILED } from './decision.js';
+import type { Published } from './drains.js';
 import { ReconcileError } from './errors.js';
 import type { JsonObject, LiveService, TagMap } from './ports.js';
 
@@ -188,6 +190,20 @@ function planCreate(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): Resourc
   return p;
 }
 
+/**
+ * A service of that name is DRAINING (deleted, its tasks stopping): AWS frees the name only once it
+ * is INACTIVE (CreateService answers "Unable to Start a service that is still Draining", UpdateService
+ * ServiceNotActiveException). The create waits for that: under --wait in this pass, otherwise the
+ * resource is looked at again soon (Reconciling, WaitingForDrain).
+ */
+function planAfterDrain(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
+  planCreate(f, p, ctx);
+  p.reason = `service ${f.r.name} in cluster ${f.cluster} is still DRAINING; it is created once the old one is INACTIVE`;
+  p.steps.unshift({ op: 'awaitDrain', cluster: f.cluster, service: f.r.name });
+  p.hold = { kind: 'waiting', reason: 'WaitingForDrain' };
+  return p;
+}
+
 function planReplace(f: ServiceFacts, live: LiveService, p: ResourcePlan, why: string, ctx: PlanContext): ResourcePlan {
   p.outcome = 'replace';
   p.changes = [{ path: '', old: live.arn, new: '(recreated)' }];
@@ -332,9 +348,38 @@ export function planService(r: DesiredResourceOf<'Service'>, ctx: PlanContext): 
   if (stop) return stop;
   const live = f.live;
   if (!live) return planCreate(f, p, ctx);
+  if (live.status === 'DRAINING') return planAfterDrain(f, p, ctx);
   const conflict = ownershipConflict(r, live.tags, ctx.opts.controllerId, `service ${r.name} in cluster ${f.cluster}`);
   if (conflict) return conflicting(p, conflict);
   const replace = replaceReason(f, live, ctx);
   if (replace) return planReplace(f, live, p, replace, ctx);
   return planUpdate(f, live, p, ctx);
+}
+
+/** Discovery names a namespace still holds for a service that is being deleted or drains: `by` says which. */
+export interface TakenNames extends Published {
+  by: string;
+}
+
+/**
+ * A service to be created whose discovery name is still registered for a service this pass deletes
+ * or one that still drains would be refused (the name is freed once that service is INACTIVE), so
+ * its creation waits (Reconciling, WaitingForDrain) and is looked at again soon.
+ */
+export function holdCreatesOnTakenNames(services: readonly DesiredResourceOf<'Service'>[], plans: Map<ResourceKey, ResourcePlan>, taken: readonly TakenNames[], ctx: PlanContext): void {
+  if (taken.length === 0) return;
+  for (const r of services) {
+    const p = plans.get(r.key);
+    if (!p?.steps.some((s) => s.op === 'createService')) continue;
+    const desiredSc = serviceFacts(r, ctx).desiredSc;
+    const namespace = namespaceArnFor(typeof desiredSc.namespace === 'string' ? desiredSc.namespace : undefined, ctx.index);
+    const names = discoveryNames(desiredSc);
+    for (const t of taken) {
+      const clash = t.namespace === namespace ? t.discoveryNames.filter((n) => names.includes(n)) : [];
+      if (clash.length === 0) continue;
+      const reason = `discovery name ${clash.join(', ')} in namespace ${ctx.index.nameOf(t.namespace) ?? t.namespace} is still registered for ${t.by}; the service is created once that one is INACTIVE`;
+      plans.set(r.key, { ...p, steps: [], reason, hold: { kind: 'waiting', reason: 'WaitingForDrain' } });
+      break;
+    }
+  }
 }

@@ -6,11 +6,11 @@
 import type { DesiredResource, DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import type { ObservedState } from './observed.js';
 import { planCluster } from './plan-cluster.js';
-import { planContext, type PlanOptions } from './plan-context.js';
+import { planContext, type PlanContext, type PlanOptions } from './plan-context.js';
 import { planNewEndpoints } from './plan-endpoints.js';
 import { planNamespace } from './plan-namespace.js';
 import { planPrune } from './plan-prune.js';
-import { planService } from './plan-service.js';
+import { holdCreatesOnTakenNames, planService, type TakenNames } from './plan-service.js';
 import { holdRegistrationsOfRefusedReplaces, planTaskDefinition } from './plan-task-definition.js';
 import type { Plan, ResourcePlan } from './plan-types.js';
 
@@ -47,7 +47,18 @@ export function planChanges(desired: readonly DesiredResource[], observed: Obser
   holdRegistrationsOfRefusedReplaces(plans, services, ctx);
   const notes: string[] = [];
   planNewEndpoints(services, plans, ctx, notes);
-  const resources = [...plans.values(), ...planPrune(desired, ctx, notes)];
+  const prune = planPrune(desired, ctx, notes);
+  holdCreatesOnTakenNames(services, plans, takenNames(prune, ctx), ctx);
+  const resources = [...plans.values(), ...prune];
   resources.sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
   return { resources, notes };
+}
+
+/** Discovery names held by the services this plan deletes and by those this process deleted that still drain. */
+function takenNames(prune: readonly ResourcePlan[], ctx: PlanContext): TakenNames[] {
+  const out: TakenNames[] = ctx.observed.draining.map((d) => ({ namespace: d.namespace, discoveryNames: d.discoveryNames, by: `service ${d.cluster}/${d.service}, deleted and still DRAINING` }));
+  for (const p of prune) {
+    for (const s of p.steps) if (s.op === 'deleteService' && s.published) out.push({ ...s.published, by: `${p.key}, which this pass deletes` });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
  * Lifecycle regressions through the real CLI against the simulator: deleting and re-adding,
  * turning features on and off, failed rollouts. Each test names what it guards against.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import path from 'node:path';
@@ -196,5 +196,65 @@ describe('prune deletes only what nothing needs, and only after the pass succeed
     // The declared namespace's (its manifest states tags); none of a shared one (AccessDenied).
     expect(w.calls('cloudmap', 'ListTagsForResource')).toBe(1);
     expect(prune.stdout).not.toContain('prune skipped');
+  });
+});
+
+describe('deleted and declared again', () => {
+  const EXTRA = 'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: extra}\nspec: {type: HTTP}\n';
+
+  test('a namespace pruned and declared again is created again, and reported created only because it exists', async () => {
+    writeFileSync(path.join(w.dir, 'extra.yaml'), EXTRA);
+    expect((await cli('apply')).code).toBe(0);
+    rmSync(path.join(w.dir, 'extra.yaml'));
+    expect((await cli('apply', '--prune')).stdout).toContain('deleted    Namespace/extra');
+    writeFileSync(path.join(w.dir, 'extra.yaml'), EXTRA);
+    const again = await cli('apply');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('created    Namespace/extra');
+    // Fails on main: the same CreatorRequestId replayed the first operation; nothing was created.
+    const ns = await w.aws.cloudMap.send(new ListNamespacesCommand({}));
+    expect(ns.Namespaces?.map((n) => n.Name)).toContain('extra');
+  });
+
+  test('a service declared again while the old one drains waits for the drain, then is created', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    const curl = readFileSync(path.join(w.dir, 'curl.yaml'), 'utf8');
+    rmSync(path.join(w.dir, 'curl.yaml'));
+    expect((await cli('apply', '--prune')).stdout).toContain('deleted    Service/curl');
+    writeFileSync(path.join(w.dir, 'curl.yaml'), curl);
+    w.sim.resetCalls();
+    const waiting = await cli('apply', '--output', 'json');
+    // Fails on main: UpdateService on the DRAINING service (ServiceNotActiveException).
+    expect(w.calls('ecs', 'UpdateService') + w.calls('ecs', 'CreateService')).toBe(0);
+    // Its task definition, pruned with it, is registered again (a DRAINING service's revision tag is not trusted).
+    expect(w.calls('ecs', 'RegisterTaskDefinition')).toBe(1);
+    const report = JSON.parse(waiting.stdout) as { results: { key: string; outcome: string; reason: string; decision?: { type: string; reason?: string } }[] };
+    const result = report.results.find((r) => r.key === 'Service/curl');
+    expect(result).toMatchObject({ outcome: 'skipped', decision: { type: 'recheck', reason: 'WaitingForDrain' } });
+    expect(result?.reason).toContain('still DRAINING');
+    const created = await cli('apply', '--wait');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created    Service/curl');
+    expect((await w.service('curl'))?.status).toBe('ACTIVE');
+  });
+
+  test('a server renamed with the same discovery name is created once the old one has drained, and the old one is pruned', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    w.edit('nginx.yaml', 'kind: Service\nmetadata:\n  name: nginx\n', 'kind: Service\nmetadata:\n  name: web\n');
+    const first = await cli('apply', '--prune', '--output', 'json');
+    const report = JSON.parse(first.stdout) as { results: { key: string; outcome: string; reason: string; decision?: { type: string; reason?: string } }[] };
+    // The old one goes (nothing failed); the new one waits for the name instead of failing on it.
+    expect(report.results.find((r) => r.key === 'Service/nginx')?.outcome).toBe('deleted');
+    const web = report.results.find((r) => r.key === 'Service/web');
+    expect(web).toMatchObject({ outcome: 'skipped', decision: { type: 'recheck', reason: 'WaitingForDrain' } });
+    expect(web?.reason).toContain('discovery name nginx-80-tcp in namespace test-namespace is still registered for Service/nginx');
+    let next: CliRun;
+    const end = Date.now() + 10_000;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      next = await cli('apply', '--prune');
+    } while (!next.stdout.includes('created    Service/web') && Date.now() < end);
+    expect(next.stdout).toContain('created    Service/web');
+    expect(next.code).toBe(0);
   });
 });

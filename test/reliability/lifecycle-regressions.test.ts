@@ -33,10 +33,11 @@ afterAll(async () => {
   await sim.close();
 });
 
-// Seen: the next pass calls UpdateService on the DRAINING service (ServiceNotActiveException,
-// item 4); the one after replays CreateService's clientToken, whose answer is the first creation's,
-// and reports `created` while the service stays INACTIVE (item 3).
-test.failing('issue 11 items 3 and 4: a service another writer deleted is created again once it has drained, and reported created only when it exists', async () => {
+// Was: the next pass called UpdateService on the DRAINING service (ServiceNotActiveException,
+// item 4); the one after replayed CreateService's clientToken, whose answer was the first
+// creation's, and reported `created` while the service stayed INACTIVE (item 3). A DRAINING service
+// is now waited for (WaitingForDrain), and each attempt sends its own token.
+test('issue 11 items 3 and 4: a service another writer deleted is created again once it has drained, and reported created only when it exists', async () => {
   await runSequence(harness, aws, [new OutOfBandDeleteService('alpha'), new Pass(), new Pass()], []);
 });
 

@@ -29,7 +29,7 @@ const options: CommandOptions = {
   tagOnlyEdits: true, // item 7
   computeSwitch: true, // item 8
   removeNamespaceInUse: true, // item 2
-  reAdd: false, // items 3 and 4
+  reAdd: true, // items 3 and 4
   deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
 };
 
