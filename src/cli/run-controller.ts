@@ -150,9 +150,13 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
       onResult: (r, revision) => {
         status.recordResult(r.key, revision, r);
         metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
+        metrics.recordPersistentDrift(r.key, r.decision.type === 'terminal' && r.decision.reason === 'PersistentDrift');
       },
       onStalled: (key, problems, revision) => status.markStalled(key, revision, problems),
-      onRemoved: (key) => status.remove(key),
+      onRemoved: (key) => {
+        status.remove(key);
+        metrics.recordPersistentDrift(key, false);
+      },
       onQueueDepth: (depth) => metrics.setQueueDepth(depth),
       onPass: (p) => {
         status.recordPass({ pass: p.pass, revision: p.revision, durationMs: p.durationMs, counts: p.counts, trigger: p.trigger, ...(p.error ? { error: p.error } : {}) });

@@ -49,7 +49,7 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   const first = planChanges(desired, observed, options);
   const needed = neededLogGroups(first, desired, ports.region);
   await observeLogGroups(needed, ports, state.cache, observed);
-  return { plan: withLogGroups(first, needed, observed, options.controllerId), observed };
+  return { plan: state.drift.judge(withLogGroups(first, needed, observed, options.controllerId), desired), observed };
 }
 
 export interface ApplyPassOptions extends PassOptions {
@@ -80,5 +80,6 @@ export async function applyPass(
     ...(options.recheck ? { recheck: options.recheck } : {}),
     ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
   });
+  state.drift.written(planned.plan, result, desired);
   return { ...planned, result };
 }

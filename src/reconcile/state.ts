@@ -6,6 +6,7 @@
  */
 import { ObserverCache } from './cache.js';
 import { DrainTracker } from './drains.js';
+import { DriftTracker } from './drift.js';
 import { RolloutTracker } from './rollouts.js';
 
 export class ReconcileState {
@@ -13,4 +14,6 @@ export class ReconcileState {
   readonly rollouts = new RolloutTracker();
   /** Services this process deleted that may still hold their discovery names. */
   readonly drains = new DrainTracker();
+  /** The persistent-drift breaker: fields that still differ after our writes of them. */
+  readonly drift = new DriftTracker();
 }
