@@ -1,7 +1,9 @@
 /**
  * Renders a status document for people (`switchboard status`): a header with the source, the last
- * pass and readiness, then one row per resource. Also decides whether everything is converged.
+ * pass and readiness, then one row per resource, control characters escaped. Also decides whether
+ * everything is converged.
  */
+import { escapeControls } from '../util/terminal.js';
 import type { Condition, PassStatus, ResourceStatus, StatusDocument } from './status.js';
 
 const MESSAGE_WIDTH = 60;
@@ -52,7 +54,7 @@ export function formatAge(iso: string | undefined, nowMs: number): string {
 }
 
 function truncate(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = escapeControls(text.replace(/\s+/g, ' ').trim());
   return oneLine.length <= width ? oneLine : `${oneLine.slice(0, width - 1)}…`;
 }
 
@@ -83,7 +85,8 @@ function header(doc: StatusDocument, nowMs: number): string[] {
     lines.push(`Last success: #${doc.lastSuccessfulPass.pass}, ${formatAge(doc.lastSuccessfulPass.finishedAt, nowMs)} ago`);
   }
   lines.push(`Controller:  ${doc.controller.ready ? 'ready' : 'not ready (the first full pass has not finished)'}`);
-  return lines;
+  // What /status says is shown, not obeyed: a file name there could carry terminal sequences.
+  return lines.map(escapeControls);
 }
 
 function row(r: ResourceStatus, nowMs: number): string[] {
@@ -94,7 +97,7 @@ function row(r: ResourceStatus, nowMs: number): string[] {
   let message = shown?.message ?? '';
   // A failure's reason may not carry the AWS error text; show both.
   if (r.lastError && ready?.status === 'False' && !message.includes(r.lastError.message)) message = message ? `${message}: ${r.lastError.message}` : r.lastError.message;
-  return [r.key, ready?.status ?? 'Unknown', shown?.reason ?? '-', formatAge(ready?.lastTransitionTime, nowMs), formatAge(r.lastChangeSet?.time, nowMs), truncate(message, MESSAGE_WIDTH)];
+  return [escapeControls(r.key), escapeControls(ready?.status ?? 'Unknown'), escapeControls(shown?.reason ?? '-'), formatAge(ready?.lastTransitionTime, nowMs), formatAge(r.lastChangeSet?.time, nowMs), truncate(message, MESSAGE_WIDTH)];
 }
 
 function table(rows: string[][]): string[] {
