@@ -47,11 +47,12 @@ export function planChanges(desired: readonly DesiredResource[], observed: Obser
   holdRegistrationsOfRefusedReplaces(plans, services, ctx);
   const notes: string[] = [];
   planNewEndpoints(services, plans, ctx, notes);
-  const prune = planPrune(desired, ctx, notes);
+  let pruneRefused: string | undefined;
+  const prune = planPrune(desired, ctx, notes, (reason) => (pruneRefused = reason));
   holdCreatesOnTakenNames(services, plans, takenNames(prune, ctx), ctx);
   const resources = [...plans.values(), ...prune];
   resources.sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
-  return { resources, notes };
+  return { resources, notes, ...(pruneRefused !== undefined ? { pruneRefused } : {}) };
 }
 
 /** Discovery names held by the services this plan deletes and by those this process deleted that still drain. */

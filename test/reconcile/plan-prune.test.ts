@@ -109,3 +109,11 @@ test.each<[string, string[], (o: ObservedState) => void, RegExp]>([
   expect(plans.map((p) => p.key)).not.toContain('Namespace/old');
   expect(notes.join('\n')).toMatch(new RegExp(`Namespace/old: no manifest declares namespace old, but .*${why.source}.*; it is kept`));
 });
+
+test('a refused prune reports why when something would have been deleted, and nothing when nothing would', () => {
+  const refusals: string[] = [];
+  planPrune(desired, planContext(desired, withOrphans(), { ...PRUNE, maxPrune: 1 }), [], (r) => refusals.push(r));
+  expect(refusals).toEqual(['prune stopped: 3 resources would be deleted, more than --max-prune 1; nothing is deleted']);
+  planPrune(desired, planContext(desired, observedWith([liveNamespace('apps')]), { ...PRUNE, sourceHealthy: false }), [], (r) => refusals.push(r));
+  expect(refusals).toHaveLength(1);
+});
