@@ -14,6 +14,7 @@ import { StatusStore } from '../observe/status.js';
 import { ObserverCache } from '../reconcile/cache.js';
 import { createSource } from '../sources/index.js';
 import type { RunFlags } from './run.js';
+import { DaemonMap } from './run-map.js';
 
 /** The signals that stop the controller gracefully. */
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -52,14 +53,17 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   });
   // `--status-to` alone or `--status-to source` (the flag's parser refuses anything else).
   const statusToSource = flags.statusTo !== undefined;
+  const map = new DaemonMap({ status, defaultCluster: flags.cluster, region: ports.region });
   const http = await startHttpServer({
     listen: flags.listen,
     status,
     metrics,
     health,
     source: freshness,
+    page: map.page,
+    ...(flags.statusToken !== undefined ? { statusToken: flags.statusToken } : {}),
   });
-  logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; status on ${http.url}`);
+  logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; the map and status on ${http.url}/`);
 
   let statusWrite: Promise<void> = Promise.resolve();
   const controller = new Controller({
@@ -82,6 +86,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     hooks: {
       heartbeat: () => health.heartbeat(),
       onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
+      onDesired: (valid, stalled) => map.onDesired(valid, stalled),
       onSourceError: (e) => {
         const previous = status.sourceStatus;
         status.setSource({
