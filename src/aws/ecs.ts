@@ -22,11 +22,13 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
+  type ServiceEvent,
   type UpdateClusterCommandInput,
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DESCRIBE_SERVICES_BATCH, type EcsPort, type JsonObject, type JsonValue, type LiveCluster, type LiveDeployment, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
+import pRetry from 'p-retry';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJson, toJsonObject } from './json.js';
@@ -86,9 +88,19 @@ function toLiveDeployment(d: Deployment): LiveDeployment {
 /**
  * Service events kept per described service, newest first. AWS returns up to 100; the reconciler
  * quotes the newest three in its messages, and every pass holds all described services until it
- * ends, so the rest would only be memory.
+ * ends, so the rest would only be memory. Besides those, the newest few that report a failed
+ * deployment or a rollback are kept: they are the evidence a rollout failed once AWS has dropped
+ * the failed deployment itself (reconcile/rollouts.ts).
  */
 const EVENTS_KEPT = 3;
+const FAILURE_EVENTS_KEPT = 3;
+const FAILURE_EVENT = /deployment failed|rolling back|circuit breaker/i;
+
+/** The newest events, plus the newest failure reports among the rest. */
+function keptEvents(events: readonly ServiceEvent[]): ServiceEvent[] {
+  const failures = events.slice(EVENTS_KEPT).filter((e) => FAILURE_EVENT.test(e.message ?? '')).slice(0, FAILURE_EVENTS_KEPT);
+  return [...events.slice(0, EVENTS_KEPT), ...failures];
+}
 
 /** Fields of a described service that LiveService carries apart from `raw`. */
 const NOT_IN_RAW: ReadonlySet<string> = new Set(['events', 'deployments', 'tags']);
@@ -106,7 +118,7 @@ function toLiveService(s: Service): LiveService {
     runningCount: s.runningCount ?? 0,
     raw: toJsonObject(s, NOT_IN_RAW),
     deployments: (s.deployments ?? []).map(toLiveDeployment),
-    events: (s.events ?? []).slice(0, EVENTS_KEPT).map((e) => ({
+    events: keptEvents(s.events ?? []).map((e) => ({
       createdAt: e.createdAt ? e.createdAt.toISOString() : '',
       message: e.message ?? '',
     })),
@@ -132,10 +144,6 @@ interface DescribedBatch {
 }
 
 const REGISTER_ATTEMPTS = 5;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** The ECS adapter over the SDK client. Inputs are validated manifest specs in the API's own shape. */
 export class SdkEcs implements EcsPort {
@@ -198,12 +206,35 @@ export class SdkEcs implements EcsPort {
           clusterMissing = true;
           continue;
         }
-        throw err;
+        // INACTIVE services "may be cleaned up and purged", and DescribeServices on those "returns a
+        // ServiceNotFoundException" (DeleteService API reference): a purged name is missing. The
+        // answer does not say which name, so a batch is asked again name by name.
+        if (err instanceof AwsCallError && err.code === 'ServiceNotFoundException') {
+          described = await this.describeEach(cluster, batch);
+        } else {
+          throw err;
+        }
       }
       services.push(...described.services);
       missing.push(...described.missing);
     }
     return { services, missing, clusterMissing };
+  }
+
+  /** Describes the names one at a time; a name AWS answers ServiceNotFoundException for is missing. */
+  private async describeEach(cluster: string, names: readonly string[]): Promise<DescribedBatch> {
+    const out: DescribedBatch = { services: [], missing: [] };
+    for (const name of names) {
+      try {
+        const one = await this.describeServiceBatch(cluster, [name]);
+        out.services.push(...one.services);
+        out.missing.push(...one.missing);
+      } catch (err) {
+        if (!(err instanceof AwsCallError && err.code === 'ServiceNotFoundException')) throw err;
+        out.missing.push(name);
+      }
+    }
+    return out;
   }
 
   /**
@@ -331,23 +362,31 @@ export class SdkEcs implements EcsPort {
   async registerTaskDefinition(input: JsonObject, tags: TagMap): Promise<LiveTaskDefinition> {
     const req = { ...input, tags: mapToEcsTags(tags) } as unknown as RegisterTaskDefinitionCommandInput;
     const family = typeof input.family === 'string' ? input.family : '';
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await this.call('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
-        return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
-      } catch (err) {
-        if (!(err instanceof AwsCallError) || attempt >= REGISTER_ATTEMPTS) throw err;
-        if (err.category === 'Transient' || err.category === 'Unknown') {
+    // Set when the last attempt may have been carried out (its answer was lost or garbled).
+    let uncertain = false;
+    return pRetry(
+      async () => {
+        if (uncertain) {
           const landed = await this.findRegistered(family, tags);
           if (landed) return landed;
-        } else if (err.category !== 'Throttled') {
+        }
+        try {
+          const res = await this.call('ecs:RegisterTaskDefinition', () => this.registerClient.send(new RegisterTaskDefinitionCommand(req)));
+          return toLiveTaskDefinition(toJsonObject(res.taskDefinition), ecsTagsToMap(res.tags));
+        } catch (err) {
+          uncertain = err instanceof AwsCallError && (err.category === 'Transient' || err.category === 'Unknown');
           throw err;
         }
-        // Full jitter, a longer base when throttled (the SDK's standard backoff).
-        const base = err.category === 'Throttled' ? 500 : 100;
-        await sleep(Math.random() * Math.min(20_000, base * 2 ** attempt));
-      }
-    }
+      },
+      {
+        retries: REGISTER_ATTEMPTS - 1,
+        minTimeout: 200,
+        maxTimeout: 20_000,
+        randomize: true,
+        // Throttled calls were never carried out; after a lost answer the next attempt looks first.
+        shouldRetry: ({ error }) => error instanceof AwsCallError && (error.category === 'Throttled' || error.category === 'Transient' || error.category === 'Unknown'),
+      },
+    );
   }
 
   /** The family's newest ACTIVE revision when it carries every tag in `tags`, else undefined. */

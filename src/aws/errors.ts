@@ -1,23 +1,22 @@
 /**
- * One place that classifies AWS SDK errors, by `name` and `$fault` only (never by message text),
- * into the categories the reconciler decides on.
+ * One place that classifies AWS SDK errors, by `name` and `$fault` (and, for one ECS error that
+ * shares its name with terminal ones, its documented message), into the categories the
+ * reconciler's retry policy decides on.
  */
+import type { ErrorCategory, Failure } from '../reconcile/ports.js';
 
-export type AwsErrorCategory =
-  | 'NotFound'
-  | 'Throttled'
-  | 'Conflict'
-  | 'Invalid'
-  | 'Denied'
-  | 'Transient'
-  | 'QuotaExceeded'
-  | 'Unknown';
+/** The category of an AWS error (the reconciler's ErrorCategory). */
+export type AwsErrorCategory = ErrorCategory;
 
 const NOT_FOUND = new Set([
   'ClusterNotFoundException',
   'ServiceNotFoundException',
   'ServiceNotActiveException',
   'NamespaceNotFound',
+  // ECS: the namespace a Service Connect configuration names does not exist. The planner sends only
+  // namespaces that exist or that the pass creates first, so this is Cloud Map not yet showing ECS
+  // a namespace just created: retried with backoff.
+  'NamespaceNotFoundException',
   'ServiceNotFound',
   'OperationNotFound',
   'ResourceNotFoundException',
@@ -60,11 +59,14 @@ const DENIED = new Set([
   'ExpiredToken',
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
+  // ECS: "Your Amazon Web Services account was blocked" (the ECS model's BlockedException).
+  'BlockedException',
 ]);
 
 // CloudWatch Logs' LimitExceededException means "too many resources", not a request rate:
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
-const QUOTA = new Set(['LimitExceededException', 'ResourceLimitExceeded', 'ServiceQuotaExceededException']);
+// ECS AttributeLimitExceededException: at most 10 custom attributes per resource (ECS model).
+const QUOTA = new Set(['LimitExceededException', 'ResourceLimitExceeded', 'ServiceQuotaExceededException', 'AttributeLimitExceededException']);
 
 const INVALID = new Set([
   'InvalidParameterException',
@@ -79,7 +81,16 @@ const INVALID = new Set([
   'InvalidOperationException',
   'MissingVersionException',
   'NoUpdateAvailableException',
+  // Cloud Map and CloudWatch Logs: more tags than the resource may carry (50); the manifest must change.
+  'TooManyTagsException',
 ]);
+
+/*
+ * ECS answers concurrent registrations in one family with a ClientException, the name it also
+ * uses for invalid input; only the message tells them apart. It is not carried out and is safe to
+ * retry (dagster-io/dagster#11192, hashicorp/terraform-provider-aws#9777).
+ */
+const CONCURRENT_REVISION = 'Too many concurrent attempts to create a new revision of the specified family';
 
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'socket hang up']);
 
@@ -114,6 +125,7 @@ export function classifyAwsError(err: unknown): AwsErrorCategory {
   const code = typeof s.code === 'string' ? s.code : '';
   if (NOT_FOUND.has(name)) return 'NotFound';
   if (THROTTLED.has(name)) return 'Throttled';
+  if (name === 'ClientException' && typeof s.message === 'string' && s.message.includes(CONCURRENT_REVISION)) return 'Throttled';
   if (QUOTA.has(name)) return 'QuotaExceeded';
   if (CONFLICT.has(name)) return 'Conflict';
   if (DENIED.has(name)) return 'Denied';
@@ -136,7 +148,7 @@ export function isRetryableCategory(category: AwsErrorCategory): boolean {
 }
 
 /** An AWS call that failed, with the operation, the resource it was for and the request id. */
-export class AwsCallError extends Error {
+export class AwsCallError extends Error implements Failure {
   readonly category: AwsErrorCategory;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
@@ -151,6 +163,17 @@ export class AwsCallError extends Error {
     this.code = code;
     this.category = classifyAwsError(cause);
     this.requestId = awsRequestId(cause);
+  }
+
+  /** The failure as plain data (what `apply --output json` prints). */
+  toJSON(): { message: string; category: AwsErrorCategory; code?: string; requestId?: string; operation: string } {
+    return {
+      message: this.message,
+      category: this.category,
+      ...(this.code !== undefined ? { code: this.code } : {}),
+      ...(this.requestId !== undefined ? { requestId: this.requestId } : {}),
+      operation: this.operation,
+    };
   }
 }
 

@@ -33,7 +33,7 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     // With --wait, every rollout shows its progress (without, the report alone is the output).
     const progress = new RolloutProgressView({ stream: process.stderr, tty: process.stderr.isTTY === true });
     try {
-      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.cache, {
+      const { plan, result } = await applyPass(session.loaded.resources, session.ports, session.state, {
         ...session.passOptions,
         logger: session.logger,
         wait: flags.wait,

@@ -25,7 +25,7 @@ export function registerPlan(program: Command, setExit: (code: number) => void):
       return;
     }
     try {
-      const { plan } = await planPass(session.loaded.resources, session.ports, session.cache, session.passOptions);
+      const { plan } = await planPass(session.loaded.resources, session.ports, session.state, session.passOptions);
       process.stdout.write(
         flags.output === 'json' ? formatPlanJson(plan) : formatPlanText(plan, { color: process.stdout.isTTY === true, verbose: flags.verbose }),
       );

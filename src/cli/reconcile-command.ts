@@ -3,7 +3,7 @@
  */
 import { connectAws } from '../aws/index.js';
 import { createLogger, type Logger } from '../observe/logger.js';
-import { ObserverCache } from '../reconcile/cache.js';
+import { ReconcileState } from '../reconcile/state.js';
 import type { PassOptions } from '../reconcile/engine.js';
 import type { AwsPorts } from '../reconcile/ports.js';
 import { loadManifests, reportProblems, type AwsFlags, type LoadedManifests } from './common.js';
@@ -17,7 +17,7 @@ export interface PruneFlags {
 export interface Session {
   loaded: LoadedManifests;
   ports: AwsPorts & { close(): void };
-  cache: ObserverCache;
+  state: ReconcileState;
   logger: Logger;
   passOptions: PassOptions;
 }
@@ -36,7 +36,7 @@ export async function openSession(
   return {
     loaded,
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger,
     passOptions: {
       controllerId: flags.controllerId,

@@ -11,7 +11,7 @@ import { createLogger, type LogFormat } from '../observe/logger.js';
 import { Metrics } from '../observe/metrics.js';
 import { kindOf } from '../observe/pass.js';
 import { StatusStore } from '../observe/status.js';
-import { ObserverCache } from '../reconcile/cache.js';
+import { ReconcileState } from '../reconcile/state.js';
 import { createSource } from '../sources/index.js';
 import type { RunFlags } from './run.js';
 import { DaemonMap } from './run-map.js';
@@ -69,7 +69,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   const controller = new Controller({
     source,
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger,
     pass: {
       controllerId: flags.controllerId,

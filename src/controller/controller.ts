@@ -11,9 +11,12 @@ import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
 import { describePassCounts } from '../observe/pass.js';
 import { formatPlanText, planCounts } from '../observe/plan-output.js';
+import pRetry from 'p-retry';
 import type { ResourceResult } from '../reconcile/apply.js';
-import type { ObserverCache } from '../reconcile/cache.js';
+import { DEFAULT_RECHECK, type Decision } from '../reconcile/decision.js';
 import { applyPass, planPass, type PassOptions } from '../reconcile/engine.js';
+import type { ReconcileState } from '../reconcile/state.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { AwsPorts } from '../reconcile/ports.js';
 import { KeyedBackoff, type BackoffOptions } from './backoff.js';
 import { withDependencies } from '../reconcile/graph.js';
@@ -64,7 +67,8 @@ export interface ControllerHooks {
 export interface ControllerOptions {
   source: SnapshotSource;
   ports: AwsPorts;
-  cache: ObserverCache;
+  /** What the process carries between passes (cache, rollouts). */
+  state: ReconcileState;
   logger: Logger;
   /** Engine options (sourceHealthy is decided per pass). */
   pass: Omit<PassOptions, 'sourceHealthy'>;
@@ -75,20 +79,20 @@ export interface ControllerOptions {
   backoff?: BackoffOptions;
   /** When to look at a changed service again, to see its rollout's outcome (default 60 s). */
   rolloutCheckMs?: number;
+  /** How soon to look again while a service of the same name drains (default 10 s). */
+  drainCheckMs?: number;
   hooks?: ControllerHooks;
+  /** The clock for timers (resync, backoff, rechecks) and durations; tests inject one. */
+  clock?: Clock;
 }
-
-const DEFAULT_ROLLOUT_CHECK_MS = 60_000;
-
-// Failures a retry of the same spec cannot fix (see src/aws/errors.ts for the categories).
-const TERMINAL_CATEGORIES = new Set(['Invalid', 'QuotaExceeded', 'Denied']);
 
 const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 });
 
 /** Runs the reconcile loop until the signal aborts. */
 export class Controller {
-  private readonly queue = new WorkQueue<ResourceKey>();
+  private readonly queue: WorkQueue<ResourceKey>;
   private readonly backoff: KeyedBackoff;
+  private readonly clock: Clock;
   // Re-parses only the files that changed between snapshots; a large folder with one edit stays quick.
   private readonly validator = new IncrementalValidator();
   private desired: DesiredSet | undefined;
@@ -98,6 +102,8 @@ export class Controller {
   private readonly log: Logger;
 
   constructor(private readonly options: ControllerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.queue = new WorkQueue<ResourceKey>(this.clock);
     this.backoff = new KeyedBackoff(options.backoff);
     this.log = options.logger;
   }
@@ -120,11 +126,11 @@ export class Controller {
         (e) => this.safely(() => this.sourceError(e)),
         signal,
       );
-      const resync = this.scheduleResync(signal);
+      const stopResync = this.scheduleResync(signal);
       try {
         await this.work(signal);
       } finally {
-        clearTimeout(resync.timer);
+        stopResync();
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -140,25 +146,23 @@ export class Controller {
     }
   }
 
+  /** The first snapshot, retried (1 s doubling to 30 s) until it is read or `signal` aborts. */
   private async readInitial(signal: AbortSignal): Promise<Snapshot | undefined> {
-    let attempt = 0;
-    while (!signal.aborted) {
-      try {
-        return await this.options.source.read(signal);
-      } catch (err) {
-        const e = err as { message?: string; code?: string; requestId?: string };
-        this.sourceError({ message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) });
-        const delay = Math.min(30_000, 1000 * 2 ** attempt++);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            resolve();
-          }, { once: true });
-        });
-      }
+    try {
+      return await pRetry(() => this.options.source.read(signal), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 1000,
+        maxTimeout: 30_000,
+        signal,
+        onFailedAttempt: ({ error }) => {
+          const e = error as { message: string; code?: string; requestId?: string };
+          this.sourceError({ message: e.message, ...(e.code ? { code: e.code } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) });
+        },
+      });
+    } catch (err) {
+      if (signal.aborted) return undefined;
+      throw err;
     }
-    return undefined;
   }
 
   private sourceError(e: { message: string; code?: string; requestId?: string }): void {
@@ -206,21 +210,21 @@ export class Controller {
     this.options.hooks?.onQueueDepth?.(this.queue.depth);
   }
 
-  private scheduleResync(signal: AbortSignal): { timer: NodeJS.Timeout | undefined } {
-    const handle: { timer: NodeJS.Timeout | undefined } = { timer: undefined };
+  /** Queues every declared key every resync interval (±10% jitter); returns what stops it. */
+  private scheduleResync(signal: AbortSignal): () => void {
+    let cancel: () => void = () => undefined;
     const arm = (): void => {
       if (signal.aborted) return;
       // ±10% jitter so many controllers do not resync in step.
       const delay = this.options.resyncIntervalMs * (0.9 + 0.2 * Math.random());
-      handle.timer = setTimeout(() => {
+      cancel = this.clock.schedule(() => {
         for (const key of this.desired?.resources.keys() ?? []) this.queue.add(key, 'resync');
         this.options.hooks?.heartbeat?.();
         arm();
       }, delay);
-      handle.timer.unref();
     };
     arm();
-    return handle;
+    return () => cancel();
   }
 
   private async work(signal: AbortSignal): Promise<void> {
@@ -244,7 +248,7 @@ export class Controller {
     const snapshot = this.snapshot;
     if (!set || !snapshot) return;
     const pass = ++this.passNumber;
-    const started = Date.now();
+    const started = this.clock.now();
     const log = this.log.child({ pass });
     const declared = keys.filter((k) => set.resources.has(k));
     const removed = keys.filter((k) => !set.resources.has(k) && !set.stalled.has(k));
@@ -273,7 +277,7 @@ export class Controller {
     const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
     try {
       if (this.options.dryRun) {
-        const { plan } = await planPass(desired, this.options.ports, this.options.cache, passOptions);
+        const { plan } = await planPass(desired, this.options.ports, this.options.state, passOptions);
         const counts = planCounts(plan);
         log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
         // Status shows what would happen, so no resource stays "Reconciling" for ever.
@@ -286,41 +290,26 @@ export class Controller {
             changes: r.changes,
             durationMs: 0,
             needsAttention: false,
+            decision: { type: 'done' },
           };
           summary.results.push(result);
           summary.counts[result.outcome]++;
           this.options.hooks?.onResult?.(result, snapshot.revision);
         }
       } else {
-        const { result } = await applyPass(desired, this.options.ports, this.options.cache, { ...passOptions, logger: log, wait: false, signal: passSignal });
+        const { result } = await applyPass(desired, this.options.ports, this.options.state, {
+          ...passOptions,
+          logger: log,
+          wait: false,
+          signal: passSignal,
+          clock: this.clock,
+          recheck: { rolloutCheckMs: this.options.rolloutCheckMs ?? DEFAULT_RECHECK.rolloutCheckMs, drainCheckMs: this.options.drainCheckMs ?? DEFAULT_RECHECK.drainCheckMs },
+        });
         summary.results = result.results;
-        // Keys that failed in a way no retry fixes; what waits on them waits for a change too.
-        const terminalKeys = new Set<string>();
         for (const r of result.results) {
           summary.counts[r.outcome]++;
           this.options.hooks?.onResult?.(r, snapshot.revision);
-          const terminal =
-            (r.outcome === 'failed' && TERMINAL_CATEGORIES.has(r.error?.category ?? '')) ||
-            (r.blockedBy !== undefined && r.blockedBy.length > 0 && r.blockedBy.every((k) => terminalKeys.has(k)));
-          if (terminal) terminalKeys.add(r.key);
-          if (terminal) {
-            // Retrying the same spec cannot help (invalid input, a quota, missing permissions):
-            // wait for the manifest to change or for the next resync.
-            log.warn(
-              { resource: r.key, action: 'retry', result: 'terminal', awsErrorCode: r.error?.code },
-              `${r.key}: not retried until a manifest changes or the next resync (${r.error?.category ?? `waits on ${(r.blockedBy ?? []).join(', ')}`})`,
-            );
-          } else if (r.outcome === 'failed' || (r.outcome === 'skipped' && r.reason.startsWith('not applied: depends on'))) {
-            const delay = this.backoff.next(r.key);
-            log.debug({ resource: r.key, action: 'retry', delayMs: delay, attempt: this.backoff.attempts(r.key) }, `${r.key}: retry in ${delay} ms`);
-            this.queue.addAfter(r.key, delay, 'change');
-          } else {
-            this.backoff.forget(r.key);
-            // Look at a changed service again once its rollout had time to finish or fail.
-            if (r.key.startsWith('Service/') && (r.outcome === 'created' || r.outcome === 'configured')) {
-              this.queue.addAfter(r.key, this.options.rolloutCheckMs ?? DEFAULT_ROLLOUT_CHECK_MS, 'resync');
-            }
-          }
+          this.schedule(r.key, r.decision, log);
         }
       }
     } catch (err) {
@@ -330,7 +319,7 @@ export class Controller {
       log.error({ err, action: 'observe', result: 'failed', awsErrorCode: e.code, requestId: e.requestId }, `pass ${pass} failed: ${summary.error}`);
       for (const key of declared) this.queue.addAfter(key, this.backoff.next(key), 'change');
     }
-    summary.durationMs = Date.now() - started;
+    summary.durationMs = this.clock.now() - started;
     const c = summary.counts;
     log.info(
       { action: 'pass', revision: snapshot.revision, trigger, durationMs: summary.durationMs, resources: desired.length, counts: c, result: summary.error ? 'failed' : c.failed > 0 ? 'degraded' : 'ok' },
@@ -338,5 +327,38 @@ export class Controller {
     );
     if (full && !summary.error) this.firstPassDone = true;
     this.options.hooks?.onPass?.(summary);
+  }
+
+  /** Schedules what the reconcile side decided for one key. */
+  private schedule(key: ResourceKey, decision: Decision, log: Logger): void {
+    switch (decision.type) {
+      case 'done':
+        this.backoff.forget(key);
+        return;
+      case 'recheck':
+        // Progressing, not failing: no backoff, a look again after the time the work needs.
+        this.backoff.forget(key);
+        log.debug({ resource: key, action: 'recheck', reason: decision.reason, delayMs: decision.afterMs }, `${key}: ${decision.reason}; looking again in ${decision.afterMs} ms`);
+        this.queue.addAfter(key, decision.afterMs, 'resync');
+        return;
+      case 'backoff': {
+        const delay = this.backoff.next(key);
+        log.debug({ resource: key, action: 'retry', delayMs: delay, attempt: this.backoff.attempts(key) }, `${key}: retry in ${delay} ms`);
+        this.queue.addAfter(key, delay, 'change');
+        return;
+      }
+      case 'terminal':
+        // Retrying the same spec cannot help: wait for the manifest to change or for the next resync.
+        this.backoff.forget(key);
+        log.warn(
+          { resource: key, action: 'retry', result: 'terminal', reason: decision.reason, awsErrorCode: decision.error?.code },
+          `${key}: not retried until a manifest changes or the next resync (${decision.reason})`,
+        );
+        return;
+      default: {
+        const never: never = decision;
+        throw new Error(`unknown decision ${JSON.stringify(never)}`);
+      }
+    }
   }
 }

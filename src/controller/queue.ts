@@ -3,6 +3,8 @@
  * Repeated adds collapse; a key being processed is never handed out again until it is done (and
  * is re-queued then if it was added meanwhile); change work goes ahead of resync work.
  */
+import { systemClock, type Clock } from '../util/clock.js';
+
 export type Priority = 'change' | 'resync';
 
 export class WorkQueue<K extends string = string> {
@@ -11,9 +13,12 @@ export class WorkQueue<K extends string = string> {
   private readonly processing = new Set<K>();
   /** Keys added while processing, re-queued on done() with their priority. */
   private readonly dirty = new Map<K, Priority>();
-  private readonly timers = new Map<K, NodeJS.Timeout>();
+  /** Delayed adds, by key: what cancels each. */
+  private readonly timers = new Map<K, () => void>();
   private waiter: (() => void) | undefined;
   private closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** Adds a key (collapsing with a pending add; a change add upgrades a pending resync add). */
   add(key: K, priority: Priority = 'change'): void {
@@ -34,14 +39,12 @@ export class WorkQueue<K extends string = string> {
   /** Adds a key after `delayMs` (backoff); a later addAfter for the same key replaces the pending one. */
   addAfter(key: K, delayMs: number, priority: Priority = 'change'): void {
     if (this.closed) return;
-    const existing = this.timers.get(key);
-    if (existing) clearTimeout(existing);
-    const t = setTimeout(() => {
+    this.timers.get(key)?.();
+    const cancel = this.clock.schedule(() => {
       this.timers.delete(key);
       this.add(key, priority);
     }, delayMs);
-    t.unref();
-    this.timers.set(key, t);
+    this.timers.set(key, cancel);
   }
 
   /** Whether a delayed add is pending for `key`. */
@@ -94,7 +97,7 @@ export class WorkQueue<K extends string = string> {
   /** Stops handing out work and cancels delayed adds. */
   shutDown(): void {
     this.closed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.wake();
   }

@@ -8,6 +8,7 @@
 import { API_VERSION, resourceKey, type Kind } from '../manifests/model.js';
 import { asJson, isJsonObject, pruneEmpty } from '../reconcile/canonical.js';
 import { familyOf, familyRevision } from '../util/arn.js';
+import { compareCodeUnits } from '../util/order.js';
 import { looksSecret } from '../reconcile/diff.js';
 import {
   canonicalServiceConnect,
@@ -77,7 +78,7 @@ interface Context {
 function userTags(tags: TagMap): TagMap | undefined {
   const keys = Object.keys(tags)
     .filter((k) => !isReservedTagKey(k))
-    .sort();
+    .sort(compareCodeUnits);
   return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, tags[k] ?? '']));
 }
 
@@ -125,8 +126,9 @@ function namespaceDocument(ctx: Context, ns: LiveNamespace, tags: TagMap): Impor
   const key = resourceKey('Namespace', ns.name);
   if (ownedByAnother(ctx, key, tags, `namespace ${ns.name}`)) return undefined;
   if (ns.type === 'DNS_PRIVATE') {
-    // Cloud Map does not return a private DNS namespace's VPC (it is on the Route 53 hosted
-    // zone), and a Namespace manifest of that type must state it.
+    // Cloud Map does not return a private DNS namespace's VPC: its properties hold the Route 53
+    // hosted zone id and SOA only (https://docs.aws.amazon.com/cloud-map/latest/api/API_DnsProperties.html),
+    // and a Namespace manifest of that type must state it.
     ctx.warnings.push(`${key}: not imported: the VPC of a DNS_PRIVATE namespace cannot be read from Cloud Map; the services refer to it by name. Add a Namespace manifest with spec.vpc to manage it`);
     return undefined;
   }
@@ -273,7 +275,7 @@ export function buildManifests(fleet: LiveFleet, options: BuildOptions): Importe
     const doc = namespaceDocument(ctx, ns, fleet.namespaceTags.get(ns.arn) ?? {});
     if (doc) namespaceDocs.push(doc);
   }
-  namespaceDocs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  namespaceDocs.sort((a, b) => compareCodeUnits(a.name, b.name));
 
   const files: ImportedFile[] = [];
   if (namespaceDocs.length > 0) files.push({ path: NAMESPACES_FILE, documents: namespaceDocs });

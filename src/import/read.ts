@@ -8,6 +8,7 @@
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveCluster, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
 import { accountOf, familyOf, lastSegment } from '../util/arn.js';
 import { mapLimit } from '../util/concurrency.js';
+import { compareCodeUnits } from '../util/order.js';
 
 /** What to import: clusters, and optionally only some services or only the users of some namespaces. */
 export interface ImportSelection {
@@ -103,7 +104,7 @@ async function readTaskDefinitions(ports: AwsPorts, services: readonly LiveServi
   const latestRevisions = new Map<string, string | null>();
   // A service of the EXTERNAL deployment controller runs task sets and names no task definition.
   const own = services.filter((s) => s.taskDefinition !== '' && !runsForeignTaskDefinition(s));
-  const families = [...new Set(own.map((s) => familyOf(s.taskDefinition)))].sort();
+  const families = [...new Set(own.map((s) => familyOf(s.taskDefinition)))].sort(compareCodeUnits);
   const revisions = [...new Set(own.map((s) => s.taskDefinition))];
   let done = 0;
   const total = families.length;
@@ -154,7 +155,7 @@ export async function readFleet(ports: AwsPorts, wanted: ImportSelection, option
       return ns !== undefined && (arns.has(ns) || arns.has(namespaces.find((n) => n.name === ns)?.arn ?? ''));
     });
   }
-  services.sort((a, b) => (a.cluster === b.cluster ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.cluster < b.cluster ? -1 : 1));
+  services.sort((a, b) => compareCodeUnits(a.cluster, b.cluster) || compareCodeUnits(a.name, b.name));
 
   const { taskDefinitions, latestRevisions } = await readTaskDefinitions(ports, services, options);
 

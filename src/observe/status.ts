@@ -8,6 +8,7 @@
  * conditions, reasons and field-level change sets whose secret-looking values are masked.
  */
 import type { ResourceResult } from '../reconcile/apply.js';
+import type { Decision } from '../reconcile/decision.js';
 import { looksSecret, MASK, maskSecrets, type FieldChange } from '../reconcile/diff.js';
 import type { JsonValue } from '../reconcile/ports.js';
 import type { Problem } from '../manifests/problems.js';
@@ -49,6 +50,9 @@ export interface LocatedProblem {
   path?: string;
   hint?: string;
 }
+
+/** What the store needs of an apply result (its decision, when the reconcile side made one). */
+export type RecordedResult = Omit<ResourceResult, 'decision' | 'error'> & { decision?: Decision; error?: ErrorInfo };
 
 export interface ResourceStatus {
   key: string;
@@ -236,7 +240,7 @@ export class StatusStore {
    * Records the outcome of reconciling `key` at `revision`. A `deleted` result drops the resource
    * and lists it under `recentlyPruned`; a result that needs attention makes Ready=False.
    */
-  recordResult(key: string, revision: string, result: ResourceResult): void {
+  recordResult(key: string, revision: string, result: RecordedResult): void {
     const now = this.now();
     if (result.outcome === 'deleted') {
       this.forget(key);
@@ -252,14 +256,25 @@ export class StatusStore {
       const truncated = result.changes.length - changes.length;
       e.lastChangeSet = { time: iso(now), revision, outcome: result.outcome, changes, ...(truncated > 0 ? { truncated } : {}) };
     }
-    this.set(e, 'Reconciling', 'False', READY_REASON[result.outcome], '');
-    this.set(e, 'Stalled', 'False', READY_REASON[result.outcome], '');
+    const decision = result.decision;
+    // What comes next decides Stalled and Reconciling: a terminal decision stalls the resource with
+    // its reason (RolloutFailed, PersistentDrift, ...); a recheck keeps it Reconciling (a rollout in
+    // progress, a name waiting for its old service to drain).
+    const stalled = decision?.type === 'terminal' ? decision : undefined;
+    const progressing = decision?.type === 'recheck' ? decision : undefined;
+    this.set(e, 'Reconciling', progressing ? 'True' : 'False', progressing?.reason ?? READY_REASON[result.outcome], progressing?.message ?? '');
+    this.set(e, 'Stalled', stalled ? 'True' : 'False', stalled?.reason ?? READY_REASON[result.outcome], stalled ? result.reason : '');
     if (result.outcome === 'failed') {
       const error: ErrorInfo = { message: bounded(result.error?.message ?? result.reason) };
       if (result.error?.code !== undefined) error.code = result.error.code;
       if (result.error?.requestId !== undefined) error.requestId = result.error.requestId;
       e.lastError = error;
-      this.set(e, 'Ready', 'False', 'ReconcileFailed', result.reason || error.message);
+      this.set(e, 'Ready', 'False', stalled?.reason ?? 'ReconcileFailed', result.reason || error.message);
+    } else if (stalled) {
+      this.set(e, 'Ready', 'False', stalled.reason, result.reason);
+    } else if (progressing && (result.outcome === 'unchanged' || result.outcome === 'skipped')) {
+      // Nothing left to write, but not there yet (a rollout under way, Service Connect pending).
+      this.set(e, 'Ready', 'False', progressing.reason, result.reason);
     } else if (result.needsAttention) {
       this.set(e, 'Ready', 'False', result.outcome === 'skipped' ? 'Blocked' : READY_REASON[result.outcome], result.reason);
     } else {

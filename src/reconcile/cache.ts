@@ -26,14 +26,6 @@ export class ObserverCache {
   private readonly described = new BoundedMap<string, LiveTaskDefinition>(MAX_DESCRIBED);
   /** Namespace tags by ARN, as last read or written. */
   readonly namespaceTags = new Map<string, TagMap>();
-  /**
-   * Rollouts the deployment circuit breaker failed, by `cluster/service`: the task definition they
-   * tried and what the service events said. The same spec is not rolled out again until its
-   * manifest changes; AWS drops the failed deployment from the service soon, so it is remembered.
-   */
-  readonly failedRollouts = new Map<string, { taskDefinition: string; message: string }>();
-  /** Deployments this process started and has not seen finish, by `cluster/service`. */
-  readonly pendingRollouts = new Map<string, { deploymentId: string; taskDefinition: string }>();
   /** Log groups known to exist, with their retention (undefined = never expire) and, once read, their tags. */
   readonly logGroups = new Map<string, Omit<LiveLogGroup, 'name'>>();
   /** Clusters as last described, by name: a pass that only needs a cluster to exist reuses them. */

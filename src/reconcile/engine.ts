@@ -1,17 +1,20 @@
 /**
- * One reconcile pass: observe live state -> plan (pure) -> log-group look-ups for what changes ->
- * final plan -> apply (optional). Shared by `plan`, `apply` and the daemon.
+ * One reconcile pass: observe live state -> judge tracked rollouts -> plan (pure) -> log-group
+ * look-ups for what changes -> final plan -> apply (optional). Shared by `plan`, `apply` and the
+ * daemon.
  */
 import type { DesiredResource } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
+import type { Clock } from '../util/clock.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
-import type { ObserverCache } from './cache.js';
+import type { RecheckPolicy } from './decision.js';
 import { neededLogGroups, withLogGroups } from './log-groups.js';
 import { observe, observeLogGroups, type ObserveStrategy } from './observe.js';
 import type { ObservedState } from './observed.js';
 import { planChanges, type PlanOptions } from './plan.js';
 import type { Plan } from './plan-types.js';
 import type { AwsPorts } from './ports.js';
+import type { ReconcileState } from './state.js';
 import type { WaitOptions } from './wait.js';
 
 export interface PassOptions extends PlanOptions {
@@ -29,8 +32,8 @@ export interface PlannedPass {
 }
 
 /** Observes and plans; makes read calls only. */
-export async function planPass(desired: readonly DesiredResource[], ports: AwsPorts, cache: ObserverCache, options: PassOptions): Promise<PlannedPass> {
-  const observed = await observe(desired, ports, cache, {
+export async function planPass(desired: readonly DesiredResource[], ports: AwsPorts, state: ReconcileState, options: PassOptions): Promise<PlannedPass> {
+  const observed = await observe(desired, ports, state.cache, {
     defaultCluster: options.defaultCluster,
     controllerId: options.controllerId,
     prune: options.prune && options.sourceHealthy,
@@ -39,38 +42,13 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
     ...(options.observeStrategy ? { strategy: options.observeStrategy } : {}),
     ...(options.dependencyOnly ? { dependencyOnly: options.dependencyOnly } : {}),
   });
-  rememberFailedRollouts(observed, cache);
+  // The rollouts this process started, judged on this pass's reads: the planner holds a spec whose
+  // rollout failed, and reports one still under way.
+  observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
   const first = planChanges(desired, observed, options);
   const needed = neededLogGroups(first, desired, ports.region);
-  await observeLogGroups(needed, ports, cache, observed);
+  await observeLogGroups(needed, ports, state.cache, observed);
   return { plan: withLogGroups(first, needed, observed, options.controllerId), observed };
-}
-
-/** Records rollouts the circuit breaker failed, and hands the remembered ones to the planner. */
-function rememberFailedRollouts(observed: ObservedState, cache: ObserverCache): void {
-  // A deployment we started that is gone while the service runs another task definition was
-  // rolled back by the circuit breaker (AWS drops the failed deployment once the rollback is done).
-  for (const [key, pending] of cache.pendingRollouts) {
-    const s = observed.services.get(key);
-    if (!s) continue;
-    const mine = s.deployments.find((d) => d.id === pending.deploymentId);
-    const primary = s.deployments.find((d) => d.status === 'PRIMARY');
-    const events = s.events.slice(0, 3).map((e) => e.message).join(' | ');
-    if (mine?.rolloutState === 'FAILED' || (!mine && primary !== undefined && primary.taskDefinition !== pending.taskDefinition)) {
-      cache.failedRollouts.set(key, { taskDefinition: pending.taskDefinition, message: `${mine?.rolloutStateReason ?? 'deployment failed and was rolled back'}: ${events}` });
-      cache.pendingRollouts.delete(key);
-    } else if (!mine || mine.rolloutState === 'COMPLETED') {
-      cache.pendingRollouts.delete(key);
-    }
-  }
-  for (const [key, s] of observed.services) {
-    const failed = s.deployments.find((d) => d.rolloutState === 'FAILED');
-    if (failed) {
-      const events = s.events.slice(0, 3).map((e) => e.message).join(' | ');
-      cache.failedRollouts.set(key, { taskDefinition: failed.taskDefinition, message: `${failed.rolloutStateReason ?? 'deployment failed'}: ${events}` });
-    }
-  }
-  for (const [key, f] of cache.failedRollouts) observed.failedRollouts.set(key, f);
 }
 
 export interface ApplyPassOptions extends PassOptions {
@@ -78,6 +56,8 @@ export interface ApplyPassOptions extends PassOptions {
   wait: boolean;
   waits?: Partial<WaitOptions>;
   signal?: AbortSignal;
+  clock?: Clock;
+  recheck?: RecheckPolicy;
   onRolloutProgress?: ApplyOptions['onRolloutProgress'];
 }
 
@@ -85,16 +65,18 @@ export interface ApplyPassOptions extends PassOptions {
 export async function applyPass(
   desired: readonly DesiredResource[],
   ports: AwsPorts,
-  cache: ObserverCache,
+  state: ReconcileState,
   options: ApplyPassOptions,
 ): Promise<PlannedPass & { result: ApplyResult }> {
-  const planned = await planPass(desired, ports, cache, options);
-  const result = await applyPlan(planned.plan, planned.observed, ports, cache, {
+  const planned = await planPass(desired, ports, state, options);
+  const result = await applyPlan(planned.plan, planned.observed, ports, state, {
     logger: options.logger,
     concurrency: options.concurrency,
     wait: options.wait,
     ...(options.waits ? { waits: options.waits } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.recheck ? { recheck: options.recheck } : {}),
     ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
   });
   return { ...planned, result };

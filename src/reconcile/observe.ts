@@ -11,7 +11,8 @@ import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../ut
 import { indexTaskDefinitions, registrationTags, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
-import { emptyObservedState, readError, serviceKey, type ObservedState } from './observed.js';
+import { asFailure } from './errors.js';
+import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
 import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
@@ -183,18 +184,18 @@ export async function observe(
   // depends on it, and a pass waits for one round trip, not three in a row.
   const [namespaces, clusters, described] = await Promise.all([
     ports.cloudMap.listNamespaces().catch((err: unknown) => {
-      state.unavailable.namespaces = readError(err);
+      state.unavailable.namespaces = asFailure(err);
       return [];
     }),
     clustersToDescribe.length > 0
       ? ports.ecs.describeClusters(clustersToDescribe).catch((err: unknown) => {
-          state.unavailable.clusters = readError(err);
+          state.unavailable.clusters = asFailure(err);
           return [];
         })
       : Promise.resolve([]),
     mapLimit(batches, readLimit, (b) =>
       ports.ecs.describeServices(b.cluster, b.names).catch((err: unknown) => {
-        state.unavailable.servicesByCluster.set(b.cluster, readError(err));
+        state.unavailable.servicesByCluster.set(b.cluster, asFailure(err));
         return { services: [], missing: [], clusterMissing: false };
       }),
     ),
@@ -243,7 +244,7 @@ export async function observe(
         try {
           tags = await ports.cloudMap.listTags(n.arn);
         } catch (err) {
-          state.unavailable.namespaces ??= readError(err);
+          state.unavailable.namespaces ??= asFailure(err);
           return;
         }
         cache.namespaceTags.set(n.arn, tags);
@@ -272,7 +273,7 @@ export async function observe(
         cache.rememberContent(td.hash, { definition: td.canonical, tags: registrationTags(td, options.controllerId) });
       }
     } catch (err) {
-      state.unavailable.taskDefinitions.set(td.key, readError(err));
+      state.unavailable.taskDefinitions.set(td.key, asFailure(err));
     }
   });
 
@@ -294,7 +295,7 @@ export async function observe(
     try {
       state.serviceTaskDefinitions.set(s.taskDefinition, await describeCached(ports, cache, s.taskDefinition));
     } catch (err) {
-      state.unavailable.servicesByCluster.set(s.cluster, readError(err));
+      state.unavailable.servicesByCluster.set(s.cluster, asFailure(err));
     }
   });
 
@@ -307,7 +308,7 @@ export async function observe(
     try {
       await observeOrphans(desired, ports, cache, options, state, servicesByCluster, clusterNames);
     } catch (err) {
-      state.unavailable.orphans = readError(err);
+      state.unavailable.orphans = asFailure(err);
     }
   }
   return state;
@@ -389,7 +390,7 @@ export async function observeLogGroups(needed: readonly NeededLogGroup[], ports:
       }
       state.logGroups.set(name, live);
     } catch (err) {
-      state.unavailable.logGroups.set(name, readError(err));
+      state.unavailable.logGroups.set(name, asFailure(err));
     }
   });
 }

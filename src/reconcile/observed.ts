@@ -2,7 +2,8 @@
  * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
  */
 import type { ResourceKey } from '../manifests/model.js';
-import type { LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
+import type { FailedRollout, RolloutExpectation, RolloutVerdict } from './rollouts.js';
+import type { Failure, LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 
 /** What is known about the task definition family of one TaskDefinition manifest. */
 export interface TaskDefinitionObservation {
@@ -33,45 +34,34 @@ export interface ObservedState {
   logGroups: Map<string, LiveLogGroup | null>;
   /** Owned resources no manifest declares, found only when pruning. */
   orphans: Orphans;
-  /** Rollouts that failed and were rolled back, by `cluster/service` (remembered across passes). */
-  failedRollouts: Map<string, { taskDefinition: string; message: string }>;
+  /** Rollouts as the process's tracker knows them, by `cluster/service`. */
+  rollouts: ObservedRollouts;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
   unavailable: Unavailable;
 }
 
-/** Why a read failed: the resources depending on it are reported failed with this error. */
-export interface ReadError {
-  message: string;
-  code?: string;
-  requestId?: string;
-  category?: string;
+/** What the rollout tracker knows at the start of a pass, for the planner. */
+export interface ObservedRollouts {
+  /** Specs whose rollout failed: held until the manifest changes. */
+  failed: Map<string, FailedRollout>;
+  /** Rollouts this process started and has not seen end, with the verdict of this pass's read. */
+  inFlight: Map<string, { expectation: RolloutExpectation; verdict: RolloutVerdict }>;
 }
 
 export interface Unavailable {
-  namespaces?: ReadError;
-  clusters?: ReadError;
-  servicesByCluster: Map<string, ReadError>;
+  namespaces?: Failure;
+  clusters?: Failure;
+  servicesByCluster: Map<string, Failure>;
   /** By TaskDefinition manifest key. */
-  taskDefinitions: Map<string, ReadError>;
-  logGroups: Map<string, ReadError>;
+  taskDefinitions: Map<string, Failure>;
+  logGroups: Map<string, Failure>;
   /** Orphan discovery for prune. */
-  orphans?: ReadError;
+  orphans?: Failure;
 }
 
 /** Whether any part of live state could not be read. */
 export function anyUnavailable(u: Unavailable): boolean {
   return u.namespaces !== undefined || u.clusters !== undefined || u.orphans !== undefined || u.servicesByCluster.size > 0 || u.taskDefinitions.size > 0 || u.logGroups.size > 0;
-}
-
-/** A read error from anything thrown by an adapter. */
-export function readError(err: unknown): ReadError {
-  const e = err as { message?: unknown; code?: unknown; requestId?: unknown; category?: unknown };
-  return {
-    message: typeof e.message === 'string' ? e.message : String(err),
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
-    ...(typeof e.category === 'string' ? { category: e.category } : {}),
-  };
 }
 
 export interface Orphans {
@@ -99,7 +89,7 @@ export function emptyObservedState(): ObservedState {
     taskDefinitionHashes: new Map(),
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
-    failedRollouts: new Map(),
+    rollouts: { failed: new Map(), inFlight: new Map() },
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };
 }

@@ -8,7 +8,7 @@ import { specJson } from './desired.js';
 import { diffFields } from './diff.js';
 import { containsDesired } from './normalize-service.js';
 import { ownershipTags, tagChanges } from './ownership.js';
-import { basePlan, ecsTagList, namespaceArnFor, ownershipConflict, tagDiff, unreadable, type PlanContext } from './plan-context.js';
+import { basePlan, conflicting, ecsTagList, namespaceArnFor, ownershipConflict, tagDiff, unreadable, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan } from './plan-types.js';
 import type { JsonObject } from './ports.js';
 
@@ -34,7 +34,7 @@ export function planCluster(r: DesiredResourceOf<'Cluster'>, ctx: PlanContext): 
     return p;
   }
   const conflict = ownershipConflict(r, live.tags, opts.controllerId, `cluster ${r.spec.clusterName}`);
-  if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
+  if (conflict) return conflicting(p, conflict);
   const update: JsonObject = {};
   if (nsRef !== undefined) {
     const want = namespaceArnFor(nsRef, index) ?? '';

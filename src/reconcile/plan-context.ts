@@ -7,10 +7,10 @@ import { indexTaskDefinitions, type DesiredTaskDefinition } from './desired.js';
 import { dependencyGraph, type DependencyGraph } from './graph.js';
 import type { FieldChange } from './diff.js';
 import { namespaceIndex, type NamespaceIndex } from './normalize-service.js';
-import type { ObservedState, ReadError } from './observed.js';
+import type { ObservedState } from './observed.js';
 import { ANNOTATION_ADOPT, ownershipOf, TAG_MANAGED_BY } from './ownership.js';
 import type { ResourcePlan } from './plan-types.js';
-import type { JsonObject, LiveDeployment, LiveService, TagMap } from './ports.js';
+import type { Failure, JsonObject, LiveDeployment, LiveService, TagMap } from './ports.js';
 
 export interface PlanOptions {
   controllerId: string;
@@ -54,7 +54,7 @@ export function basePlan(r: DesiredResource, phase: number): ResourcePlan {
 }
 
 /** The plan of a resource whose live state could not be read: it fails this pass (and is retried). */
-export function unreadable(p: ResourcePlan, what: string, err: ReadError): ResourcePlan {
+export function unreadable(p: ResourcePlan, what: string, err: Failure): ResourcePlan {
   return { ...p, outcome: 'blocked', reason: `${what} could not be read: ${err.message}`, error: err };
 }
 
@@ -71,6 +71,11 @@ export function ownershipConflict(r: DesiredResource, tags: TagMap, controllerId
   }
   if (adopting(r)) return undefined;
   return `${what} exists and is not managed by switchboard; it is left alone. To take it over, add the annotation ${ANNOTATION_ADOPT}: "true"`;
+}
+
+/** The plan of a resource someone else owns: left alone (Stalled, OwnershipConflict). */
+export function conflicting(p: ResourcePlan, reason: string): ResourcePlan {
+  return { ...p, outcome: 'conflict', reason, hold: { kind: 'stalled', reason: 'OwnershipConflict' } };
 }
 
 /** Tags as the ECS API lists them, sorted by key. */

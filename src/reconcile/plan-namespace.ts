@@ -6,7 +6,7 @@ import type { DesiredResourceOf } from '../manifests/model.js';
 import { asJson, contentHash } from './canonical.js';
 import { diffFields } from './diff.js';
 import { ownershipTags, tagChanges } from './ownership.js';
-import { basePlan, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
+import { basePlan, conflicting, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan } from './plan-types.js';
 
 /** Plans one Namespace manifest against the namespaces observed. */
@@ -36,13 +36,14 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
   // Tags are read only when they decide something (see observe): nothing to change here.
   if (tags === undefined) return p;
   const conflict = ownershipConflict(r, tags, opts.controllerId, `namespace ${r.name} (${live.id})`);
-  if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
+  if (conflict) return conflicting(p, conflict);
   if (live.type !== r.spec.type) {
     return {
       ...p,
       outcome: 'blocked',
       reason: `namespace type cannot change in place (${live.type} -> ${r.spec.type}); delete namespace ${r.name} or use another name`,
       changes: diffFields('type', live.type, r.spec.type),
+      hold: { kind: 'stalled', reason: 'ReplaceRequired' },
     };
   }
   if (r.spec.description !== undefined && r.spec.description !== (live.description ?? '')) {

@@ -44,7 +44,7 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
   };
   for (const s of o.services) {
     out.push(mk(asResourceKey(s.tags[TAG_RESOURCE] ?? '') ?? resourceKey('Service', s.name), Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
-      { op: 'deleteService', cluster: s.cluster, service: s.name },
+      { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON' },
     ]));
   }
   for (const f of o.taskDefinitionFamilies) {

@@ -15,6 +15,7 @@ import { ownershipTags, parseTaskDefinitionTag, TAG_TASK_DEFINITION, tagChanges 
 import {
   basePlan,
   clusterDefaultNamespace,
+  conflicting,
   ecsTagList,
   ownershipConflict,
   primaryDeployment,
@@ -22,7 +23,10 @@ import {
   unreadable,
   type PlanContext,
 } from './plan-context.js';
-import { Phase, type ResourcePlan, type Step, type TaskDefinitionRef } from './plan-types.js';
+import { Phase, type ResourcePlan, type RolloutIntent, type Step, type TaskDefinitionRef } from './plan-types.js';
+import { eventSummary, rolloutVerdict } from './rollouts.js';
+import { ROLLOUT_FAILED } from './decision.js';
+import { ReconcileError } from './errors.js';
 import type { JsonObject, LiveService, TagMap } from './ports.js';
 
 // CreateService fields UpdateService can change:
@@ -99,6 +103,7 @@ function precondition(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): Resou
       ...p,
       outcome: 'blocked',
       reason: `cluster ${f.cluster} does not exist: add a Cluster manifest named ${f.cluster}, create it, or set spec.cluster (or --cluster) to an existing one`,
+      hold: { kind: 'stalled', reason: 'MissingDependency' },
     };
   }
   return undefined;
@@ -157,6 +162,7 @@ function createServiceStep(f: ServiceFacts): Step {
     input,
     taskDefinition: f.ref ?? { external: '' },
     clientTokenSeed: contentHash(asJson([f.cluster, f.r.name, spec, f.ref ?? null])),
+    rollout: rolloutIntent(f),
   };
 }
 
@@ -176,41 +182,66 @@ function planReplace(f: ServiceFacts, live: LiveService, p: ResourcePlan, why: s
   p.changes = [{ path: '', old: live.arn, new: '(recreated)' }];
   if (!ctx.opts.allowReplace) {
     p.reason = `${why}; the service must be recreated: re-run with --allow-replace`;
+    p.hold = { kind: 'stalled', reason: 'ReplaceRequired' };
     return p;
   }
   p.reason = `${why}; recreating the service (--allow-replace)`;
-  p.steps.push({ op: 'deleteService', cluster: f.cluster, service: f.r.name }, createServiceStep(f));
+  p.steps.push({ op: 'deleteService', cluster: f.cluster, service: f.r.name, daemon: live.raw.schedulingStrategy === 'DAEMON' }, createServiceStep(f));
   return p;
 }
 
+/** What a write of this service rolls out: the spec (held if it fails) and the names Service Connect must register. */
+function rolloutIntent(f: ServiceFacts): RolloutIntent {
+  const td = f.ref === undefined ? null : 'manifest' in f.ref ? f.ref.hash : f.ref.external;
+  return { specHash: contentHash(asJson({ spec: frozenSpec(f.r), taskDefinition: td })), discoveryNames: discoveryNames(f.desiredSc) };
+}
+
+/** The discovery names a canonical Service Connect configuration publishes (none for a client-only one). */
+function discoveryNames(sc: JsonObject): string[] {
+  return (Array.isArray(sc.services) ? sc.services : []).flatMap((s) => (isJsonObject(s) && typeof s.discoveryName === 'string' ? [s.discoveryName] : []));
+}
+
 /**
- * Why this spec must not be rolled out again (a rollout of it failed), as a blocked plan; or
- * undefined. `tdChange` is the task definition the update would set, if it changes.
+ * A blocked plan when this spec must not be rolled out again: its rollout failed in this process
+ * (held until the manifest changes), or the PRIMARY deployment failed and nothing in the manifest
+ * differs from it. Undefined otherwise.
  */
-function heldRollout(f: ServiceFacts, live: LiveService, p: ResourcePlan, tdChange: TaskDefinitionRef | undefined, target: string, ctx: PlanContext): ResourcePlan | undefined {
-  if (tdChange) {
-    const failed = ctx.observed.failedRollouts.get(serviceKey(f.cluster, f.r.name));
-    if (failed && familyRevision(failed.taskDefinition) === familyRevision(target)) {
-      // Rolling the same spec out again would fail the same way: wait for the manifest to change.
-      return {
-        ...p,
-        outcome: 'blocked',
-        reason: `the rollout of ${familyRevision(target)} failed and was rolled back (${failed.message}); change the manifest to try again`,
-        error: { message: `rollout of ${familyRevision(target)} failed: ${failed.message}`, code: 'RolloutFailed', category: 'Invalid' },
-      };
-    }
-    return undefined;
+function heldRollout(f: ServiceFacts, live: LiveService, p: ResourcePlan, deploys: boolean, ctx: PlanContext): ResourcePlan | undefined {
+  const failed = ctx.observed.rollouts.failed.get(serviceKey(f.cluster, f.r.name));
+  if (deploys && failed && failed.specHash === rolloutIntent(f).specHash) {
+    // Rolling the same spec out again would fail the same way: wait for the manifest to change.
+    return held(p, `the rollout of this spec failed (${failed.message}); it is not rolled out again until the manifest changes`);
   }
   const primary = primaryDeployment(live);
-  if (primary?.rolloutState !== 'FAILED') return undefined;
-  // The circuit breaker failed this spec and did not roll back: nothing in place can fix that.
-  const events = live.events.slice(0, 3).map((e) => e.message).join(' | ');
-  return {
-    ...p,
-    outcome: 'blocked',
-    reason: `the rollout of ${familyRevision(primary.taskDefinition)} failed (${primary.rolloutStateReason ?? 'circuit breaker'}: ${events}); change the manifest to try again`,
-    error: { message: `rollout of ${familyRevision(primary.taskDefinition)} failed`, code: 'RolloutFailed', category: 'Invalid' },
-  };
+  if (deploys || primary?.rolloutState !== 'FAILED') return undefined;
+  // The circuit breaker failed what runs now and did not roll back: nothing in place can fix that.
+  return held(p, `the rollout of ${familyRevision(primary.taskDefinition)} failed (${primary.rolloutStateReason ?? 'circuit breaker'}: ${eventSummary(live)}); change the manifest to try again`);
+}
+
+function held(p: ResourcePlan, reason: string): ResourcePlan {
+  return { ...p, steps: [], outcome: 'blocked', reason, hold: { kind: 'stalled', reason: 'RolloutFailed' }, error: new ReconcileError(reason, { category: 'Invalid', code: ROLLOUT_FAILED }) };
+}
+
+/** For a service with nothing to write: whether its rollout (ours or anyone's) is still under way. */
+function rolloutProgress(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
+  const tracked = ctx.observed.rollouts.inFlight.get(serviceKey(f.cluster, f.r.name));
+  const primary = primaryDeployment(live);
+  const verdict =
+    tracked?.verdict ?? rolloutVerdict(live, { taskDefinition: live.taskDefinition, ...(primary ? { deploymentId: primary.id } : {}), discoveryNames: discoveryNames(f.desiredSc) });
+  switch (verdict.state) {
+    case 'completed':
+    case 'gone':
+      return p;
+    case 'progressing':
+      return { ...p, reason: `in sync; ${verdict.detail}`, hold: { kind: 'waiting', reason: verdict.reason } };
+    case 'failed':
+      // Evidence that needs a second read: the next pass reads again.
+      return { ...p, reason: `in sync; ${verdict.detail}`, hold: { kind: 'waiting', reason: 'RolloutInProgress' } };
+    default: {
+      const never: never = verdict;
+      throw new Error(`unknown verdict ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** The UpdateService fields (besides the task definition) whose live value differs from the manifest's. */
@@ -249,19 +280,21 @@ function tagStep(f: ServiceFacts, live: LiveService, p: ResourcePlan, tdChange: 
 function planUpdate(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
   const { ref } = f;
   const tdChange = ref && !liveTaskDefinitionMatches(ref, live, ctx) ? ref : undefined;
-  const target = !tdChange ? live.taskDefinition : 'external' in tdChange ? tdChange.external : (ctx.observed.taskDefinitions.get(tdChange.manifest)?.matchingArn ?? `${tdChange.family}:(new revision)`);
-  const held = heldRollout(f, live, p, tdChange, target, ctx);
-  if (held) return held;
-  if (tdChange) p.changes.push({ path: 'taskDefinition', old: familyRevision(live.taskDefinition), new: familyRevision(target) });
+  if (tdChange) {
+    const target = 'external' in tdChange ? tdChange.external : (ctx.observed.taskDefinitions.get(tdChange.manifest)?.matchingArn ?? `${tdChange.family}:(new revision)`);
+    p.changes.push({ path: 'taskDefinition', old: familyRevision(live.taskDefinition), new: familyRevision(target) });
+  }
   const update = fieldUpdates(f, live, p, ctx);
-  if (Object.keys(update).length > 0 || tdChange) {
-    p.steps.push({ op: 'updateService', input: { cluster: f.cluster, service: f.r.name, ...update }, ...(tdChange ? { taskDefinition: tdChange } : {}), arn: live.arn });
+  const deploys = Object.keys(update).length > 0 || tdChange !== undefined;
+  const hold = heldRollout(f, live, p, deploys, ctx);
+  if (hold) return hold;
+  if (deploys) {
+    p.steps.push({ op: 'updateService', input: { cluster: f.cluster, service: f.r.name, ...update }, ...(tdChange ? { taskDefinition: tdChange } : {}), arn: live.arn, rollout: rolloutIntent(f) });
   }
   tagStep(f, live, p, tdChange);
-  if (p.steps.length > 0) {
-    p.outcome = 'update';
-    p.reason = p.changes.length > 0 ? 'service differs from its manifest' : 'ownership tags need recording';
-  }
+  if (p.steps.length === 0) return rolloutProgress(f, live, p, ctx);
+  p.outcome = 'update';
+  p.reason = p.changes.length > 0 ? 'service differs from its manifest' : 'ownership tags need recording';
   return p;
 }
 
@@ -275,7 +308,7 @@ export function planService(r: DesiredResourceOf<'Service'>, ctx: PlanContext): 
   const live = f.live;
   if (!live) return planCreate(f, p, ctx);
   const conflict = ownershipConflict(r, live.tags, ctx.opts.controllerId, `service ${r.name} in cluster ${f.cluster}`);
-  if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
+  if (conflict) return conflicting(p, conflict);
   const replace = replaceReason(f, live, ctx);
   if (replace) return planReplace(f, live, p, replace, ctx);
   return planUpdate(f, live, p, ctx);

@@ -6,7 +6,7 @@ import { familyRevision } from '../util/arn.js';
 import { registrationTags, type DesiredTaskDefinition } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
-import { basePlan, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
+import { basePlan, conflicting, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan } from './plan-types.js';
 
 /** Plans one TaskDefinition manifest against what is known of its family. */
@@ -23,7 +23,7 @@ export function planTaskDefinition(td: DesiredTaskDefinition, ctx: PlanContext):
   }
   if (obs.latest) {
     const conflict = ownershipConflict(r, obs.latest.tags, opts.controllerId, `task definition family ${td.family}`);
-    if (conflict) return { ...p, outcome: 'conflict', reason: conflict };
+    if (conflict) return conflicting(p, conflict);
   }
   const tags = registrationTags(td, opts.controllerId);
   p.steps.push({ op: 'registerTaskDefinition', input: td.input, tags, hash: td.hash });

@@ -4,10 +4,19 @@
  */
 import type { ResourceKey, ResourceKind } from '../manifests/model.js';
 import type { FieldChange } from './diff.js';
-import type { JsonObject, TagMap } from './ports.js';
+import type { Hold } from './decision.js';
+import type { Failure, JsonObject, TagMap } from './ports.js';
 
 /** Where a service's task definition comes from: a TaskDefinition manifest, or an ARN / family[:revision] outside them. */
 export type TaskDefinitionRef = { manifest: string; hash: string; family: string } | { external: string };
+
+/** What a service write rolls out, so its rollout can be tracked and judged. */
+export interface RolloutIntent {
+  /** The desired spec rolled out (Service spec and task-definition content): a failure holds this spec. */
+  specHash: string;
+  /** Discovery names the configuration publishes; the rollout is done once Service Connect registered each. */
+  discoveryNames: string[];
+}
 
 export type Step =
   | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; tags: TagMap; creatorRequestId: string }
@@ -20,9 +29,10 @@ export type Step =
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
   | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
-  | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string }
-  | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string }
-  | { op: 'deleteService'; cluster: string; service: string }
+  | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string; rollout: RolloutIntent }
+  | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string; rollout?: RolloutIntent }
+  /** `daemon`: a DAEMON service is deleted as it is; a REPLICA one is scaled to 0 first. */
+  | { op: 'deleteService'; cluster: string; service: string; daemon: boolean }
   | { op: 'deregisterTaskDefinitions'; arns: string[] }
   | { op: 'deleteNamespace'; id: string; name: string };
 
@@ -45,7 +55,9 @@ export interface ResourcePlan {
   phase: number;
   notes: string[];
   /** Set when the live state this resource depends on could not be read: it fails this pass and is retried. */
-  error?: { message: string; code?: string; requestId?: string; category?: string };
+  error?: Failure;
+  /** Why it is not written (blocked, conflict, replace refused) or not done (a rollout in progress), when it is not. */
+  hold?: Hold;
 }
 
 export interface Plan {

@@ -8,6 +8,23 @@ export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * What kind of failure an AWS call (or a wait on AWS) met; the reconciler's retry policy decides
+ * on it (see retry-policy.ts). The adapters classify SDK errors into these by name.
+ */
+export type ErrorCategory = 'NotFound' | 'Throttled' | 'Conflict' | 'Invalid' | 'Denied' | 'Transient' | 'QuotaExceeded' | 'Unknown';
+
+/** A failure as the reconciler sees it: its category, and where known the AWS error code, request id and operation. */
+export interface Failure {
+  readonly message: string;
+  readonly category: ErrorCategory;
+  /** The AWS error code (`InvalidParameterException`), or the reconciler's own (`RolloutFailed`). */
+  readonly code?: string | undefined;
+  readonly requestId?: string | undefined;
+  /** `service:Operation` of the AWS call that failed. */
+  readonly operation?: string | undefined;
+}
+
 /** Tags in their normalised form: a map from key to value. */
 export type TagMap = Record<string, string>;
 

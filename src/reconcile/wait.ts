@@ -1,8 +1,11 @@
 /**
- * Waiting on AWS's asynchronous work (Cloud Map operations, deployments) with capped, jittered
- * backoff via p-retry. This is the only retry layer above the SDK's own per-call retries.
+ * Waiting on AWS's asynchronous work (Cloud Map operations, deployments, draining services) with
+ * capped, jittered backoff via p-retry. This is the only retry layer above the SDK's own per-call
+ * retries.
  */
 import pRetry, { AbortError } from 'p-retry';
+import { ReconcileError } from './errors.js';
+import type { Failure } from './ports.js';
 
 export interface WaitOptions {
   /** Give up after this long. */
@@ -18,6 +21,9 @@ export interface WaitOptions {
 
 export const DEFAULT_WAIT: WaitOptions = { timeoutMs: 10 * 60_000, intervalMs: 250, maxIntervalMs: 5_000 };
 
+/** The code of a wait that ran out of time. */
+export const WAIT_TIMED_OUT = 'WaitTimedOut';
+
 class NotYet extends Error {
   constructor(readonly status: string) {
     super(status);
@@ -25,15 +31,16 @@ class NotYet extends Error {
   }
 }
 
-/** A wait that ended without the awaited state: timed out, or the awaited work failed. */
-export class WaitError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** A wait that ended without the awaited state: it timed out, or the awaited work failed. */
+export class WaitError extends ReconcileError {
+  constructor(message: string, failure: Pick<Failure, 'category' | 'code'>, options?: { cause?: unknown }) {
+    super(message, { category: failure.category, ...(failure.code !== undefined ? { code: failure.code } : {}), ...(options?.cause !== undefined ? { cause: options.cause } : {}) });
     this.name = 'WaitError';
   }
 }
 
-export type PollResult<T> = { done: true; value: T } | { done: false; status: string } | { failed: string };
+/** One poll's answer: done (with a value), not yet (with a status to report), or failed (for good). */
+export type PollResult<T> = { done: true; value: T } | { done: false; status: string } | { failed: string; category: Failure['category']; code?: string };
 
 /** Polls `check` until it reports done or failed, or the timeout passes. */
 export async function waitUntil<T>(what: string, check: () => Promise<PollResult<T>>, options: WaitOptions): Promise<T> {
@@ -42,7 +49,7 @@ export async function waitUntil<T>(what: string, check: () => Promise<PollResult
     return await pRetry(
       async () => {
         const r = await check();
-        if ('failed' in r) throw new AbortError(new WaitError(`${what}: ${r.failed}`));
+        if ('failed' in r) throw new AbortError(new WaitError(`${what}: ${r.failed}`, r));
         if (!r.done) {
           lastStatus = r.status;
           throw new NotYet(r.status);
@@ -63,7 +70,9 @@ export async function waitUntil<T>(what: string, check: () => Promise<PollResult
     );
   } catch (err) {
     if (err instanceof WaitError) throw err;
-    if (err instanceof NotYet) throw new WaitError(`${what}: timed out after ${Math.round(options.timeoutMs / 1000)}s (last status: ${lastStatus})`);
+    if (err instanceof NotYet) {
+      throw new WaitError(`${what}: timed out after ${Math.round(options.timeoutMs / 1000)}s (last status: ${lastStatus})`, { category: 'Transient', code: WAIT_TIMED_OUT });
+    }
     throw err;
   }
 }

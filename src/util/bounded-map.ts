@@ -39,4 +39,9 @@ export class BoundedMap<K, V> {
   get size(): number {
     return this.entries.size;
   }
+
+  /** The entries, oldest first (a snapshot: safe to change the map while iterating it). */
+  snapshot(): [K, V][] {
+    return [...this.entries];
+  }
 }

@@ -5,7 +5,7 @@
 import { connectAws } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/cli/common.js';
 import { createLogger } from '../../src/observe/logger.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import { applyPass, planPass, type PassOptions } from '../../src/reconcile/engine.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { writeFleet } from '../helpers/fleet.js';
@@ -46,15 +46,15 @@ test('a per-resource pass plans the same as a batched one, at one describe per s
   const { resources } = await loadManifests([dir]);
   const aws = await connectAws({ endpoint: sim.url });
   try {
-    const applied = await applyPass(resources, aws, new ObserverCache(), { ...options, logger: createLogger({ level: 'silent' }), wait: false });
+    const applied = await applyPass(resources, aws, new ReconcileState(), { ...options, logger: createLogger({ level: 'silent' }), wait: false });
     expect(applied.result.results.filter((r) => r.outcome === 'created')).toHaveLength(12 * 2 + 2 + 1);
 
     sim.resetCalls();
-    const batched = await planPass(resources, aws, new ObserverCache(), options);
+    const batched = await planPass(resources, aws, new ReconcileState(), options);
     expect(readCounts()).toEqual({ DescribeServices: 2, DescribeClusters: 1 });
 
     // One cache over both passes: the baseline remembers nothing that saves it a call.
-    const cache = new ObserverCache();
+    const cache = new ReconcileState();
     for (let pass = 0; pass < 2; pass++) {
       sim.resetCalls();
       const perResource = await planPass(resources, aws, cache, { ...options, observeStrategy: 'per-resource' });

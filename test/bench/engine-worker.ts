@@ -9,7 +9,7 @@ import { connectAws } from '../../src/aws/index.js';
 import { loadManifests } from '../../src/cli/common.js';
 import { createLogger } from '../../src/observe/logger.js';
 import type { DesiredResource } from '../../src/manifests/model.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import type { AwsPorts } from '../../src/reconcile/ports.js';
 import { DAEMON_NODE_OPTIONS, tuneHeapForDaemon } from '../../src/cli/heap.js';
 import { mapLimit } from '../../src/util/concurrency.js';
@@ -88,7 +88,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const loaded = await loadManifests([task.dir]);
   if (!loaded.valid) throw new Error(`the fleet's manifests are invalid: ${loaded.problems.map((p) => p.message).join('; ')}`);
   const aws = await connectAws({ endpoint: task.simUrl, pacing: { enabled: task.pacing } });
-  const cache = new ObserverCache();
+  const cache = new ReconcileState();
   const logger = createLogger({ level: 'silent' });
   const options: PassOptions = {
     controllerId: 'switchboard',

@@ -1,13 +1,17 @@
 /**
- * The controller loop against the simulator, fed by an in-memory source.
+ * The controller loop against the simulator, fed by an in-memory source, on a clock the tests
+ * advance: resyncs, backoffs and rechecks happen when a test moves time, never by sleeping.
  */
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { connectAws } from '../../src/aws/index.js';
 import { Controller, type PassSummary } from '../../src/controller/controller.js';
 import { silentLogger } from '../../src/observe/logger.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { StatusStore } from '../../src/observe/status.js';
+import type { ResourceResult } from '../../src/reconcile/apply.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { clientsFor, type TestClients } from '../helpers/aws.js';
+import { ManualClock } from '../helpers/clock.js';
 import { MemorySource } from '../helpers/memory-source.js';
 
 let sim: SimulatorHandle;
@@ -17,6 +21,7 @@ let running: Promise<void>;
 let passes: PassSummary[];
 let stalled: string[];
 let source: MemorySource;
+let clock: ManualClock;
 
 function ops(op: string): number {
   return sim.calls().services.ecs?.operations[op]?.calls ?? 0;
@@ -31,22 +36,41 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function start(options: { prune?: boolean; resyncIntervalMs?: number; rolloutCheckMs?: number; dryRun?: boolean } = {}): Promise<void> {
+/** Lets in-flight work (a pass, the simulator's real-time rollouts) run for a moment of real time. */
+function settle(ms = 100): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Advances the clock by `ms` and waits for the pass that starts. */
+async function advanceToPass(ms: number): Promise<PassSummary> {
+  const before = passes.length;
+  clock.advance(ms);
+  await until('a pass after advancing the clock', () => passes.length > before);
+  const last = passes.at(-1);
+  if (!last) throw new Error('no pass');
+  return last;
+}
+
+async function start(
+  options: { prune?: boolean; resyncIntervalMs?: number; rolloutCheckMs?: number; dryRun?: boolean; onResult?: (r: ResourceResult, revision: string) => void } = {},
+): Promise<void> {
   const ports = await connectAws({ endpoint: sim.url, region: 'us-east-1' });
   passes = [];
   stalled = [];
+  clock = new ManualClock();
   abort = new AbortController();
   const controller = new Controller({
     source,
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger: silentLogger(),
     pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: options.prune ?? false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
     resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
     dryRun: options.dryRun ?? false,
     backoff: { baseMs: 50, maxMs: 500, jitter: 0 },
     rolloutCheckMs: options.rolloutCheckMs ?? 60_000,
-    hooks: { onPass: (p) => passes.push(p), onStalled: (k) => stalled.push(k) },
+    hooks: { onPass: (p) => passes.push(p), onStalled: (k) => stalled.push(k), ...(options.onResult ? { onResult: options.onResult } : {}) },
+    clock,
   });
   running = controller.run(abort.signal).finally(() => ports.close());
   await until('the first pass', () => passes.length > 0);
@@ -190,17 +214,23 @@ test('a source whose listing was incomplete never prunes', async () => {
 });
 
 test('drift made out of band is repaired within one resync', async () => {
-  await start({ resyncIntervalMs: 300 });
+  await start({ resyncIntervalMs: 300_000 });
   await aws.ecs.send(new UpdateServiceCommand({ cluster: 'default', service: 'nginx', desiredCount: 4 }));
-  await until('drift repaired', async () => (await service('nginx'))?.desiredCount === 1, 5000);
-  expect(passes.some((p) => p.trigger === 'resync' && p.counts.configured === 1)).toBe(true);
+  const resync = await advanceToPass(330_000);
+  expect(resync).toMatchObject({ trigger: 'resync', counts: { configured: 1 } });
+  expect((await service('nginx'))?.desiredCount).toBe(1);
 });
 
 test('a failed resource is retried with backoff until it converges', async () => {
   sim.addFault({ operation: 'CreateService', resource: 'curl', count: 2, effect: { type: 'error', errorType: 'ClusterNotFoundException', message: 'transient in this test' } });
   await start();
   expect(passes[0]?.results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
-  await until('curl created on retry', async () => (await service('curl'))?.status === 'ACTIVE');
+  // Backoff 50 ms, then 100 ms: the retries come when the clock passes them, not before.
+  await settle();
+  expect(passes).toHaveLength(1);
+  expect((await advanceToPass(50)).results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
+  expect((await advanceToPass(100)).results.find((r) => r.key === 'Service/curl')?.outcome).toBe('created');
+  expect((await service('curl'))?.status).toBe('ACTIVE');
   expect(ops('CreateService')).toBe(4); // nginx once, curl three times (two injected failures)
 });
 
@@ -212,7 +242,9 @@ test('a CloudWatch Logs quota error (LimitExceededException) is terminal, not re
   const result = passes[0]?.results.find((r) => r.key === 'LogGroup//ecs/curl');
   expect(result).toMatchObject({ outcome: 'failed', error: { code: 'LimitExceededException', category: 'QuotaExceeded' } });
   const attempts = sim.calls().services.logs?.operations.CreateLogGroup?.calls ?? 0;
-  await new Promise((r) => setTimeout(r, 500));
+  // Well past every backoff (at most 500 ms here), short of the resync: nothing is retried.
+  clock.advance(30_000);
+  await settle();
   expect(sim.calls().services.logs?.operations.CreateLogGroup?.calls ?? 0).toBe(attempts);
   expect(passes).toHaveLength(1);
   expect((await service('nginx'))?.status).toBe('ACTIVE');
@@ -222,27 +254,62 @@ test('a failure that retrying cannot fix is not retried in a loop', async () => 
   sim.addFault({ operation: 'CreateService', resource: 'curl', count: 1, effect: { type: 'error', errorType: 'InvalidParameterException', message: 'bad input' } });
   await start();
   expect(passes[0]?.results.find((r) => r.key === 'Service/curl')?.outcome).toBe('failed');
-  await new Promise((r) => setTimeout(r, 400));
+  clock.advance(30_000);
+  await settle();
   expect(ops('CreateService')).toBe(2); // nginx, and curl's one failed attempt: no backoff retries
   expect(passes).toHaveLength(1);
 });
 
+/** Waits (in real time: the simulator's rollouts run on it) until the circuit breaker has rolled `name` back. */
+async function rolledBack(name: string): Promise<void> {
+  await until(`${name} rolled back`, async () => {
+    const s = await service(name);
+    const primary = s?.deployments?.find((d) => d.status === 'PRIMARY');
+    return (s?.events ?? []).some((e) => /rolling back/.test(e.message ?? '')) && primary?.rolloutState === 'COMPLETED';
+  });
+}
+
+function nginxResult(p: PassSummary) {
+  return p.results.find((r) => r.key === 'Service/nginx');
+}
+
 test('a rollout the circuit breaker rolled back is reported and not retried until the manifest changes', async () => {
-  await start({ resyncIntervalMs: 250, rolloutCheckMs: 100 });
+  await start({ resyncIntervalMs: 300_000, rolloutCheckMs: 60_000 });
   sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
   sim.resetCalls();
+  const before = passes.length;
   source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('nginx/nginx:1.27', 'nginx/nginx:broken') });
-  await until('the failure is reported', () =>
-    passes.some((p) => p.results.some((r) => r.key === 'Service/nginx' && r.outcome === 'failed' && r.reason.includes('rolled back'))),
-  );
-  const reported = passes.flatMap((p) => p.results).find((r) => r.key === 'Service/nginx' && r.outcome === 'failed');
-  expect(reported?.reason).toMatch(/deployment failed/);
-  // Several resyncs later, the same spec has not been rolled out again.
-  await new Promise((r) => setTimeout(r, 800));
+  await until('the change applied', () => passes.length > before);
+  expect(nginxResult(passes.at(-1) as PassSummary)?.decision).toMatchObject({ type: 'recheck', reason: 'RolloutInProgress', afterMs: 60_000 });
+  await rolledBack('nginx');
+  // The look again once the rollout had time: the failure is found and the spec held.
+  const check = nginxResult(await advanceToPass(60_000));
+  expect(check).toMatchObject({ outcome: 'failed', decision: { type: 'terminal', reason: 'RolloutFailed' } });
+  expect(check?.reason).toMatch(/deployment failed.*rolled back to nginx:1/);
+  // Resyncs later, the same spec has not been rolled out again.
+  for (let i = 0; i < 2; i++) expect(nginxResult(await advanceToPass(330_000))?.decision).toMatchObject({ type: 'terminal', reason: 'RolloutFailed' });
   expect(ops('UpdateService')).toBe(1);
   expect((await service('nginx'))?.taskDefinition).toMatch(/nginx:1$/);
 
   // A new spec is rolled out.
   source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('nginx/nginx:broken', 'nginx/nginx:1.28') });
   await until('the fixed spec rolled out', async () => /nginx:3$/.test((await service('nginx'))?.taskDefinition ?? ''));
+});
+
+test('a rolled-back change that kept the task definition (a Service Connect alias) is held too, Stalled with the reason', async () => {
+  const status = new StatusStore();
+  await start({ resyncIntervalMs: 300_000, rolloutCheckMs: 60_000, onResult: (r, rev) => status.recordResult(r.key, rev, r) });
+  sim.addFault({ operation: 'UpdateService', resource: 'nginx', effect: { type: 'rolloutFailure' } });
+  sim.resetCalls();
+  const before = passes.length;
+  source.set({ 'nginx.yaml': source.get('nginx.yaml').replace('          - port: 80', '          - port: 8080') });
+  await until('the change applied', () => passes.length > before);
+  await rolledBack('nginx');
+  await advanceToPass(60_000);
+  for (let i = 0; i < 3; i++) await advanceToPass(330_000);
+  // Fails on main: every resync pushed the alias again (failures were remembered per revision only).
+  expect(ops('UpdateService')).toBe(1);
+  const stalledCondition = status.get('Service/nginx')?.conditions.find((c) => c.type === 'Stalled');
+  expect(stalledCondition).toMatchObject({ status: 'True', reason: 'RolloutFailed' });
+  expect(stalledCondition?.message).toMatch(/deployment failed/);
 });

@@ -1,7 +1,7 @@
 import { connectAws } from '../../src/aws/index.js';
 import { Controller, type PassSummary, type SnapshotSource } from '../../src/controller/controller.js';
 import { silentLogger } from '../../src/observe/logger.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 
 /** A controller loop running in-process against an endpoint, with what it reported. */
 export interface RunningLoop {
@@ -21,7 +21,7 @@ export async function startLoop(
   const controller = new Controller({
     source,
     ports,
-    cache: new ObserverCache(),
+    state: new ReconcileState(),
     logger: silentLogger(),
     pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: options.prune ?? false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: options.concurrency ?? 4 },
     resyncIntervalMs: options.resyncIntervalMs ?? 60_000,

@@ -1,6 +1,5 @@
-import type { ResourceResult } from '../../src/reconcile/apply.js';
 import type { Problem } from '../../src/manifests/problems.js';
-import { StatusStore, type Condition, type ResourceStatus } from '../../src/observe/status.js';
+import { StatusStore, type Condition, type RecordedResult, type ResourceStatus } from '../../src/observe/status.js';
 
 /** A settable clock starting at 2024-05-01T12:00:00Z. */
 function clock(): { now: () => number; advance: (ms: number) => void } {
@@ -8,7 +7,7 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
   return { now: () => t, advance: (ms) => (t += ms) };
 }
 
-function result(partial: Partial<ResourceResult> & Pick<ResourceResult, 'outcome'>): ResourceResult {
+function result(partial: Partial<RecordedResult> & Pick<RecordedResult, 'outcome'>): RecordedResult {
   return { key: 'Service/nginx', reason: '', changes: [], durationMs: 12, needsAttention: partial.outcome === 'failed', ...partial };
 }
 

@@ -25,7 +25,7 @@ test.each<[string, () => ObservedState, { outcome: string; ops: string[]; depend
     'unreadable clusters block the plan',
     () => {
       const o = observedWith([apps]);
-      o.unavailable.clusters = { message: 'down' };
+      o.unavailable.clusters = { message: 'down', category: 'Transient' };
       return o;
     },
     { outcome: 'blocked', ops: [], reason: /ECS clusters could not be read/ },

@@ -39,7 +39,7 @@ test.each<[string, Partial<PlanOptions>, (o: ObservedState) => void, RegExp]>([
     'a partial view of live state',
     {},
     (o) => {
-      o.unavailable.orphans = { message: 'x' };
+      o.unavailable.orphans = { message: 'x', category: 'Transient' };
     },
     /part of the live state could not be read/,
   ],

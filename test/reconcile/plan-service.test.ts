@@ -99,7 +99,7 @@ const cases: Case[] = [
   {
     name: 'unreadable services of its cluster block the plan',
     live: (o) => {
-      o.unavailable.servicesByCluster.set('default', { message: 'down' });
+      o.unavailable.servicesByCluster.set('default', { message: 'down', category: 'Transient' });
     },
     want: { outcome: 'blocked', ops: [], reason: /services of cluster default could not be read/ },
   },

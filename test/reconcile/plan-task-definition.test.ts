@@ -32,7 +32,7 @@ test.each<[string, () => ObservedState, { outcome: string; ops: string[]; reason
     'an unreadable family blocks the plan',
     () => {
       const o = emptyObservedState();
-      o.unavailable.taskDefinitions.set(td.key, { message: 'throttled' });
+      o.unavailable.taskDefinitions.set(td.key, { message: 'throttled', category: 'Throttled' });
       return o;
     },
     { outcome: 'blocked', ops: [], reason: /could not be read: throttled/ },

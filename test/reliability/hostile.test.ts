@@ -49,7 +49,7 @@ const { buildDesiredSet } = await import('../../src/controller/desired-set.js');
 const { Controller } = await import('../../src/controller/controller.js');
 const { DirectorySource } = await import('../../src/sources/directory.js');
 const { connectAws } = await import('../../src/aws/index.js');
-const { ObserverCache } = await import('../../src/reconcile/cache.js');
+const { ReconcileState } = await import('../../src/reconcile/state.js');
 const { createLogger } = await import('../../src/observe/logger.js');
 const { startSimulator } = await import('../../src/simulator/index.js');
 const { runSwitchboard } = await import('../helpers/cli.js');
@@ -456,7 +456,7 @@ describe('all hostile cases in one watched folder with the walkthrough', () => {
     const controller: ControllerClass = new Controller({
       source: new DirectorySource(dir, { debounceMs: 20, pollIntervalMs: 60_000 }),
       ports: recording(ports, calls),
-      cache: new ObserverCache(),
+      state: new ReconcileState(),
       logger,
       pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: true, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
       resyncIntervalMs: 300,
@@ -517,7 +517,7 @@ describe('all hostile cases in one watched folder with the walkthrough', () => {
     const controller = new Controller({
       source: new DirectorySource(dir, { debounceMs: 20, pollIntervalMs: 60_000 }),
       ports,
-      cache: new ObserverCache(),
+      state: new ReconcileState(),
       logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
       pass: { controllerId: 'switchboard', defaultCluster: 'default', prune: false, allowReplace: false, allowEmpty: false, maxPrune: 10, concurrency: 4 },
       resyncIntervalMs: 60_000,

@@ -15,7 +15,7 @@ import { connectAws } from '../../src/aws/index.js';
 import type { DesiredResource, ResourceKey } from '../../src/manifests/model.js';
 import { validateSnapshot } from '../../src/manifests/validate.js';
 import { silentLogger } from '../../src/observe/logger.js';
-import { ObserverCache } from '../../src/reconcile/cache.js';
+import { ReconcileState } from '../../src/reconcile/state.js';
 import { asJson, isJsonObject } from '../../src/reconcile/canonical.js';
 import { indexTaskDefinitions } from '../../src/reconcile/desired.js';
 import { applyPass, planPass, type PassOptions } from '../../src/reconcile/engine.js';
@@ -208,7 +208,7 @@ let aws: TestClients;
 const passOptions: PassOptions = { controllerId: CONTROLLER, defaultCluster: 'default', prune: false, allowReplace: false, allowEmpty: false, maxPrune: 10, sourceHealthy: true, concurrency: 4 };
 const fastWaits = { intervalMs: 5, maxIntervalMs: 20, timeoutMs: 10_000 };
 
-async function apply(desired: readonly DesiredResource[], cache: ObserverCache): Promise<void> {
+async function apply(desired: readonly DesiredResource[], cache: ReconcileState): Promise<void> {
   const { result } = await applyPass(desired, ports, cache, { ...passOptions, logger: silentLogger(), wait: false, waits: fastWaits });
   const bad = result.results.filter((r) => r.outcome === 'failed' || r.needsAttention);
   if (bad.length > 0) throw new Error(`apply did not converge: ${JSON.stringify(bad.map((r) => ({ key: r.key, outcome: r.outcome, reason: r.reason, error: r.error })))}`);
@@ -279,17 +279,17 @@ test('for random desired and live states, apply then plan is empty, and describe
       runs++;
       sim.resetState();
       const desired = load(manifests(state));
-      const cache = new ObserverCache();
-      if (live.kind === 'partial') await apply(partialEarlier(state, live.keep), new ObserverCache());
+      const cache = new ReconcileState();
+      if (live.kind === 'partial') await apply(partialEarlier(state, live.keep), new ReconcileState());
       if (live.kind === 'drift') {
-        await apply(desired, new ObserverCache());
+        await apply(desired, new ReconcileState());
         await drift(desired, live.drifts);
       }
       await apply(desired, cache);
 
       // The same cache the apply used (what the daemon does next) and a cold one (a new process) agree: nothing to do.
       expect(pending((await planPass(desired, ports, cache, passOptions)).plan)).toEqual([]);
-      const cold = await planPass(desired, ports, new ObserverCache(), passOptions);
+      const cold = await planPass(desired, ports, new ReconcileState(), passOptions);
       expect(pending(cold.plan)).toEqual([]);
 
       // The revision the plan reuses, as DescribeTaskDefinition returns it, is the manifest once normalised.
@@ -507,12 +507,12 @@ test('after a restart, a revision registered by hand in an owned family is plann
     services: [{ td: 0, desiredCount: 1, mode: 'server', ns: 0, port: 0, alias: null, tags: null }],
   };
   const desired = load(manifests(state));
-  const warmCache = new ObserverCache();
+  const warmCache = new ReconcileState();
   await apply(desired, warmCache);
   await drift(desired, ['hand-deployed-revision']);
   const warm = pending((await planPass(desired, ports, warmCache, passOptions)).plan);
   expect(warm).toEqual([expect.stringMatching(/^Service\/prop-svc0: update: /)]);
-  const cold = pending((await planPass(desired, ports, new ObserverCache(), passOptions)).plan);
+  const cold = pending((await planPass(desired, ports, new ReconcileState(), passOptions)).plan);
   expect(cold).toEqual(warm);
 });
 

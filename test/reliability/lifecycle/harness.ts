@@ -9,7 +9,7 @@ import type { DesiredResource } from '../../../src/manifests/model.js';
 import { validateSnapshot } from '../../../src/manifests/validate.js';
 import { silentLogger } from '../../../src/observe/logger.js';
 import type { ResourceResult } from '../../../src/reconcile/apply.js';
-import { ObserverCache } from '../../../src/reconcile/cache.js';
+import { ReconcileState } from '../../../src/reconcile/state.js';
 import { applyPass, planPass, type PassOptions } from '../../../src/reconcile/engine.js';
 import { isChange, type ResourcePlan } from '../../../src/reconcile/plan-types.js';
 import type { AwsPorts } from '../../../src/reconcile/ports.js';
@@ -53,7 +53,7 @@ export function load(world: World): DesiredResource[] {
 
 /** The engine on one simulator; `restart()` models a new process (its memory lost). */
 export class Harness {
-  private cache = new ObserverCache();
+  private state = new ReconcileState();
   /** Passes run so far (records are not kept: a long run makes tens of thousands). */
   passCount = 0;
 
@@ -72,7 +72,7 @@ export class Harness {
 
   /** A new process: nothing remembered between passes survives. */
   restart(): void {
-    this.cache = new ObserverCache();
+    this.state = new ReconcileState();
   }
 
   /** One pass towards `world`, with random faults on its AWS calls when given. */
@@ -83,7 +83,7 @@ export class Harness {
     if (faults) this.sim.setFaults(faults);
     let results: ResourceResult[];
     try {
-      const { result } = await applyPass(desired, this.ports, this.cache, { ...passOptions, logger: silentLogger(), wait: false, waits });
+      const { result } = await applyPass(desired, this.ports, this.state, { ...passOptions, logger: silentLogger(), wait: false, waits });
       results = result.results;
     } finally {
       if (faults) this.sim.setFaults({ rates: { serverError: 0, throttling: 0, reset: 0, slow: 0, lostResponse: 0 } });
@@ -112,7 +112,7 @@ export class Harness {
 
   /** What a plan towards `world` would still change (read calls only). */
   async pending(world: World): Promise<ResourcePlan[]> {
-    const { plan } = await planPass(load(world), this.ports, this.cache, passOptions);
+    const { plan } = await planPass(load(world), this.ports, this.state, passOptions);
     return plan.resources.filter((r) => isChange(r) || r.steps.length > 0);
   }
 }
