@@ -138,7 +138,7 @@ const MAX_PATHS_SHOWN = 5;
  * says why the plan acted — "service web does not exist in cluster shop" — which read as an
  * error once the service existed.)
  */
-function readyMessage(result: ResourceResult): string {
+function readyMessage(result: RecordedResult): string {
   const paths = [...new Set(result.changes.map((c) => c.path).filter((p) => p !== ''))];
   const shown = paths.slice(0, MAX_PATHS_SHOWN).join(', ');
   const more = paths.length > MAX_PATHS_SHOWN ? ` and ${paths.length - MAX_PATHS_SHOWN} more` : '';
