@@ -4,6 +4,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { lazyResource } from '../util/lazy.js';
 import { endpointUrlProblem, UsageError } from '../util/usage-error.js';
 import type { PacingOptions } from './pacing.js';
+import { writeGatePlugin, type WriteGate } from './write-gate.js';
 
 /** How to reach AWS (or the simulator). Unset fields fall back to the SDK's standard chain. */
 export interface AwsClientConfig {
@@ -17,6 +18,8 @@ export interface AwsClientConfig {
    * and off for a loopback endpoint; `SWITCHBOARD_AWS_PACING=on|off` overrides that default.
    */
   pacing?: PacingOptions;
+  /** When given, every mutating ECS, Cloud Map and CloudWatch Logs call is refused while it says no (the lease). */
+  writeGate?: WriteGate;
 }
 
 export interface AwsClients {
@@ -114,15 +117,23 @@ async function quotaErrorsNotRetried(config: BaseClientConfig & { region: string
 /** Builds the ECS and Cloud Map clients, and the CloudWatch Logs one when first asked for, with one shared configuration. */
 export async function createAwsClients(cfg: AwsClientConfig): Promise<AwsClients> {
   const base = baseConfig(cfg);
+  const gate = cfg.writeGate;
   const ecs = new ECSClient(base);
   const region = await resolveRegion(ecs);
   const withRegion = { ...base, region };
   const cloudMap = new ServiceDiscoveryClient(withRegion);
   const ecsNoRetry = new ECSClient({ ...withRegion, maxAttempts: 1 });
+  if (gate) {
+    ecs.middlewareStack.use(writeGatePlugin(gate));
+    ecsNoRetry.middlewareStack.use(writeGatePlugin(gate));
+    cloudMap.middlewareStack.use(writeGatePlugin(gate));
+  }
   const logs = lazyResource(
     async () => {
       const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
-      return new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
+      const client = new CloudWatchLogsClient({ ...withRegion, retryStrategy: await quotaErrorsNotRetried(withRegion) });
+      if (gate) client.middlewareStack.use(writeGatePlugin(gate));
+      return client;
     },
     (client) => client.destroy(),
   );

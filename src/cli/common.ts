@@ -9,6 +9,7 @@ import { formatProblem } from '../manifests/report.js';
 import { validateSnapshot } from '../manifests/validate.js';
 import { collectFiles } from '../manifests/walk.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
+import { parseDuration } from '../util/duration.js';
 import { endpointUrlProblem } from '../util/usage-error.js';
 import { checkUsage } from './usage.js';
 
@@ -26,6 +27,15 @@ export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number.');
   return n;
+}
+
+/** Parses a duration flag (`500ms`, `30s`, `5m`) into milliseconds. */
+export function parseDurationFlag(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 /** Parses a non-negative whole number flag. */

@@ -2,6 +2,7 @@
  * What `plan` and `apply` share: load every manifest (all-or-nothing), connect to AWS, plan.
  */
 import { connectAws } from '../aws/index.js';
+import type { WriteGate } from '../aws/write-gate.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { ReconcileState } from '../reconcile/state.js';
 import type { PassOptions } from '../reconcile/engine.js';
@@ -26,13 +27,15 @@ export interface Session {
 export async function openSession(
   paths: readonly string[],
   flags: AwsFlags & PruneFlags & { allowReplace?: boolean },
+  /** Refuses writes while the lease is not held (apply with --lease). */
+  writeGate?: WriteGate,
 ): Promise<Session | undefined> {
   const loaded = await loadManifests(paths);
   reportProblems(loaded);
   // One-shot commands are all-or-nothing about input: no AWS call when anything is invalid.
   if (!loaded.valid) return undefined;
   const logger = createLogger({ level: flags.logLevel, format: process.stderr.isTTY ? 'pretty' : 'json', destination: 'stderr' });
-  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}), ...(writeGate ? { writeGate } : {}) });
   return {
     loaded,
     ports,

@@ -10,11 +10,18 @@ import { startHttpServer } from '../observe/http.js';
 import { createLogger, type LogFormat } from '../observe/logger.js';
 import { Metrics } from '../observe/metrics.js';
 import { kindOf } from '../observe/pass.js';
-import { StatusStore } from '../observe/status.js';
+import { StatusStore, type LeadershipStatus } from '../observe/status.js';
 import { ReconcileState } from '../reconcile/state.js';
+import { checkLeaseTimings, type LeaseRole, type LeaseStatus } from '../lease/lease.js';
+import { resolveLeaseLocation, type LeaseLocation } from '../lease/location.js';
 import { createSource } from '../sources/index.js';
-import type { RunFlags } from './run.js';
+import { openLease } from './lease.js';
+import { leaseTimingsOf, type RunFlags } from './run.js';
 import { DaemonMap } from './run-map.js';
+
+function leadershipStatus(l: LeaseStatus): LeadershipStatus {
+  return { role: l.role, since: new Date(l.since).toISOString(), identity: l.identity, lease: l.location, ...(l.holder !== undefined ? { holder: l.holder } : {}) };
+}
 
 /** The signals that stop the controller gracefully. */
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -39,13 +46,49 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   for (const [sig, handler] of handlers) process.once(sig, handler);
   stop?.addEventListener('abort', () => onSignal('stop'), { once: true });
 
-  const ports = await connectAws({ ...(flags.region ? { region: flags.region } : {}), ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}) });
+  // --endpoint-url routes S3 too (the simulator serves it on the same port), unless --s3-endpoint-url says otherwise.
+  const s3Endpoint = flags.s3EndpointUrl ?? flags.endpointUrl;
+  let leaseLocation: LeaseLocation | undefined;
+  try {
+    leaseLocation = resolveLeaseLocation(flags.lease, flags.source, flags.controllerId);
+    checkLeaseTimings(leaseTimingsOf(flags));
+  } catch (err) {
+    logger.error({ action: 'start', result: 'failed' }, err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  let requeueAll = (): void => undefined;
+  let role: LeaseRole | undefined;
+  const opened =
+    leaseLocation === undefined
+      ? undefined
+      : await openLease({
+          location: leaseLocation,
+          timings: leaseTimingsOf(flags),
+          controllerId: flags.controllerId,
+          logger,
+          ...(flags.region ? { region: flags.region } : {}),
+          ...(s3Endpoint ? { s3Endpoint } : {}),
+          ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
+          onError: () => metrics.recordLeaseError(),
+          onChange: (l) => {
+            status.setLeadership(leadershipStatus(l));
+            if (l.role === role) return;
+            role = l.role;
+            metrics.setLeadership(l.role, l.since);
+            // The new leader converges everything at once: what the standby only planned.
+            if (l.role === 'leader') requeueAll();
+          },
+        });
+  const ports = await connectAws({
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+    ...(opened ? { writeGate: opened.gate } : {}),
+  });
   const source = createSource(flags.source, {
     pollIntervalMs: flags.pollInterval,
     region: ports.region,
     ...(flags.expectedBucketOwner ? { expectedBucketOwner: flags.expectedBucketOwner } : {}),
-    // --endpoint-url routes S3 too (the simulator serves it on the same port), unless --s3-endpoint-url says otherwise.
-    ...(flags.s3EndpointUrl || flags.endpointUrl ? { s3Endpoint: flags.s3EndpointUrl ?? flags.endpointUrl } : {}),
+    ...(s3Endpoint ? { s3Endpoint } : {}),
     onRead: (ok) => {
       freshness.read(ok);
       metrics.recordSourceRead(ok);
@@ -63,7 +106,16 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     page: map.page,
     ...(flags.statusToken !== undefined ? { statusToken: flags.statusToken } : {}),
   });
-  logger.info({ action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune }, `switchboard watching ${source.description}; the map and status on ${http.url}/`);
+  logger.info(
+    { action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune, lease: opened?.location ?? 'none' },
+    `switchboard watching ${source.description}; the map and status on ${http.url}/${opened ? `; one writer at a time through ${opened.location}` : ''}`,
+  );
+  if (opened && role === undefined) {
+    const l = opened.lease.status;
+    role = l.role;
+    status.setLeadership(leadershipStatus(l));
+    metrics.setLeadership(l.role, l.since);
+  }
 
   let statusWrite: Promise<void> = Promise.resolve();
   const controller = new Controller({
@@ -83,6 +135,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     resyncIntervalMs: flags.resyncInterval,
     dryRun: flags.dryRun,
     passTimeoutMs: 30 * 60_000,
+    ...(opened ? { isLeader: () => opened.lease.writesAllowed() } : {}),
     hooks: {
       heartbeat: () => health.heartbeat(),
       onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
@@ -113,7 +166,8 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
           for (const r of p.results) if (r.outcome === 'configured' || r.outcome === 'created') metrics.recordDrift(kindOf(r.key));
         }
         if (controller.ready && !status.isReady()) status.firstFullPassDone();
-        if (statusToSource) {
+        // The status document next to the source is a write too: only the leader makes it.
+        if (statusToSource && (opened?.lease.writesAllowed() ?? true)) {
           statusWrite = statusWrite
             .then(() => source.writeStatus(status.toJsonText()))
             .catch((err: unknown) => logger.warn({ err, action: 'status' }, 'could not write the status document next to the source'));
@@ -122,6 +176,10 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     },
   });
 
+  requeueAll = () => controller.requeueAll();
+  // The lease is kept until in-flight work has finished, then released, so a standby takes over at once.
+  const leaseStop = new AbortController();
+  const leasing = opened?.lease.run(leaseStop.signal);
   const running = controller.run(shutdown.signal);
   await new Promise<void>((resolve) => {
     if (shutdown.signal.aborted) resolve();
@@ -141,6 +199,13 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   clearTimeout(timer);
   for (const [sig, handler] of handlers) process.off(sig, handler);
   if (timedOut) logger.warn({ action: 'shutdown', result: 'timeout' }, 'in-flight work did not finish in time; exiting anyway');
+  leaseStop.abort();
+  await leasing;
+  if (opened) {
+    // Writes may still be in flight after a timeout: then the lease is left to expire instead.
+    if (!timedOut) await opened.lease.release();
+    opened.close();
+  }
   await http.close();
   source.close();
   metrics.dispose();

@@ -7,11 +7,11 @@ import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { LogFormat } from '../observe/logger.js';
 import { ListenAddressError, parseListen } from '../observe/http.js';
+import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from '../lease/lease.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
 import { isS3Location, parseS3Location } from '../sources/s3-location.js';
-import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/usage-error.js';
-import { parseCount, parseEndpointUrl, parsePositiveInt } from './common.js';
+import { parseCount, parseDurationFlag, parseEndpointUrl, parsePositiveInt } from './common.js';
 import { checkUsage } from './usage.js';
 
 /** Defaults of every `run` flag, for callers that start the controller themselves (the demo). */
@@ -29,6 +29,9 @@ export const RUN_DEFAULTS: Omit<RunFlags, 'source'> = {
   allowEmpty: false,
   allowReplace: false,
   shutdownTimeout: 20_000,
+  leaseDuration: DEFAULT_LEASE_TIMINGS.durationMs,
+  leaseRenewInterval: DEFAULT_LEASE_TIMINGS.renewIntervalMs,
+  leaseRetryInterval: DEFAULT_LEASE_TIMINGS.retryIntervalMs,
 };
 
 export interface RunFlags {
@@ -55,14 +58,16 @@ export interface RunFlags {
   shutdownTimeout: number;
   /** When set, /status and the page answer only requests carrying it. */
   statusToken?: string;
+  /** `s3://bucket/key`, `s3://bucket/prefix/`, `none`; default: beside an S3 source, none for a directory. */
+  lease?: string;
+  leaseDuration: number;
+  leaseRenewInterval: number;
+  leaseRetryInterval: number;
 }
 
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** The lease timings the flags give. */
+export function leaseTimingsOf(flags: Pick<RunFlags, 'leaseDuration' | 'leaseRenewInterval' | 'leaseRetryInterval'>): LeaseTimings {
+  return { durationMs: flags.leaseDuration, renewIntervalMs: flags.leaseRenewInterval, retryIntervalMs: flags.leaseRetryInterval };
 }
 
 /** Parses `--listen HOST:PORT`. */
@@ -124,8 +129,8 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .command('run')
     .description('Run the controller: watch manifests in a directory or S3 prefix and keep AWS converged to them.')
     .addOption(new Option('--source <dir|s3://bucket/prefix/>', 'where the manifests are (required)').env(env('SOURCE')).argParser(sourceLocation))
-    .addOption(new Option('--poll-interval <duration>', 'S3 polling interval (jittered)').env(env('POLL_INTERVAL')).argParser(duration).default(30_000, '30s'))
-    .addOption(new Option('--resync-interval <duration>', 'full drift check interval (jittered)').env(env('RESYNC_INTERVAL')).argParser(duration).default(300_000, '5m'))
+    .addOption(new Option('--poll-interval <duration>', 'S3 polling interval (jittered)').env(env('POLL_INTERVAL')).argParser(parseDurationFlag).default(30_000, '30s'))
+    .addOption(new Option('--resync-interval <duration>', 'full drift check interval (jittered)').env(env('RESYNC_INTERVAL')).argParser(parseDurationFlag).default(300_000, '5m'))
     .addOption(new Option('--concurrency <n>', 'AWS work in flight at once').env(env('CONCURRENCY')).argParser(parsePositiveInt).default(4))
     .addOption(new Option('--dry-run', 'run the loop but only log the plans').env(env('DRY_RUN')).default(false))
     .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).argParser(listenAddress).default('127.0.0.1:8080'))
@@ -143,7 +148,13 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--allow-replace', 'recreate services whose changes AWS cannot make in place').env(env('ALLOW_REPLACE')).default(false))
     .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
     .addOption(new Option('--s3-endpoint-url <url>', 'an endpoint override for S3 alone (default: --endpoint-url)').env(env('S3_ENDPOINT_URL')).argParser(parseEndpointUrl))
-    .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(duration).default(20_000, '20s'))
+    .addOption(
+      new Option('--lease <s3://bucket/key|s3://bucket/prefix/|none>', 'one writer at a time: the S3 object of the lease (default: <prefix>.switchboard/lease-<controller id> beside an S3 source; none for a directory)').env(env('LEASE')),
+    )
+    .addOption(new Option('--lease-duration <duration>', 'how long a lease lasts without renewal').env(env('LEASE_DURATION')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.durationMs, '15s'))
+    .addOption(new Option('--lease-renew-interval <duration>', 'how often the leader renews (it stops writing if it cannot renew within duration minus this)').env(env('LEASE_RENEW_INTERVAL')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.renewIntervalMs, '5s'))
+    .addOption(new Option('--lease-retry-interval <duration>', 'how often a standby tries to take the lease').env(env('LEASE_RETRY_INTERVAL')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.retryIntervalMs, '2s'))
+    .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(parseDurationFlag).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
       await checkSourceAtStart(flags.source);
       // Before the controller's modules and first pass allocate anything.

@@ -82,6 +82,11 @@ export interface ControllerOptions {
   /** How soon to look again while a service of the same name drains (default 10 s). */
   drainCheckMs?: number;
   hooks?: ControllerHooks;
+  /**
+   * Whether this process may write (it holds the lease). While it may not, passes only plan:
+   * live state is read and the status says what would change, as in a dry run. Default: always.
+   */
+  isLeader?: () => boolean;
   /** The clock for timers (resync, backoff, rechecks) and durations; tests inject one. */
   clock?: Clock;
 }
@@ -106,6 +111,12 @@ export class Controller {
     this.queue = new WorkQueue<ResourceKey>(this.clock);
     this.backoff = new KeyedBackoff(options.backoff);
     this.log = options.logger;
+  }
+
+  /** Queues every declared key for a full pass (this process just became the one that writes). */
+  requeueAll(): void {
+    for (const key of this.desired?.resources.keys() ?? []) this.queue.add(key, 'change');
+    this.options.hooks?.onQueueDepth?.(this.queue.depth);
   }
 
   /** Whether the first full pass has finished (readiness). */
@@ -275,18 +286,20 @@ export class Controller {
     const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
     const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
     const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
+    // A standby plans like a dry run: it reads (keeping what it knows fresh) and never writes.
+    const planOnly = this.options.dryRun ? 'dry run' : this.options.isLeader?.() === false ? 'standby' : undefined;
     try {
-      if (this.options.dryRun) {
+      if (planOnly !== undefined) {
         const { plan } = await planPass(desired, this.options.ports, this.options.state, passOptions);
         const counts = planCounts(plan);
-        log.info({ action: 'plan', result: 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `dry run:\n${formatPlanText(plan, { color: false })}`);
+        log.info({ action: 'plan', result: planOnly === 'standby' ? 'standby' : 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `${planOnly}:\n${formatPlanText(plan, { color: false })}`);
         // Status shows what would happen, so no resource stays "Reconciling" for ever.
         for (const r of plan.resources) {
           const wouldChange = r.outcome !== 'unchanged';
           const result: ResourceResult = {
             key: r.key,
             outcome: wouldChange ? 'skipped' : 'unchanged',
-            reason: wouldChange ? `dry run: would ${r.outcome}: ${r.reason}` : r.reason,
+            reason: wouldChange ? `${planOnly}: would ${r.outcome}: ${r.reason}` : r.reason,
             changes: r.changes,
             durationMs: 0,
             needsAttention: false,

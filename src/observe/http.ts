@@ -21,6 +21,8 @@ export interface StatusView {
   /** The document as JSON text. */
   toJsonText(): string;
   isReady(): boolean;
+  /** Leader or standby and since when, when a lease is used (shown on /readyz). */
+  leadershipLine?(): string | undefined;
 }
 
 /** What /metrics reads (a Metrics). */
@@ -177,12 +179,14 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Routes):
       return send(req, res, 503, TEXT, `unhealthy: no progress from the reconcile loop for ${Math.round(h.sinceHeartbeatMs / 1000)}s (limit ${Math.round(h.staleAfterMs / 1000)}s)\n`);
     }
     case '/readyz': {
-      if (!options.status.isReady()) return send(req, res, 503, TEXT, 'not ready: the first full pass has not finished\n');
+      const role = options.status.leadershipLine?.();
+      const suffix = role ? ` (${role})` : '';
+      if (!options.status.isReady()) return send(req, res, 503, TEXT, `not ready: the first full pass has not finished${suffix}\n`);
       const f = options.source?.check();
       if (f !== undefined && !f.fresh) {
-        return send(req, res, 503, TEXT, `not ready: no successful read of the source for ${Math.round(f.sinceReadMs / 1000)}s (limit ${Math.round(f.staleAfterMs / 1000)}s)\n`);
+        return send(req, res, 503, TEXT, `not ready: no successful read of the source for ${Math.round(f.sinceReadMs / 1000)}s (limit ${Math.round(f.staleAfterMs / 1000)}s)${suffix}\n`);
       }
-      return send(req, res, 200, TEXT, 'ready\n');
+      return send(req, res, 200, TEXT, `ready${suffix}\n`);
     }
     case '/status':
       if (!routes.statusReaders.enter(res)) return send(req, res, 503, TEXT, 'busy: too many status requests in flight; retry shortly\n', { 'Retry-After': '1' });

@@ -32,6 +32,10 @@ export class Metrics {
   private readonly queueDepth: Gauge;
   private readonly drift: Counter<'kind'>;
   private readonly lastSuccess: Gauge;
+  private readonly leader: Gauge;
+  private readonly roleSince: Gauge;
+  private readonly leaderChanges: Counter;
+  private readonly leaseErrors: Counter;
   private readonly sourceReads: Counter<'result'>;
   private readonly sourceLastRead: Gauge;
   private readonly unobserve: (() => void) | undefined;
@@ -73,6 +77,10 @@ export class Metrics {
       help: 'Unix time the last pass finished with every resource converged (0: none yet).',
       registers,
     });
+    this.leader = new Gauge({ name: 'switchboard_leader', help: 'With a lease: 1 while this controller holds it and writes, 0 while it stands by.', registers });
+    this.roleSince = new Gauge({ name: 'switchboard_leader_role_since_timestamp_seconds', help: 'Unix time this controller became leader or standby.', registers });
+    this.leaderChanges = new Counter({ name: 'switchboard_leader_changes_total', help: 'Times this controller became leader or standby.', registers });
+    this.leaseErrors = new Counter({ name: 'switchboard_lease_errors_total', help: 'Failed reads or writes of the lease object (renewals included).', registers });
     this.sourceReads = new Counter({ name: 'switchboard_source_reads_total', help: 'Reads of the manifest source, by result (ok, failed).', labelNames: ['result'], registers });
     this.sourceLastRead = new Gauge({
       name: 'switchboard_source_last_successful_read_timestamp_seconds',
@@ -116,6 +124,18 @@ export class Metrics {
   /** Counts one resource of `kind` found drifted by a resync. */
   recordDrift(kind: string): void {
     this.drift.inc({ kind });
+  }
+
+  /** Records that this controller became leader or standby at `sinceMs` (epoch ms). */
+  setLeadership(role: 'leader' | 'standby', sinceMs: number): void {
+    this.leader.set(role === 'leader' ? 1 : 0);
+    this.roleSince.set(sinceMs / 1000);
+    this.leaderChanges.inc();
+  }
+
+  /** Counts one failed read or write of the lease object. */
+  recordLeaseError(): void {
+    this.leaseErrors.inc();
   }
 
   /** Counts one AWS call (`operation` is `service:Operation`); fed by observeAwsCalls unless disabled. */

@@ -98,11 +98,24 @@ export interface PrunedStatus {
   time: string;
 }
 
+/** Which controller writes: this one (leader) or another one (this one stands by), from the lease. */
+export interface LeadershipStatus {
+  role: 'leader' | 'standby';
+  /** When this process became leader or standby. */
+  since: string;
+  /** This process's holder id. */
+  identity: string;
+  /** The holder last seen in the lease (`''`: released; absent: not known yet). */
+  holder?: string;
+  /** `s3://bucket/key` of the lease object. */
+  lease: string;
+}
+
 /** The status document served at `/status`. */
 export interface StatusDocument {
   kind: 'SwitchboardStatus';
   generatedAt: string;
-  controller: { startedAt: string; ready: boolean; firstFullPassAt?: string };
+  controller: { startedAt: string; ready: boolean; firstFullPassAt?: string; leadership?: LeadershipStatus };
   source?: SourceStatus;
   lastPass?: PassStatus;
   lastSuccessfulPass?: PassStatus;
@@ -211,6 +224,7 @@ export class StatusStore {
   private lastPassEntry: PassEntry | undefined;
   private lastSuccess: PassEntry | undefined;
   private firstFullPassAt: number | undefined;
+  private leadership: LeadershipStatus | undefined;
   private sortedKeys: string[] | undefined;
   private changes = 0;
 
@@ -347,6 +361,20 @@ export class StatusStore {
     this.changed();
   }
 
+  /** Records whether this process leads or stands by (only when a lease is used). */
+  setLeadership(leadership: LeadershipStatus): void {
+    this.leadership = { ...leadership };
+    this.changed();
+  }
+
+  /** `leader since …` / `standby since …, <holder> leads`, for `/readyz`; undefined without a lease. */
+  leadershipLine(): string | undefined {
+    const l = this.leadership;
+    if (l === undefined) return undefined;
+    if (l.role === 'leader') return `leader since ${l.since}`;
+    return `standby since ${l.since}${l.holder ? `, ${l.holder} leads` : ''}`;
+  }
+
   /** True once the first full pass has finished (what `/readyz` reports). */
   isReady(): boolean {
     return this.firstFullPassAt !== undefined;
@@ -407,7 +435,12 @@ export class StatusStore {
     const doc: StatusDocument = {
       kind: 'SwitchboardStatus',
       generatedAt: iso(this.now()),
-      controller: { startedAt: iso(this.startedAt), ready: this.isReady(), ...(this.firstFullPassAt !== undefined ? { firstFullPassAt: iso(this.firstFullPassAt) } : {}) },
+      controller: {
+        startedAt: iso(this.startedAt),
+        ready: this.isReady(),
+        ...(this.firstFullPassAt !== undefined ? { firstFullPassAt: iso(this.firstFullPassAt) } : {}),
+        ...(this.leadership !== undefined ? { leadership: { ...this.leadership } } : {}),
+      },
       summary: { resources: this.entries.size, ready, notReady: this.entries.size - ready, reconciling, stalled },
       resources,
       recentlyPruned: this.pruned.map((p) => ({ ...p })),

@@ -66,14 +66,16 @@ test('task-definition.json is exactly the registration the controller makes from
   expect(Object.fromEntries(tags.map((t) => [t.key, t.value]))).toEqual(desired.userTags);
 });
 
-test('the service runs one controller and never two, even during a deployment', () => {
+test('the service runs two controllers, a leader and a standby, and keeps one up during a deployment', () => {
   const { service } = load();
-  expect(service.spec.desiredCount).toBe(1);
+  expect(service.spec.desiredCount).toBe(2);
   expect(service.spec.taskDefinition).toBe(json.family);
-  expect(service.spec.deploymentConfiguration).toMatchObject({ minimumHealthyPercent: 0, maximumPercent: 100 });
+  expect(service.spec.deploymentConfiguration).toMatchObject({ minimumHealthyPercent: 50, maximumPercent: 200 });
+  // One writer comes from the lease, which an S3 source has by default: the command must not turn it off.
+  expect(container.command).not.toContain('--lease');
   // The reason is written next to the setting.
   const text = readFileSync(MANIFEST, 'utf8');
-  expect(text).toMatch(/#.*[Ss]ingle writer[\s\S]*minimumHealthyPercent: 0/);
+  expect(text).toMatch(/#.*one writer[\s\S]*lease[\s\S]*desiredCount: 2/i);
 });
 
 test('the container runs the controller over an S3 prefix, stops within 30 s and ships logs to /ecs/switchboard', () => {
