@@ -18,6 +18,7 @@ import { createSource } from '../sources/index.js';
 import { openLease } from './lease.js';
 import { leaseTimingsOf, type RunFlags } from './run.js';
 import { DaemonMap } from './run-map.js';
+import { UsageError } from './usage.js';
 
 function leadershipStatus(l: LeaseStatus): LeadershipStatus {
   return { role: l.role, since: new Date(l.since).toISOString(), identity: l.identity, lease: l.location, ...(l.holder !== undefined ? { holder: l.holder } : {}) };
@@ -53,8 +54,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     leaseLocation = resolveLeaseLocation(flags.lease, flags.source, flags.controllerId);
     checkLeaseTimings(leaseTimingsOf(flags));
   } catch (err) {
-    logger.error({ action: 'start', result: 'failed' }, err instanceof Error ? err.message : String(err));
-    return 2;
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   let requeueAll = (): void => undefined;
   let role: LeaseRole | undefined;

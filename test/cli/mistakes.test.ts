@@ -65,6 +65,8 @@ const MISTAKES: Mistake[] = [
   { args: ['apply', '--wait'], exit: 2, says: /^switchboard apply: no manifests given: pass -f PATH/ },
   { args: ['apply', '-f', EXAMPLES, '--max-prune', '-3'], exit: 2, says: /^switchboard apply: --max-prune "-3": must be a whole number$/ },
   { args: ['apply', '-f', EXAMPLES, '--log-level', 'loud'], exit: 2, says: /^switchboard apply: --log-level "loud": allowed choices are/ },
+  { args: ['apply', '-f', EXAMPLES, '--lease', 's3://'], exit: 2, says: /^switchboard apply: --lease "s3:\/\/": expected s3:\/\/bucket\/key/ },
+  { args: ['apply', '-f', EXAMPLES, '--lease-timeout', 'soon'], exit: 2, says: /^switchboard apply: --lease-timeout "soon": "soon" is not a duration/ },
   { args: ['apply', '-f', EXAMPLES, '--regoin', 'us-east-1'], exit: 2, says: /^switchboard apply: unknown option '--regoin'; did you mean --region\?$/ },
 
   { args: ['run'], exit: 2, says: /^switchboard run: no source: pass --source DIR or --source s3:\/\/bucket\/prefix\// },
@@ -80,6 +82,8 @@ const MISTAKES: Mistake[] = [
   { args: ['run', '--source', EXAMPLES, '--listen', '127.0.0.1:99999'], exit: 2, says: /^switchboard run: --listen "127.0.0.1:99999": the port must be 0-65535$/ },
   { args: ['run', '--source', EXAMPLES, '--s3-endpoint-url', 'minio:9000'], exit: 2, says: /^switchboard run: --s3-endpoint-url "minio:9000": has no http:\/\/ or https:\/\/ scheme/ },
   { args: ['run', '--source', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:9', '--listen', '127.0.0.1:@BUSY'], env: REGION, exit: 1, says: /^switchboard: --listen "127.0.0.1:\d+": listen EADDRINUSE/, spawn: true },
+  { args: ['run', '--source', EXAMPLES, '--lease', 'ftp://x'], env: REGION, exit: 2, says: /^switchboard run: --lease "ftp:\/\/x": expected s3:\/\/bucket\/key, s3:\/\/bucket\/prefix\/ or none$/, spawn: true },
+  { args: ['run', '--source', EXAMPLES, '--lease-duration', '4s', '--lease-renew-interval', '5s'], env: REGION, exit: 2, says: /^switchboard run: the lease renew interval must be less than half the lease duration$/, spawn: true },
   { args: ['run', EXAMPLES], exit: 2, says: /^switchboard run: unexpected argument "manifests\/examples"/ },
 
   { args: ['status', '--url', 'localhost:8080'], exit: 2, says: /^switchboard status: --url "localhost:8080": has no http:\/\/ or https:\/\/ scheme: write http:\/\/localhost:8080$/ },
