@@ -13,6 +13,8 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateClusterCommand,
+  PutClusterCapacityProvidersCommand,
+  type PutClusterCapacityProvidersCommandInput,
   type Cluster,
   type CreateClusterCommandInput,
   type CreateServiceCommandInput,
@@ -187,6 +189,13 @@ export class SdkEcs implements EcsPort {
   async updateCluster(input: JsonObject): Promise<LiveCluster> {
     const res = await this.call('ecs:UpdateCluster', () =>
       this.client.send(new UpdateClusterCommand(input as unknown as UpdateClusterCommandInput)),
+    );
+    return toLiveCluster(res.cluster ?? {});
+  }
+
+  async putClusterCapacityProviders(input: JsonObject): Promise<LiveCluster> {
+    const res = await this.call('ecs:PutClusterCapacityProviders', () =>
+      this.client.send(new PutClusterCapacityProvidersCommand(input as unknown as PutClusterCapacityProvidersCommandInput)),
     );
     return toLiveCluster(res.cluster ?? {});
   }

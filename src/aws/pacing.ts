@@ -17,6 +17,7 @@ const CATEGORY_OF: Readonly<Record<string, string>> = {
   'ecs:DescribeClusters': 'ecs.clusterRead',
   'ecs:CreateCluster': 'ecs.clusterWrite',
   'ecs:UpdateCluster': 'ecs.clusterWrite',
+  'ecs:PutClusterCapacityProviders': 'ecs.clusterWrite',
   'ecs:DescribeServices': 'ecs.serviceRead',
   'ecs:ListServices': 'ecs.serviceRead',
   'ecs:CreateService': 'ecs.serviceWrite',

@@ -12,6 +12,7 @@ import { compareCodeUnits } from '../util/order.js';
 import { looksSecret } from '../reconcile/diff.js';
 import {
   canonicalServiceConnect,
+  liveServiceMember,
   namespaceIndex,
   serviceConnectWithoutDefaults,
   serviceFieldsWithoutDefaults,
@@ -20,7 +21,7 @@ import {
 import { taskDefinitionWithoutDefaults } from '../reconcile/normalize-task-definition.js';
 import { ANNOTATION_ADOPT, isReservedTagKey, ownershipOf, TAG_MANAGED_BY } from '../reconcile/ownership.js';
 import type { JsonObject, JsonValue, LiveCluster, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from '../reconcile/ports.js';
-import { CLUSTER_FIELDS, isStated, SERVICE_FIELDS, type ImportedField } from './coverage.js';
+import { CLUSTER_FIELDS, isStated, SERVICE_FIELDS } from './coverage.js';
 import { runsForeignTaskDefinition, type LiveFleet } from './read.js';
 
 /** A field left out of a manifest, with the live value its comment shows. */
@@ -109,18 +110,6 @@ function primaryOf(service: LiveService): LiveService['deployments'][number] | u
   return service.deployments.find((d) => d.status === 'PRIMARY');
 }
 
-function liveServiceField(service: LiveService, field: string, how: ImportedField): JsonValue | undefined {
-  if (!how.onDeployment) return service.raw[how.liveName ?? field];
-  const primary = primaryOf(service);
-  switch (field) {
-    case 'volumeConfigurations':
-      return primary?.volumeConfigurations;
-    case 'vpcLatticeConfigurations':
-      return primary?.vpcLatticeConfigurations;
-    default:
-      return undefined;
-  }
-}
 
 function namespaceDocument(ctx: Context, ns: LiveNamespace, tags: TagMap): ImportedDocument | undefined {
   const key = resourceKey('Namespace', ns.name);
@@ -152,9 +141,15 @@ function clusterDocument(ctx: Context, cluster: LiveCluster): ImportedDocument |
   if (cluster.serviceConnectNamespace !== undefined) {
     spec.serviceConnectDefaults = { namespace: ctx.index.nameOf(cluster.serviceConnectNamespace) ?? cluster.serviceConnectNamespace };
   }
-  const leftOut = Object.entries(CLUSTER_FIELDS)
-    .filter(([, how]) => !isStated(how))
-    .flatMap(([field, how]) => leftOutIfSet(field, cluster.raw?.[field], how.reason ?? 'not reconciled'));
+  const leftOut: LeftOutField[] = [];
+  for (const [field, how] of Object.entries(CLUSTER_FIELDS)) {
+    const value = cluster.raw?.[field];
+    // Empty lists are what AWS returns for none: nothing to state.
+    const pruned = value === undefined ? undefined : pruneEmpty(value);
+    if (pruned === undefined) continue;
+    if (isStated(how)) spec[field] = pruned;
+    else leftOut.push({ path: field, value: pruned, reason: how.reason ?? 'not reconciled' });
+  }
   return document(ctx, 'Cluster', cluster.name, cluster.tags, spec, leftOut);
 }
 
@@ -206,7 +201,7 @@ function serviceSpec(ctx: Context, service: LiveService, taskDefinition: string,
   const fields: JsonObject = {};
   const leftOut: LeftOutField[] = [];
   for (const [field, how] of Object.entries(SERVICE_FIELDS)) {
-    const value = liveServiceField(service, field, how);
+    const value = liveServiceMember(service, how.liveName ?? field);
     if (value === undefined) continue;
     if (isStated(how)) fields[field] = value;
     else leftOut.push(...leftOutIfSet(field, value, how.reason ?? 'not reconciled'));

@@ -11,7 +11,7 @@ import { validateSnapshot } from '../manifests/validate.js';
 import { asJson, jsonEqual } from '../reconcile/canonical.js';
 import { desiredTaskDefinition, frozenSpec } from '../reconcile/desired.js';
 import { familyRevision } from '../util/arn.js';
-import { canonicalServiceConnect, containsDesired, namespaceIndex, type NamespaceIndex } from '../reconcile/normalize-service.js';
+import { canonicalServiceConnect, containsDesired, liveServiceMember, namespaceIndex, type NamespaceIndex } from '../reconcile/normalize-service.js';
 import { canonicalTaskDefinition } from '../reconcile/normalize-task-definition.js';
 import { isReservedTagKey } from '../reconcile/ownership.js';
 import type { TagMap } from '../reconcile/ports.js';
@@ -69,7 +69,7 @@ function differingFields(r: DesiredResource, fleet: LiveFleet, index: NamespaceI
       for (const [field, want] of Object.entries(spec)) {
         if (SERVICE_OWN_FIELDS.has(field)) continue;
         const how = SERVICE_FIELDS[field];
-        if (how === undefined || !containsDesired(want, live.raw[how.liveName ?? field], field)) out.push(field);
+        if (how === undefined || !containsDesired(want, liveServiceMember(live, how.liveName ?? field), field)) out.push(field);
       }
       const ref = r.spec.taskDefinition ?? '';
       const runs = familyRevision(live.taskDefinition);

@@ -1,11 +1,12 @@
 /**
  * Which fields of live state a manifest written by `import` states, and which it leaves out (with
- * a comment naming the field and its live value). The one place that decision is made: it
- * follows what the planner compares today (src/reconcile/plan-service.ts and plan-cluster.ts;
- * whatever `canonicalServiceConnect` keeps for Service Connect; every task-definition field, as
- * its whole canonical form is compared), and a field-coverage table can replace the data below
- * without changing its callers. Pure.
+ * a comment naming the field and its live value). Read from the coverage contract
+ * (src/manifests/coverage/table.ts), the one classification of every manifest field: a reconciled
+ * or create-only field is written, anything else is left out. Service Connect follows what
+ * `canonicalServiceConnect` keeps; task definitions are written whole, as their whole canonical
+ * form is compared. Pure.
  */
+import { COVERAGE, type FieldRule } from '../manifests/coverage/table.js';
 
 /**
  * `reconciled`: compared with live state and updated in place. `replace`: compared, and a
@@ -25,48 +26,68 @@ export interface ImportedField {
   reason?: string;
 }
 
-/**
- * The Service spec fields besides `cluster`, `taskDefinition`, `serviceConnectConfiguration` and
- * `tags`, which `import` writes itself. Order is the order they are written in.
- */
-export const SERVICE_FIELDS: Readonly<Record<string, ImportedField>> = {
-  launchType: { coverage: 'replace' },
-  capacityProviderStrategy: { coverage: 'reconciled' },
-  platformVersion: { coverage: 'reconciled' },
-  schedulingStrategy: { coverage: 'replace' },
-  desiredCount: { coverage: 'reconciled' },
-  role: { coverage: 'replace', liveName: 'roleArn' },
-  networkConfiguration: { coverage: 'reconciled' },
-  loadBalancers: { coverage: 'reconciled' },
-  serviceRegistries: { coverage: 'reconciled' },
-  healthCheckGracePeriodSeconds: { coverage: 'reconciled' },
-  deploymentController: { coverage: 'reconciled' },
-  deploymentConfiguration: { coverage: 'reconciled' },
-  placementConstraints: { coverage: 'reconciled' },
-  placementStrategy: { coverage: 'reconciled' },
-  availabilityZoneRebalancing: { coverage: 'reconciled' },
-  propagateTags: { coverage: 'reconciled' },
-  enableECSManagedTags: { coverage: 'reconciled' },
-  enableExecuteCommand: { coverage: 'reconciled' },
-  // The planner compares these with the Service object, where AWS never returns them (botocore
-  // `Service` has no such members; they are on `Deployment`): stating them would show a change on
-  // every plan, so they are left out until they are compared where AWS returns them.
-  volumeConfigurations: { coverage: 'unreconciled', onDeployment: true, reason: 'not compared where AWS returns it' },
-  vpcLatticeConfigurations: { coverage: 'unreconciled', onDeployment: true, reason: 'not compared where AWS returns it' },
-  // Accepted by CreateService, not returned by DescribeServices, not compared.
-  gatewayConnectors: { coverage: 'unreconciled', reason: 'not reconciled' },
-  monitoring: { coverage: 'unreconciled', reason: 'not reconciled' },
-};
+function importedField(rule: FieldRule): ImportedField {
+  const where = { ...(rule.liveName === undefined ? {} : { liveName: rule.liveName }), ...(rule.live === 'primary' ? { onDeployment: true } : {}) };
+  switch (rule.class) {
+    case 'reconciled':
+      return { coverage: 'reconciled', ...where };
+    case 'create-only':
+      return { coverage: 'replace', ...where };
+    case 'unreconciled':
+      return { coverage: 'unreconciled', ...where, reason: 'not reconciled' };
+    case 'refused':
+      return { coverage: 'unreconciled', ...where, reason: 'not supported' };
+    default: {
+      const never: never = rule.class;
+      throw new Error(`unknown field class ${String(never)}`);
+    }
+  }
+}
 
-/**
- * Fields of a described cluster besides `settings`, `serviceConnectDefaults` and `tags` (which
- * `import` writes itself): left out, as nothing compares them.
- */
-export const CLUSTER_FIELDS: Readonly<Record<string, ImportedField>> = {
-  configuration: { coverage: 'unreconciled', reason: 'not reconciled' },
-  capacityProviders: { coverage: 'unreconciled', reason: 'not a Cluster manifest field' },
-  defaultCapacityProviderStrategy: { coverage: 'unreconciled', reason: 'not a Cluster manifest field' },
-};
+function fieldsOf(kind: 'Service' | 'Cluster', fields: readonly string[]): Readonly<Record<string, ImportedField>> {
+  return Object.fromEntries(
+    fields.map((f) => {
+      const rule = COVERAGE[kind][f];
+      if (rule === undefined) throw new Error(`${kind} field ${f} has no coverage rule`);
+      return [f, importedField(rule)];
+    }),
+  );
+}
+
+/** Service fields `import` writes itself: `cluster`, `taskDefinition`, `serviceConnectConfiguration` and `tags`. */
+export const SERVICE_WRITTEN_APART: readonly string[] = ['cluster', 'taskDefinition', 'serviceConnectConfiguration', 'tags'];
+
+/** The other Service spec fields, in the order they are written. */
+export const SERVICE_FIELDS: Readonly<Record<string, ImportedField>> = fieldsOf('Service', [
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'schedulingStrategy',
+  'desiredCount',
+  'role',
+  'networkConfiguration',
+  'loadBalancers',
+  'serviceRegistries',
+  'healthCheckGracePeriodSeconds',
+  'deploymentController',
+  'deploymentConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'availabilityZoneRebalancing',
+  'propagateTags',
+  'enableECSManagedTags',
+  'enableExecuteCommand',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+  'gatewayConnectors',
+  'monitoring',
+]);
+
+/** Cluster fields `import` writes itself: `clusterName` (the manifest name), `settings`, `serviceConnectDefaults`, `tags`. */
+export const CLUSTER_WRITTEN_APART: readonly string[] = ['clusterName', 'settings', 'serviceConnectDefaults', 'tags'];
+
+/** The other Cluster spec fields, read from the described cluster, in the order they are written. */
+export const CLUSTER_FIELDS: Readonly<Record<string, ImportedField>> = fieldsOf('Cluster', ['capacityProviders', 'defaultCapacityProviderStrategy', 'configuration']);
 
 /** Whether a manifest written from live state states the field. */
 export function isStated(field: ImportedField): boolean {

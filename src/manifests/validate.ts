@@ -7,6 +7,7 @@ import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
 import { RuleContext, type DocOf } from './rules/context.js';
+import { checkCoverage } from './rules/coverage.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
@@ -40,6 +41,7 @@ export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] 
   checkNamespacesAndClusters(ctx);
   for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);
+  checkCoverage(ctx);
   return ctx.problems;
 }
 

@@ -115,6 +115,9 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
     case 'updateCluster':
       await ecs.updateCluster(step.input);
       return;
+    case 'putClusterCapacityProviders':
+      await ecs.putClusterCapacityProviders(step.input);
+      return;
     case 'tagEcs':
       if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
       if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);

@@ -3,11 +3,11 @@
  * resolved between manifests. Pure.
  */
 import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
-import { asJson, contentHash, isJsonObject } from './canonical.js';
+import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
 import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
-import { ownershipTags, TAG_SPEC_HASH } from './ownership.js';
+import { isReservedTagKey, ownershipTags, TAG_SPEC_HASH } from './ownership.js';
 import type { TaskDefinitionRef } from './plan-types.js';
-import type { JsonObject, TagMap } from './ports.js';
+import type { JsonObject, LiveTaskDefinition, TagMap } from './ports.js';
 import { lastSegment } from '../util/arn.js';
 import { deepFreeze } from '../util/freeze.js';
 import { memoizeByObject } from '../util/memo.js';
@@ -70,6 +70,21 @@ function prepareTaskDefinition(resource: DesiredResourceOf<'TaskDefinition'>): D
 /** The tags a revision of `td` is registered with: the manifest's, ownership, and its content hash. */
 export function registrationTags(td: DesiredTaskDefinition, controllerId: string): TagMap {
   return { ...td.userTags, ...ownershipTags(controllerId, td.key), [TAG_SPEC_HASH]: td.hash };
+}
+
+/** The tags a user set on a resource: without ours and AWS's own. */
+export function userTagsOf(tags: TagMap): TagMap {
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !isReservedTagKey(k)));
+}
+
+/**
+ * Whether a described revision holds `td`'s content: it carries our content-hash tag, or it has
+ * the same normalised definition and the same user tags (registered by hand, or by us just before
+ * a crash). Tags are part of the content: a tag-only change registers a new revision.
+ */
+export function revisionHolds(live: LiveTaskDefinition, td: DesiredTaskDefinition): boolean {
+  if (live.tags[TAG_SPEC_HASH] === td.hash) return true;
+  return jsonEqual(canonicalTaskDefinition(live.definition), td.canonical) && jsonEqual(userTagsOf(live.tags), td.userTags);
 }
 
 /** The cluster a Service manifest targets (`default` unless it or the command line names one). */

@@ -3,7 +3,7 @@
  * Pure.
  */
 import { isJsonObject, jsonEqual, pruneEmpty, sortByField, sortPrimitives } from './canonical.js';
-import type { JsonObject, JsonValue } from './ports.js';
+import type { JsonObject, JsonValue, LiveService } from './ports.js';
 import { deepFreeze } from '../util/freeze.js';
 
 /** Namespace name <-> ARN, so a manifest may use either and no spurious difference appears. */
@@ -81,6 +81,8 @@ function buildCanonicalServiceConnect(sc: JsonObject, namespaces: NamespaceIndex
   const out: JsonObject = { enabled: true, services: sortByField(services, 'portName') };
   if (nsArn !== undefined) out.namespace = nsArn;
   if (isJsonObject(sc.logConfiguration)) out.logConfiguration = sc.logConfiguration;
+  // The proxy container's settings (log level): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectConfiguration.html
+  if (Array.isArray(sc.containerConfigurations)) out.containerConfigurations = sc.containerConfigurations;
   if (isJsonObject(sc.accessLogConfiguration)) {
     const alc: JsonObject = { ...sc.accessLogConfiguration };
     // DISABLED is the documented default of includeQueryParameters.
@@ -89,6 +91,19 @@ function buildCanonicalServiceConnect(sc: JsonObject, namespaces: NamespaceIndex
   }
   const pruned = pruneEmpty(out);
   return isJsonObject(pruned) ? pruned : DISABLED;
+}
+
+type DeploymentMember = 'volumeConfigurations' | 'vpcLatticeConfigurations';
+const ON_DEPLOYMENT: ReadonlySet<string> = new Set<DeploymentMember>(['volumeConfigurations', 'vpcLatticeConfigurations']);
+
+/**
+ * The live value of a described service's member, where AWS returns it: `volumeConfigurations`
+ * and `vpcLatticeConfigurations` on the PRIMARY deployment (the ECS model's `Service` shape has
+ * neither, its `Deployment` shape has both), everything else on the Service object.
+ */
+export function liveServiceMember(live: LiveService, member: string): JsonValue | undefined {
+  if (!ON_DEPLOYMENT.has(member)) return live.raw[member];
+  return live.deployments.find((d) => d.status === 'PRIMARY')?.[member as DeploymentMember];
 }
 
 /** Whether a Service Connect configuration is in client-server mode (it publishes endpoints). */
@@ -225,4 +240,80 @@ export function serviceConnectWithoutDefaults(sc: JsonValue | undefined, namespa
   }
   const pruned = pruneEmpty(out);
   return isJsonObject(pruned) ? pruned : undefined;
+}
+
+/**
+ * The part of `live` that `desired` states: objects keep the desired keys only, lists of the same
+ * length are taken element by element, anything else is `live` itself. What a plan shows as the old
+ * value when only the stated members are compared (containsDesired).
+ */
+export function statedPart(desired: JsonValue, live: JsonValue | undefined): JsonValue | undefined {
+  if (isJsonObject(desired) && isJsonObject(live)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(desired)) if (live[k] !== undefined) out[k] = statedPart(desired[k] as JsonValue, live[k]) as JsonValue;
+    return out;
+  }
+  if (Array.isArray(desired) && Array.isArray(live) && desired.length === live.length) return live.map((l, i) => statedPart(desired[i] as JsonValue, l) as JsonValue);
+  return live;
+}
+
+/*
+ * Service Connect members whose live value is compared only when the manifest states them: AWS
+ * documents defaults for them without saying whether a described deployment carries them
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html,
+ * API_TimeoutConfiguration.html, API_ServiceConnectTlsConfiguration.html,
+ * API_ServiceConnectClientAlias.html, API_ServiceConnectContainerConfiguration.html), so a value
+ * AWS fills in must not read as a difference.
+ */
+const SERVICE_MEMBERS_AS_STATED = ['ingressPortOverride', 'timeout', 'tls'];
+
+/** A KMS key named by id or alias matches the ARN AWS may return for it (`…:key/ID`, `…:alias/NAME`). */
+function sameKmsKey(desired: JsonValue | undefined, live: JsonValue | undefined): boolean {
+  if (typeof desired !== 'string' || typeof live !== 'string') return desired === live;
+  if (desired === live || desired.startsWith('arn:') || !live.startsWith('arn:')) return desired === live;
+  const name = desired.startsWith('alias/') ? desired : `key/${desired}`;
+  return live.endsWith(`:${name}`);
+}
+
+function aliasAsStated(desired: JsonValue | undefined, live: JsonValue): JsonValue {
+  if (!isJsonObject(live)) return live;
+  const want = isJsonObject(desired) ? desired : {};
+  const out: JsonObject = { ...live };
+  if (want.testTrafficRules === undefined) delete out.testTrafficRules;
+  else if (out.testTrafficRules !== undefined) out.testTrafficRules = statedPart(want.testTrafficRules, out.testTrafficRules) as JsonValue;
+  return out;
+}
+
+function serviceAsStated(desired: JsonObject | undefined, live: JsonValue): JsonValue {
+  if (!isJsonObject(live)) return live;
+  const want = desired ?? {};
+  const out: JsonObject = { ...live };
+  for (const m of SERVICE_MEMBERS_AS_STATED) {
+    if (want[m] === undefined) delete out[m];
+    else if (out[m] !== undefined) out[m] = statedPart(want[m] as JsonValue, out[m]) as JsonValue;
+  }
+  const tls = out.tls;
+  const wantTls = want.tls;
+  if (isJsonObject(tls) && isJsonObject(wantTls) && sameKmsKey(wantTls.kmsKey, tls.kmsKey) && wantTls.kmsKey !== undefined) out.tls = { ...tls, kmsKey: wantTls.kmsKey };
+  if (Array.isArray(out.clientAliases)) {
+    const wantAliases = Array.isArray(want.clientAliases) ? want.clientAliases : [];
+    out.clientAliases = out.clientAliases.map((a, i) => aliasAsStated(wantAliases[i], a));
+  }
+  return out;
+}
+
+/**
+ * A canonical live Service Connect configuration with the members the manifest leaves out, of
+ * those compared only when stated, removed (and the stated ones narrowed to their stated
+ * members), so it compares equal to the canonical desired one when the manifest is satisfied.
+ */
+export function serviceConnectAsStated(live: JsonObject, desired: JsonObject): JsonObject {
+  if (live.enabled !== true || desired.enabled !== true) return live;
+  const out: JsonObject = { ...live };
+  if (desired.containerConfigurations === undefined) delete out.containerConfigurations;
+  if (Array.isArray(live.services)) {
+    const wanted = new Map((Array.isArray(desired.services) ? desired.services : []).flatMap((s) => (isJsonObject(s) && typeof s.portName === 'string' ? [[s.portName, s] as const] : [])));
+    out.services = live.services.map((s) => serviceAsStated(isJsonObject(s) && typeof s.portName === 'string' ? wanted.get(s.portName) : undefined, s));
+  }
+  return out;
 }

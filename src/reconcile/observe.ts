@@ -5,10 +5,9 @@
  */
 import { asResourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
-import { jsonEqual } from './canonical.js';
 import type { ObserverCache } from './cache.js';
 import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../util/arn.js';
-import { indexTaskDefinitions, registrationTags, serviceCluster, type DesiredTaskDefinition } from './desired.js';
+import { indexTaskDefinitions, registrationTags, revisionHolds, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { asFailure } from './errors.js';
@@ -130,8 +129,7 @@ async function observeTaskDefinition(
   }
   const latest = await describeCached(ports, cache, latestArn);
   // Our own tag, or the same content registered by hand or before a crash: reuse, never re-register.
-  const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
-  return same ? { matchingArn: latest.arn, latest } : { latest };
+  return revisionHolds(latest, td) ? { matchingArn: latest.arn, latest } : { latest };
 }
 
 /** The per-resource baseline: describe the family's latest revision on every pass, whatever is known. */
@@ -151,8 +149,7 @@ async function observeTaskDefinitionEveryPass(
     throw err;
   }
   cache.rememberTaskDefinition(latest, latest.tags[TAG_SPEC_HASH] ?? hashOfLiveTaskDefinition(latest));
-  const same = latest.tags[TAG_SPEC_HASH] === td.hash || jsonEqual(canonicalTaskDefinition(latest.definition), td.canonical);
-  return same ? { matchingArn: latest.arn, latest } : { latest };
+  return revisionHolds(latest, td) ? { matchingArn: latest.arn, latest } : { latest };
 }
 
 /** Observes the live state the desired resources depend on. */

@@ -8,7 +8,7 @@ import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
 import { familyOf, familyRevision } from '../util/arn.js';
 import { frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
 import { diffFields } from './diff.js';
-import { canonicalServiceConnect, containsDesired, isServer } from './normalize-service.js';
+import { canonicalServiceConnect, containsDesired, isServer, liveServiceMember, serviceConnectAsStated, statedPart } from './normalize-service.js';
 import { namedPorts } from './normalize-task-definition.js';
 import { serviceKey } from './observed.js';
 import { ownershipTags, parseTaskDefinitionTag, TAG_TASK_DEFINITION, tagChanges } from './ownership.js';
@@ -249,13 +249,17 @@ function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: 
   const update: JsonObject = {};
   for (const [field, want] of Object.entries(frozenSpec(f.r))) {
     if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
-    if (containsDesired(want, live.raw[field], field)) continue;
-    p.changes.push(...diffFields(field, live.raw[field], want));
+    const have = liveServiceMember(live, field);
+    if (containsDesired(want, have, field)) continue;
+    // Only what the manifest states is compared, so only that is shown.
+    p.changes.push(...diffFields(field, statedPart(want, have), want));
     update[field] = want;
   }
-  const liveSc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs);
+  const liveSc = serviceConnectAsStated(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs), f.desiredSc);
   if (!jsonEqual(liveSc, f.desiredSc)) {
-    p.changes.push(...diffFields('serviceConnectConfiguration', liveSc, f.desiredSc));
+    // Turning it off is one change, whatever the configuration was.
+    const turnedOff = f.desiredSc.enabled !== true && liveSc.enabled === true;
+    p.changes.push(...(turnedOff ? diffFields('serviceConnectConfiguration.enabled', true, false) : diffFields('serviceConnectConfiguration', liveSc, f.desiredSc)));
     // Omitting the block does not turn Service Connect off: send enabled=false (terraform-provider-aws#28338).
     update.serviceConnectConfiguration = asJson(f.r.spec.serviceConnectConfiguration) ?? { enabled: false };
   }

@@ -3,7 +3,7 @@
  * manifest's content. Pure.
  */
 import { familyRevision } from '../util/arn.js';
-import { registrationTags, type DesiredTaskDefinition } from './desired.js';
+import { registrationTags, userTagsOf, type DesiredTaskDefinition } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { basePlan, conflicting, ownershipConflict, unreadable, type PlanContext } from './plan-context.js';
@@ -30,7 +30,7 @@ export function planTaskDefinition(td: DesiredTaskDefinition, ctx: PlanContext):
   if (obs.latest) {
     p.outcome = 'update';
     p.reason = `the newest ACTIVE revision ${familyRevision(obs.latest.arn)} differs; a new revision is registered`;
-    p.changes = diffFields('', canonicalTaskDefinition(obs.latest.definition), td.canonical);
+    p.changes = [...diffFields('', canonicalTaskDefinition(obs.latest.definition), td.canonical), ...diffFields('tags', userTagsOf(obs.latest.tags), td.userTags)];
   } else {
     p.outcome = 'create';
     p.reason = `family ${td.family} has no ACTIVE revision`;

@@ -28,6 +28,7 @@ export type Step =
   | { op: 'registerTaskDefinition'; input: JsonObject; tags: TagMap; hash: string }
   | { op: 'createCluster'; input: JsonObject }
   | { op: 'updateCluster'; input: JsonObject }
+  | { op: 'putClusterCapacityProviders'; input: JsonObject }
   | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
   | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string; rollout: RolloutIntent }
   | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string; rollout?: RolloutIntent }

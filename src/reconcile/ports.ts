@@ -94,6 +94,8 @@ export interface EcsPort {
   describeClusters(names: readonly string[]): Promise<LiveCluster[]>;
   createCluster(input: JsonObject): Promise<LiveCluster>;
   updateCluster(input: JsonObject): Promise<LiveCluster>;
+  /** Replaces a cluster's capacity providers and default strategy (both lists, always). */
+  putClusterCapacityProviders(input: JsonObject): Promise<LiveCluster>;
   /** Services by name in batches of 10; names AWS reports as missing are listed apart; `clusterMissing` when the cluster does not exist. */
   describeServices(cluster: string, names: readonly string[]): Promise<{ services: LiveService[]; missing: string[]; clusterMissing: boolean }>;
   listServiceArns(cluster: string): Promise<string[]>;

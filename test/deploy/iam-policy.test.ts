@@ -105,6 +105,7 @@ beforeAll(async () => {
   edit('namespace.yaml', 'team: platform', 'owner: platform');
   edit('cluster.yaml', 'team: platform', 'owner: platform');
   edit(path.join('web-api-worker', 'platform.yaml'), 'value: enabled', 'value: disabled');
+  edit(path.join('web-api-worker', 'platform.yaml'), 'weight: 1', 'weight: 2');
   edit(path.join('web-api-worker', 'worker.yaml'), 'name: shop-worker\nspec:', 'name: shop-worker\n  annotations: {switchboard.dev/log-retention-days: "7", switchboard.dev/adopt: "true"}\nspec:');
   edit(path.join('web-api-worker', 'worker.yaml'), 'shop-worker:0.9.0', 'shop-worker:0.9.1');
   runs.change = await cli('apply');

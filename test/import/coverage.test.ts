@@ -4,7 +4,8 @@
  * field plans a replacement, and a field left out is one the planner would never compare. When the
  * planner starts (or stops) comparing a field, this fails until the table follows.
  */
-import { CLUSTER_FIELDS, SERVICE_FIELDS } from '../../src/import/coverage.js';
+import { CLUSTER_FIELDS, CLUSTER_WRITTEN_APART, SERVICE_FIELDS, SERVICE_WRITTEN_APART } from '../../src/import/coverage.js';
+import { COVERAGE } from '../../src/manifests/coverage/table.js';
 import type { ClusterSpec, DesiredResourceOf, ServiceSpec } from '../../src/manifests/model.js';
 import { emptyObservedState, serviceKey } from '../../src/reconcile/observed.js';
 import { planChanges } from '../../src/reconcile/plan.js';
@@ -112,20 +113,29 @@ const CLUSTER_SAMPLES: Record<string, [JsonValue, JsonValue]> = {
   defaultCapacityProviderStrategy: [[{ capacityProvider: 'FARGATE', weight: 1 }], [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]],
 };
 
-test.each(Object.keys(CLUSTER_FIELDS))('Cluster field %s, left out by import, is one the planner does not compare', (field) => {
+test.each(Object.entries(CLUSTER_FIELDS))('Cluster field %s is treated by the planner as import says', (field, how) => {
   const [live, stated] = CLUSTER_SAMPLES[field] ?? [null, null];
-  const observed = emptyObservedState();
-  const tags = { 'switchboard.dev/managed-by': 'switchboard', 'switchboard.dev/resource': 'Cluster/c' };
-  observed.clusters.set('c', { name: 'c', arn: `${ARN}:cluster/c`, status: 'ACTIVE', settings: [], tags, raw: { [field]: live } });
-  const resource: DesiredResourceOf<'Cluster'> = {
-    kind: 'Cluster',
-    name: 'c',
-    key: 'Cluster/c',
-    metadata: { name: 'c' },
-    spec: { clusterName: 'c', [field]: stated } as unknown as ClusterSpec,
-    source: { file: 'x.yaml', line: 1, column: 1 },
+  const planOf = (value: JsonValue) => {
+    const observed = emptyObservedState();
+    const tags = { 'switchboard.dev/managed-by': 'switchboard', 'switchboard.dev/resource': 'Cluster/c' };
+    observed.clusters.set('c', { name: 'c', arn: `${ARN}:cluster/c`, status: 'ACTIVE', settings: [], tags, raw: { [field]: live } });
+    const resource: DesiredResourceOf<'Cluster'> = {
+      kind: 'Cluster',
+      name: 'c',
+      key: 'Cluster/c',
+      metadata: { name: 'c' },
+      spec: { clusterName: 'c', [field]: value } as unknown as ClusterSpec,
+      source: { file: 'x.yaml', line: 1, column: 1 },
+    };
+    const plan = planChanges([resource], observed, { controllerId: 'switchboard', defaultCluster: 'c', prune: false, allowReplace: false, allowEmpty: false, maxPrune: 10, sourceHealthy: true });
+    return plan.resources.find((r) => r.key === 'Cluster/c')?.outcome;
   };
-  const plan = planChanges([resource], observed, { controllerId: 'switchboard', defaultCluster: 'c', prune: false, allowReplace: false, allowEmpty: false, maxPrune: 10, sourceHealthy: true });
-  expect(CLUSTER_FIELDS[field]?.coverage).toBe('unreconciled');
-  expect(plan.resources.find((r) => r.key === 'Cluster/c')?.outcome).toBe('unchanged');
+  expect(planOf(live)).toBe('unchanged');
+  expect(planOf(stated)).toBe(how.coverage === 'reconciled' ? 'update' : 'unchanged');
+});
+
+test('the import tables name every top-level Service and Cluster field of the coverage contract, once', () => {
+  const top = (kind: 'Service' | 'Cluster') => Object.keys(COVERAGE[kind]).filter((p) => !p.includes('.') && !p.includes('[')).sort();
+  expect([...Object.keys(SERVICE_FIELDS), ...SERVICE_WRITTEN_APART].sort()).toEqual(top('Service'));
+  expect([...Object.keys(CLUSTER_FIELDS), ...CLUSTER_WRITTEN_APART].sort()).toEqual(top('Cluster'));
 });

@@ -31,11 +31,11 @@ test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setti
   expect(stderr).not.toContain('plain-text-session-secret');
   expect(stderr).not.toMatch(/does not validate|does not reproduce/);
 
-  // Fields switchboard does not reconcile are left out and named with their live values.
+  // A cluster's configuration and capacity providers are reconciled: written as they are live.
   const clusters = read(dir, 'clusters.yaml');
-  expect(clusters).toContain('# Left out, as switchboard does not manage them (live values):');
-  expect(clusters).toContain('#   configuration: {"executeCommandConfiguration":{"logging":"DEFAULT"}}  (not reconciled)');
-  expect(clusters).toContain('#   capacityProviders: ["FARGATE","FARGATE_SPOT"]  (not a Cluster manifest field)');
+  expect(clusters).toMatch(/capacityProviders:\n\s+- FARGATE\n\s+- FARGATE_SPOT/);
+  expect(clusters).toMatch(/configuration:\n\s+executeCommandConfiguration:\n\s+logging: DEFAULT/);
+  expect(clusters).not.toContain('# Left out');
   expect(clusters).toMatch(/settings:\n\s+- name: containerInsights\n\s+value: enabled/);
 
   // Service Connect as written, defaults left out; a daemon states no desired count.
@@ -43,8 +43,9 @@ test('a fleet of Fargate and EC2, awsvpc and bridge, every Service Connect setti
   for (const text of ['discoveryName: storefront', 'dnsName: www.shop', 'ingressPortOverride: 18080', 'perRequestTimeoutSeconds: 30', 'awsPcaAuthorityArn:', 'includeQueryParameters: ENABLED', 'condition: START', 'type: fluentbit', 'valueFrom:']) {
     expect(web).toContain(text);
   }
-  expect(web).toContain('#   serviceConnectConfiguration.containerConfigurations: [{"logLevel":"debug"}]  (not reconciled)');
-  expect(web).not.toMatch(/^\s+containerConfigurations:/m);
+  // The proxy's log level is reconciled: written, not left out in a comment.
+  expect(web).toMatch(/^\s+containerConfigurations:\n\s+- logLevel: debug$/m);
+  expect(web).not.toContain('#   serviceConnectConfiguration.containerConfigurations');
   expect(read(dir, 'services/api.yaml')).not.toMatch(/discoveryName|dnsName|includeQueryParameters/);
   expect(read(dir, 'services/node-agent.yaml')).not.toContain('desiredCount');
   expect(read(dir, 'services/batch.yaml')).toMatch(/role: arn:aws:iam::123456789012:role\/ecsServiceRole/);
@@ -153,5 +154,6 @@ test('services of one name in two clusters, a deregistered revision, and volumes
   expect(stderr).toContain('Service/edge: skipped in cluster green: a Service manifest is named after its service, and Service/edge is already imported from cluster blue');
   expect(stderr).toContain('Service/legacy: runs old:1 but the family has no ACTIVE revision');
   expect(read(dir, 'services/legacy.yaml')).toContain('taskDefinition: old:1');
-  expect(read(dir, 'services/store.yaml')).toContain('#   volumeConfigurations: [{"name":"data","managedEBSVolume":{"roleArn":"arn:aws:iam::123456789012:role/ebs","sizeInGiB":20}}]  (not compared where AWS returns it)');
+  // Compared with the PRIMARY deployment, where AWS returns it: written.
+  expect(read(dir, 'services/store.yaml')).toMatch(/volumeConfigurations:\n\s+- name: data\n\s+managedEBSVolume:/);
 });

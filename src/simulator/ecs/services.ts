@@ -63,7 +63,9 @@ function deploymentConfiguration(sent: Json | undefined, daemon: boolean): JsonO
   const cb = isJsonObject(dc.deploymentCircuitBreaker) ? dc.deploymentCircuitBreaker : {};
   return compact({
     ...dc,
-    deploymentCircuitBreaker: { enable: cb.enable ?? false, rollback: cb.rollback ?? false },
+    // Every member sent is kept (resetOnHealthyTask, thresholdConfiguration): the Service returns the
+    // same DeploymentConfiguration shape (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html).
+    deploymentCircuitBreaker: { ...cb, enable: cb.enable ?? false, rollback: cb.rollback ?? false },
     maximumPercent: dc.maximumPercent ?? (daemon ? 100 : 200),
     minimumHealthyPercent: dc.minimumHealthyPercent ?? (daemon ? 0 : 100),
   });
@@ -315,7 +317,8 @@ function updateService(ctx: RequestContext, input: Input): JsonObject {
   }
   const dc = input.optObj('deploymentConfiguration');
   if (dc) svc.spec.deploymentConfiguration = deploymentConfiguration({ ...(isJsonObject(svc.spec.deploymentConfiguration) ? svc.spec.deploymentConfiguration : {}), ...dc }, svc.spec.schedulingStrategy === 'DAEMON');
-  for (const m of ['placementConstraints', 'placementStrategy', 'healthCheckGracePeriodSeconds', 'enableExecuteCommand', 'enableECSManagedTags', 'propagateTags', 'availabilityZoneRebalancing'] as const) {
+  // UpdateService changes these in place (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+  for (const m of ['placementConstraints', 'placementStrategy', 'healthCheckGracePeriodSeconds', 'enableExecuteCommand', 'enableECSManagedTags', 'propagateTags', 'availabilityZoneRebalancing', 'deploymentController'] as const) {
     const v = input.raw[m];
     if (v !== undefined && v !== null) svc.spec[m] = v;
   }
