@@ -23,7 +23,8 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 15_000);
+    // Loading the CLI and the AWS SDK takes about a second alone, but over 15 s with the whole suite on two cores.
+    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 45_000);
     child.stdout.on('data', (d: Buffer) => {
       buffer += d.toString();
       let nl: number;
