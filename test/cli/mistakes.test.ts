@@ -22,6 +22,8 @@ interface Mistake {
   exit: number;
   /** What stderr must say (one line: its trailing newline is dropped before matching). */
   says: RegExp;
+  /** What stdout must say, where the answer is a report rather than an error line. */
+  prints?: RegExp;
   /** Run the built CLI as a child process. */
   spawn?: true;
 }
@@ -60,6 +62,8 @@ const MISTAKES: Mistake[] = [
   { args: ['plan', '-f', EXAMPLES, '--endpoint-url', '127.0.0.1:4566'], env: REGION, exit: 2, says: /^switchboard plan: --endpoint-url "127.0.0.1:4566": has no http:\/\/ or https:\/\/ scheme: write http:\/\/127.0.0.1:4566$/ },
   { args: ['plan', '-f', EXAMPLES], env: { ...REGION, AWS_ENDPOINT_URL: 'localhost:4566' }, exit: 2, says: /^switchboard plan: AWS_ENDPOINT_URL "localhost:4566" has no http:\/\/ or https:\/\/ scheme/, spawn: true },
   { args: ['plan', '-f', EXAMPLES, '--concurrency', '0'], exit: 2, says: /^switchboard plan: --concurrency "0": must be a positive whole number$/ },
+  // An endpoint nothing answers at: the SDK's clients are built and called, in a process of its own.
+  { args: ['plan', '-f', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:@CLOSED'], env: REGION, exit: 1, says: /^$/, prints: /^! \d+ resources blocked: connect ECONNREFUSED 127\.0\.0\.1:\d+\n(?: {4}.*\n){2} {4}hint: nothing answers at the AWS endpoint/, spawn: true },
   { args: ['plan', '-f', EXAMPLES, '-o', 'yaml'], exit: 2, says: /^switchboard plan: --output "yaml": allowed choices are text, json$/ },
 
   { args: ['apply', '--wait'], exit: 2, says: /^switchboard apply: no manifests given: pass -f PATH/ },
@@ -205,6 +209,7 @@ test.each(MISTAKES.map((m, i) => [label(m), i] as const))('%s: one clear line, t
   expect({ stackTrace: STACK_FRAME.test(all) }).toEqual({ stackTrace: false });
   expect(all).not.toMatch(/NodeVersionSupportWarning|will require node/);
   expect({ code: out.code, stderr: out.stderr.trimEnd() }).toEqual({ code: m.exit, stderr: expect.stringMatching(m.says) as unknown as string });
+  if (m.prints) expect(out.stdout).toMatch(m.prints);
   // A usage error is exactly one line (commander's full help for a bare `switchboard` aside).
   if (m.exit === 2 && m.args.length > 0) expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
 });

@@ -48,12 +48,22 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   return { child, lines, url, exited, stderr: () => errText };
 }
 
-/** Polls until `check` holds. */
+/**
+ * Polls until `check` holds. A check that throws counts as not yet: under load a poll can meet a
+ * connection reset (a keep-alive socket the daemon closed as the client reused it); the last such
+ * error is reported if the wait runs out.
+ */
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < end) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const cause = lastError instanceof Error ? `: last attempt: ${lastError.message}${lastError.cause instanceof Error ? ` (${lastError.cause.message})` : ''}` : '';
+  throw new Error(`timed out waiting for ${what}${cause}`);
 }
