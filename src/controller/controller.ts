@@ -10,7 +10,7 @@ import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
 import { describePassCounts } from '../observe/pass.js';
-import { formatPlanText, planCounts } from '../observe/plan-output.js';
+import { planCounts, planSummary } from '../observe/plan-output.js';
 import pRetry from 'p-retry';
 import type { ResourceResult } from '../reconcile/apply.js';
 import { DEFAULT_RECHECK, type Decision } from '../reconcile/decision.js';
@@ -90,6 +90,9 @@ export interface ControllerOptions {
   /** The clock for timers (resync, backoff, rechecks) and durations; tests inject one. */
   clock?: Clock;
 }
+
+/** How many of a resource's changes a dry-run log line carries (the rest are counted). */
+const DRY_RUN_CHANGES_PER_LINE = 20;
 
 const EMPTY_COUNTS = (): PassSummary['counts'] => ({ created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 });
 
@@ -292,7 +295,19 @@ export class Controller {
       if (planOnly !== undefined) {
         const { plan } = await planPass(desired, this.options.ports, this.options.state, passOptions);
         const counts = planCounts(plan);
-        log.info({ action: 'plan', result: planOnly === 'standby' ? 'standby' : 'dry-run', counts, plan: plan.resources.filter((r) => r.outcome !== 'unchanged').map((r) => ({ resource: r.key, action: r.outcome, reason: r.reason, changes: r.changes })) }, `${planOnly}:\n${formatPlanText(plan, { color: false })}`);
+        // One line per resource that would change, then the counts: a whole plan in one line grows
+        // with the fleet (megabytes at thousands of resources) past what log drivers carry (awslogs
+        // splits lines at 16 KB into broken JSON).
+        const planned = planOnly === 'standby' ? 'standby' : 'dry-run';
+        for (const r of plan.resources) {
+          if (r.outcome === 'unchanged') continue;
+          const more = r.changes.length - DRY_RUN_CHANGES_PER_LINE;
+          log.info(
+            { resource: r.key, action: 'plan', result: planned, outcome: r.outcome, changes: r.changes.slice(0, DRY_RUN_CHANGES_PER_LINE), ...(more > 0 ? { moreChanges: more } : {}) },
+            `${planOnly}: ${r.key} would ${r.outcome}: ${r.reason}`,
+          );
+        }
+        log.info({ action: 'plan', result: planned, counts }, `${planOnly}: ${planSummary(plan)}`);
         // Status shows what would happen, so no resource stays "Reconciling" for ever.
         for (const r of plan.resources) {
           const wouldChange = r.outcome !== 'unchanged';

@@ -1,4 +1,5 @@
 /** Renders a validation outcome for people (one line per problem) or machines (JSON). */
+import { escapeControls } from '../util/terminal.js';
 import type { Problem } from './problems.js';
 
 /** Counts shown in the summary line. */
@@ -16,7 +17,8 @@ export function formatProblem(p: Problem): string {
   const parts = [`${p.file}:${p.line}:${p.column}`, p.severity];
   if (p.resource !== undefined) parts.push(p.resource);
   if (p.path !== undefined && p.path !== '') parts.push(p.path);
-  return `${parts.join(': ')}: ${p.message}${p.hint === undefined ? '' : ` (${p.hint})`}`;
+  // One line, whatever the file name or the message holds.
+  return escapeControls(`${parts.join(': ')}: ${p.message}${p.hint === undefined ? '' : ` (${p.hint})`}`);
 }
 
 /** The text report: every problem, then `3 files, 5 resources: 0 errors, 1 warning`. */

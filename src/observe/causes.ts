@@ -3,6 +3,8 @@
  * endpoint that refuses connections, a missing permission), plan and apply output name the cause
  * once with the resources it blocks and one hint, instead of a near-identical line per resource.
  */
+import { maskText } from '../util/secrets.js';
+import { escapeControls } from '../util/terminal.js';
 
 /** The error part of a plan or result entry. */
 export interface CauseError {
@@ -82,10 +84,12 @@ const MAX_KEYS_SHOWN = 12;
 
 /** A group as text: the headline, the resources (and reads) it blocks, and its hint. */
 export function formatCauseGroup(g: CauseGroup, verb: string, paint: (text: string) => string = (t) => t): string[] {
-  const shown = g.keys.slice(0, MAX_KEYS_SHOWN).join(', ');
+  // An AWS message can echo what was sent: masked, and escaped for the terminal.
+  const text = (t: string): string => escapeControls(maskText(t));
+  const shown = text(g.keys.slice(0, MAX_KEYS_SHOWN).join(', '));
   const more = g.keys.length > MAX_KEYS_SHOWN ? ` and ${g.keys.length - MAX_KEYS_SHOWN} more` : '';
-  const lines = [`${paint(`! ${g.keys.length} resources ${verb}`)}: ${g.cause}`, `    ${shown}${more}`];
-  if (g.operations.length > 0) lines.push(`    calls that failed: ${g.operations.join(', ')}`);
-  if (g.hint !== undefined) lines.push(`    hint: ${g.hint}`);
+  const lines = [`${paint(`! ${g.keys.length} resources ${verb}`)}: ${text(g.cause)}`, `    ${shown}${more}`];
+  if (g.operations.length > 0) lines.push(`    calls that failed: ${text(g.operations.join(', '))}`);
+  if (g.hint !== undefined) lines.push(`    hint: ${text(g.hint)}`);
   return lines;
 }

@@ -2,8 +2,10 @@
  * Renders the controller's pino JSON log lines for people (`switchboard logs`): time, level, then
  * the stable fields `resource`, `action`, `result`, `durationMs`, the message, the remaining
  * fields as `key=value`, and errors by message, code and request id. Lines that are not pino JSON
- * (a crash trace, another program's output) are printed as they are.
+ * (a crash trace, another program's output) are printed as they are. Control characters are
+ * escaped in everything: one event is one line, and nothing in it can drive the terminal.
  */
+import { escapeControls } from '../util/terminal.js';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 // Shown in their own place, or noise in a terminal.
@@ -25,15 +27,15 @@ function timeOf(value: unknown, fallbackMs: number): string {
 }
 
 function compact(value: unknown): string {
-  const text = typeof value === 'string' ? (/^[^\s"=]+$/.test(value) ? value : JSON.stringify(value)) : JSON.stringify(value) ?? String(value);
+  const text = escapeControls(typeof value === 'string' ? (/^[^\s"=]+$/.test(value) ? value : JSON.stringify(value)) : JSON.stringify(value) ?? String(value));
   return text.length <= MAX_VALUE ? text : `${text.slice(0, MAX_VALUE - 1)}…`;
 }
 
 function formatErr(err: unknown): string {
   if (!isRecord(err)) return `err=${compact(err)}`;
   const parts = [`err=${compact(typeof err.message === 'string' ? err.message : err)}`];
-  if (typeof err.code === 'string') parts.push(`code=${err.code}`);
-  if (typeof err.requestId === 'string') parts.push(`requestId=${err.requestId}`);
+  if (typeof err.code === 'string') parts.push(`code=${compact(err.code)}`);
+  if (typeof err.requestId === 'string') parts.push(`requestId=${compact(err.requestId)}`);
   return parts.join(' ');
 }
 
@@ -46,14 +48,14 @@ export function formatLogLine(message: string, timestamp: number): string {
   } catch {
     line = undefined;
   }
-  if (!isRecord(line)) return text;
+  if (!isRecord(line)) return escapeControls(text);
   const parts = [timeOf(line.time, timestamp), levelName(line.level).padEnd(5)];
   for (const field of ['resource', 'action', 'result'] as const) {
     const v = line[field];
-    if (typeof v === 'string' && v !== '') parts.push(v);
+    if (typeof v === 'string' && v !== '') parts.push(escapeControls(v));
   }
   if (typeof line.durationMs === 'number') parts.push(`${Math.round(line.durationMs)}ms`);
-  if (typeof line.msg === 'string' && line.msg !== '') parts.push(line.msg);
+  if (typeof line.msg === 'string' && line.msg !== '') parts.push(escapeControls(line.msg));
   for (const [k, v] of Object.entries(line)) {
     if (!PLACED.has(k) && v !== undefined) parts.push(`${k}=${compact(v)}`);
   }

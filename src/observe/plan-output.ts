@@ -1,10 +1,13 @@
 /**
- * Plans and apply results for people (text, coloured on a terminal) and for programs (JSON).
+ * Plans and apply results for people (text, coloured on a terminal, control characters escaped)
+ * and for programs (JSON). Credentials are masked in both.
  */
 import { styleText } from 'node:util';
 import { asJson } from '../reconcile/canonical.js';
 import type { ApplyResult, ResourceResult } from '../reconcile/apply.js';
-import { maskSecrets, type FieldChange } from '../reconcile/diff.js';
+import type { FieldChange } from '../reconcile/diff.js';
+import { maskJson, maskText } from '../util/secrets.js';
+import { escapeControls } from '../util/terminal.js';
 import { isChange, type Plan, type PlannedOutcome } from '../reconcile/plan-types.js';
 import { formatCauseGroup, groupByCause } from './causes.js';
 
@@ -25,16 +28,21 @@ const SYMBOL: Record<PlannedOutcome, [string, Style]> = {
 };
 
 function value(v: unknown): string {
-  const text = JSON.stringify(v);
+  const text = JSON.stringify(maskJson(v));
   return text === undefined ? '(none)' : text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
-/** One change as `path: old -> new`. */
+/** One change as `path: old -> new`, on one line with control characters escaped. */
 export function formatChange(c: FieldChange): string {
   const path = c.path === '' ? '(resource)' : c.path;
-  if (c.old === undefined) return `+ ${path}: ${value(c.new)}`;
-  if (c.new === undefined) return `- ${path}: ${value(c.old)}`;
-  return `~ ${path}: ${value(c.old)} -> ${value(c.new)}`;
+  if (c.old === undefined) return escapeControls(`+ ${path}: ${value(c.new)}`);
+  if (c.new === undefined) return escapeControls(`- ${path}: ${value(c.old)}`);
+  return escapeControls(`~ ${path}: ${value(c.old)} -> ${value(c.new)}`);
+}
+
+/** Text from a plan or a result as one terminal-safe line: credentials masked, control characters escaped. */
+function forTerminal(text: string): string {
+  return escapeControls(maskText(text));
 }
 
 /** Counts of a plan by outcome. */
@@ -59,23 +67,27 @@ export function formatPlanText(plan: Plan, options: { color: boolean; verbose?: 
   for (const r of rest) {
     if (r.outcome === 'unchanged' && !options.verbose) continue;
     const [sym, style] = SYMBOL[r.outcome];
-    lines.push(`${paint(color, style, `${sym} ${r.key}`)}  ${paint(color, 'bold', r.outcome)}: ${r.reason}`);
+    lines.push(`${paint(color, style, `${sym} ${forTerminal(r.key)}`)}  ${paint(color, 'bold', r.outcome)}: ${forTerminal(r.reason)}`);
     for (const c of r.changes.slice(0, 50)) lines.push(`    ${formatChange(c)}`);
     if (r.changes.length > 50) lines.push(`    ... ${r.changes.length - 50} more changes`);
-    for (const n of r.notes) lines.push(`    note: ${n}`);
+    for (const n of r.notes) lines.push(`    note: ${forTerminal(n)}`);
   }
-  for (const n of plan.notes) lines.push(paint(color, 'cyan', `note: ${n}`));
-  const c = planCounts(plan);
-  const summary = `Plan: ${c.create} to create, ${c.update} to change, ${c.replace} to replace, ${c.delete} to delete, ${c.unchanged} unchanged${c.conflict + c.blocked > 0 ? `, ${c.conflict + c.blocked} need attention` : ''}.`;
-  lines.push(planHasPending(plan) ? summary : `No changes. ${summary}`);
+  for (const n of plan.notes) lines.push(paint(color, 'cyan', `note: ${forTerminal(n)}`));
+  lines.push(planSummary(plan));
   return `${lines.join('\n')}\n`;
 }
 
-/** The plan as JSON. */
+/** The plan's last line: `Plan: 1 to create, 2 to change, ...`, after `No changes.` when there is nothing to do. */
+export function planSummary(plan: Plan): string {
+  const c = planCounts(plan);
+  const summary = `Plan: ${c.create} to create, ${c.update} to change, ${c.replace} to replace, ${c.delete} to delete, ${c.unchanged} unchanged${c.conflict + c.blocked > 0 ? `, ${c.conflict + c.blocked} need attention` : ''}.`;
+  return planHasPending(plan) ? summary : `No changes. ${summary}`;
+}
+
+/** The plan as JSON, secrets masked throughout (steps carry whole task definitions). */
 export function formatPlanJson(plan: Plan): string {
-  // Steps carry whole task definitions: mask secret-looking environment values there too.
-  const resources = plan.resources.map((r) => ({ ...r, steps: r.steps.map((s) => maskSecrets(asJson(s))) }));
-  return `${JSON.stringify({ pending: planHasPending(plan), counts: planCounts(plan), resources, notes: plan.notes }, null, 2)}\n`;
+  const resources = plan.resources.map((r) => ({ ...r, steps: r.steps.map((s) => asJson(s)) }));
+  return `${JSON.stringify(maskJson({ pending: planHasPending(plan), counts: planCounts(plan), resources, notes: plan.notes }), null, 2)}\n`;
 }
 
 /** Counts of apply results by outcome. */
@@ -103,18 +115,18 @@ export function formatApplyText(plan: Plan, result: ApplyResult, options: { colo
   for (const r of result.results) {
     if (r.outcome === 'failed' && !shown.has(r)) continue;
     if (r.outcome === 'unchanged' && !options.verbose) continue;
-    const head = `${paint(options.color, RESULT_STYLE[r.outcome], r.outcome.padEnd(10))} ${r.key} (${r.durationMs} ms)`;
-    lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${r.reason}`);
-    if (r.error?.requestId) lines.push(`    AWS request id: ${r.error.requestId}`);
+    const head = `${paint(options.color, RESULT_STYLE[r.outcome], r.outcome.padEnd(10))} ${forTerminal(r.key)} (${r.durationMs} ms)`;
+    lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${forTerminal(r.reason)}`);
+    if (r.error?.requestId) lines.push(`    AWS request id: ${forTerminal(r.error.requestId)}`);
     for (const c of r.changes.slice(0, 20)) lines.push(`    ${formatChange(c)}`);
   }
-  for (const n of plan.notes) lines.push(paint(options.color, 'cyan', `note: ${n}`));
+  for (const n of plan.notes) lines.push(paint(options.color, 'cyan', `note: ${forTerminal(n)}`));
   const c = resultCounts(result.results);
   lines.push(`Apply: ${c.created} created, ${c.configured} configured, ${c.deleted} deleted, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`);
   return `${lines.join('\n')}\n`;
 }
 
-/** Apply results as JSON. */
+/** Apply results as JSON, secrets masked throughout. */
 export function formatApplyJson(plan: Plan, result: ApplyResult): string {
-  return `${JSON.stringify({ ok: result.ok, counts: resultCounts(result.results), results: result.results, notes: plan.notes }, null, 2)}\n`;
+  return `${JSON.stringify(maskJson(asJson({ ok: result.ok, counts: resultCounts(result.results), results: result.results, notes: plan.notes })), null, 2)}\n`;
 }

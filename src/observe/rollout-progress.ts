@@ -4,6 +4,7 @@
  * else (a CI log, a file), one line each time a service's state changes.
  */
 import type { RolloutProgress } from '../reconcile/apply.js';
+import { escapeControls } from '../util/terminal.js';
 
 /** Where progress goes (stderr): only `write` is used. */
 export interface ProgressStream {
@@ -32,11 +33,15 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-/** What a service's rollout looks like now, e.g. `IN_PROGRESS, 1/3 running`. */
+/**
+ * What a service's rollout looks like now, e.g. `IN_PROGRESS, 1/3 running`. A failure reason may
+ * echo what a manifest said (a container's command, an image name): its control characters are
+ * escaped, so it stays one line and cannot drive the terminal.
+ */
 function state(p: RolloutProgress): string {
-  if (p.failed !== undefined) return `failed: ${p.failed}`;
+  if (p.failed !== undefined) return `failed: ${escapeControls(p.failed)}`;
   const counts = `${p.running}/${p.desired} running`;
-  return p.done ? `rolled out, ${counts}` : `${p.rolloutState}, ${counts}`;
+  return p.done ? `rolled out, ${counts}` : `${escapeControls(p.rolloutState)}, ${counts}`;
 }
 
 /** Shows rollout progress; `update` with each poll, `close` once the waits are over. */

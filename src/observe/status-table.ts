@@ -1,8 +1,9 @@
 /**
  * Renders a status document for people (`switchboard status`, the controller's page): a header
- * with the source, the last pass and readiness, then one row per resource with its state and why.
- * Also decides whether everything is converged.
+ * with the source, the last pass and readiness, then one row per resource with its state and why,
+ * control characters escaped in the terminal's text. Also decides whether everything is converged.
  */
+import { escapeControls } from '../util/terminal.js';
 import type { Condition, PassStatus, ResourceStatus, StatusDocument } from './status.js';
 
 /** The narrowest the MESSAGE column is wrapped to, however narrow the terminal. */
@@ -129,7 +130,8 @@ function header(doc: StatusDocument, nowMs: number): string[] {
     `Last pass:   ${h.lastPass}`,
     ...(h.lastSuccess !== undefined ? [`Last success: ${h.lastSuccess}`] : []),
     `Controller:  ${h.controller}`,
-  ];
+    // What /status says is shown, not obeyed: a file name there could carry terminal sequences.
+  ].map(escapeControls);
 }
 
 function row(r: ResourceStatus, nowMs: number, wide: boolean): string[] {
@@ -140,7 +142,7 @@ function row(r: ResourceStatus, nowMs: number, wide: boolean): string[] {
     const request = r.lastError?.requestId !== undefined ? ` (request ${r.lastError.requestId})` : '';
     cells.push(r.observedRevision?.slice(0, 12) ?? '-', formatAge(r.lastReconcileTime, nowMs), r.lastError?.code !== undefined ? `${r.lastError.code}${request}` : '-');
   }
-  return [...cells, v.message.replace(/\s+/g, ' ').trim()];
+  return [...cells, v.message.replace(/\s+/g, ' ').trim()].map(escapeControls);
 }
 
 /** Splits `text` into lines of at most `width` characters, at spaces where it can. */

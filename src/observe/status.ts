@@ -9,7 +9,9 @@
  */
 import type { ResourceResult } from '../reconcile/apply.js';
 import type { Decision } from '../reconcile/decision.js';
-import { looksSecret, MASK, maskSecrets, type FieldChange } from '../reconcile/diff.js';
+import type { FieldChange } from '../reconcile/diff.js';
+import { looksSecret, MASK, maskJson, maskText } from '../util/secrets.js';
+import { truncateJson, truncateText } from '../util/truncate.js';
 import type { JsonValue } from '../reconcile/ports.js';
 import type { Problem } from '../manifests/problems.js';
 import { kindOf, passResult, type PassReport, type PassResult } from './pass.js';
@@ -130,7 +132,6 @@ export interface StatusStoreOptions {
   now?: () => number;
 }
 
-const MAX_MESSAGE = 1024;
 const MAX_CHANGES = 50;
 const MAX_PROBLEMS = 20;
 const MAX_PRUNED = 20;
@@ -172,8 +173,9 @@ function readyMessage(result: RecordedResult): string {
   }
 }
 
+/** A message as the document shows it: credentials masked, at most about 1 KB. */
 function bounded(text: string): string {
-  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 1)}…`;
+  return truncateText(maskText(text));
 }
 
 /** Formats a problem as `file:line:col: message`, the way users find it in their editor. */
@@ -181,14 +183,16 @@ export function locateProblem(p: Pick<Problem, 'file' | 'line' | 'column' | 'mes
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-// `environment[DB_PASSWORD]` or `environment[DB_PASSWORD].value`: the value of a secret-named pair.
+// The name a change's value sits under: `environment[DB_PASSWORD]`, `environment[DB_PASSWORD].value`,
+// `dockerLabels.com.example.api-key` (the last segment), `options.apikey`.
 const SECRET_PAIR_PATH = /\[([^\]]+)\](?:\.value)?$/;
 
-/** Masks a change the caller should already have masked: secret pairs by path, nested pairs by name. */
+/** Masks (and bounds) a change the caller should already have masked: by the name it sits under, then throughout. */
 function maskChange(c: FieldChange): FieldChange {
-  const m = SECRET_PAIR_PATH.exec(c.path);
-  const secret = m?.[1] !== undefined && looksSecret(m[1]) && /environment|secrets/i.test(c.path);
-  const mask = (v: JsonValue): JsonValue => (secret && (typeof v !== 'object' || v === null) ? MASK : maskSecrets(v));
+  const pair = SECRET_PAIR_PATH.exec(c.path)?.[1];
+  const last = c.path.slice(c.path.lastIndexOf('.') + 1);
+  const secret = (pair !== undefined && /environment|secrets/i.test(c.path) && looksSecret(pair)) || looksSecret(last);
+  const mask = (v: JsonValue): JsonValue => truncateJson(secret && (typeof v !== 'object' || v === null) ? MASK : maskJson(v));
   const out: FieldChange = { path: c.path };
   if (c.old !== undefined) out.old = mask(c.old);
   if (c.new !== undefined) out.new = mask(c.new);

@@ -1,7 +1,9 @@
 /**
- * Field-level differences (path, old, new) for plans and logs, with secret-looking values masked.
- * Pure.
+ * Field-level differences (path, old, new) for plans and logs, with secrets masked (by name and by
+ * value: src/util/secrets.ts). Pure.
  */
+import { looksSecret, MASK, maskJson } from '../util/secrets.js';
+export { looksSecret, MASK } from '../util/secrets.js';
 import { isJsonObject, jsonEqual } from './canonical.js';
 import type { JsonValue } from './ports.js';
 
@@ -10,14 +12,6 @@ export interface FieldChange {
   path: string;
   old?: JsonValue;
   new?: JsonValue;
-}
-
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE)/i;
-export const MASK = '***';
-
-/** Whether an environment variable name looks like it holds a secret. */
-export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
 }
 
 // Array elements are matched by the first of these fields that every element carries.
@@ -29,24 +23,16 @@ function identityField(a: JsonValue[], b: JsonValue[]): string | undefined {
   return IDENTITY_FIELDS.find((f) => all.every((e) => isJsonObject(e) && typeof e[f] === 'string'));
 }
 
-/** Masks `value` of {name, value} pairs whose name looks secret, anywhere in the value. */
-export function maskSecrets(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(maskSecrets);
-  if (isJsonObject(value)) {
-    const out: Record<string, JsonValue> = {};
-    const secretPair = typeof value.name === 'string' && looksSecret(value.name) && 'value' in value;
-    for (const [k, v] of Object.entries(value)) out[k] = secretPair && k === 'value' ? MASK : maskSecrets(v);
-    return out;
-  }
-  return value;
-}
-
 function walk(path: string, oldV: JsonValue | undefined, newV: JsonValue | undefined, out: FieldChange[], secret: boolean): void {
   if (jsonEqual(oldV, newV)) return;
   if (isJsonObject(oldV) && isJsonObject(newV)) {
-    const pairIsSecret = typeof newV.name === 'string' && looksSecret(newV.name);
+    // The value of a {name|key, value} pair whose name looks secret, and a string under a key that
+    // does (a Docker label, a log driver option such as FireLens' `apikey`).
+    const pairName = typeof newV.name === 'string' ? newV.name : typeof newV.key === 'string' ? newV.key : undefined;
+    const pairIsSecret = pairName !== undefined && looksSecret(pairName);
     for (const k of new Set([...Object.keys(oldV), ...Object.keys(newV)])) {
-      walk(path ? `${path}.${k}` : k, oldV[k], newV[k], out, secret || (pairIsSecret && k === 'value'));
+      const secretKey = looksSecret(k) && (typeof oldV[k] === 'string' || typeof newV[k] === 'string');
+      walk(path ? `${path}.${k}` : k, oldV[k], newV[k], out, secret || (pairIsSecret && k === 'value') || secretKey);
     }
     return;
   }
@@ -61,8 +47,8 @@ function walk(path: string, oldV: JsonValue | undefined, newV: JsonValue | undef
     }
   }
   const change: FieldChange = { path };
-  if (oldV !== undefined) change.old = secret ? MASK : maskSecrets(oldV);
-  if (newV !== undefined) change.new = secret ? MASK : maskSecrets(newV);
+  if (oldV !== undefined) change.old = secret ? MASK : maskJson(oldV);
+  if (newV !== undefined) change.new = secret ? MASK : maskJson(newV);
   out.push(change);
 }
 

@@ -21,6 +21,11 @@ export const ANNOTATION_LOG_RETENTION = 'switchboard.dev/log-retention-days';
 
 export const DEFAULT_CONTROLLER_ID = 'switchboard';
 
+/** Whether a manifest asks to take over an existing resource nobody manages. */
+export function asksToAdopt(r: { metadata: { annotations?: Record<string, string> } }): boolean {
+  return r.metadata.annotations?.[ANNOTATION_ADOPT] === 'true';
+}
+
 /** The tags every resource the controller creates carries. */
 export function ownershipTags(controllerId: string, key: string): TagMap {
   return { [TAG_MANAGED_BY]: controllerId, [TAG_RESOURCE]: key };

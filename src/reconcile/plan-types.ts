@@ -19,8 +19,8 @@ export interface RolloutIntent {
 }
 
 export type Step =
-  | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; tags: TagMap; creatorRequestId: string }
-  | { op: 'updateNamespace'; id: string; name: string; description: string; updaterRequestId: string }
+  | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; soaTtl?: number; tags: TagMap; creatorRequestId: string }
+  | { op: 'updateNamespace'; id: string; name: string; type: 'HTTP' | 'DNS_PRIVATE'; description?: string; soaTtl?: number; updaterRequestId: string }
   | { op: 'tagCloudMap'; arn: string; add: TagMap; remove: string[] }
   | { op: 'createLogGroup'; name: string; tags: TagMap }
   | { op: 'putRetentionPolicy'; name: string; days: number; owner: string }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { copyWalkthrough, tempDir } from '../helpers/fs.js';
 
 /** A `switchboard run` child process started from the built `dist/`, with its JSON log lines. */
 export interface Daemon {
@@ -8,6 +10,8 @@ export interface Daemon {
   url: string;
   exited: Promise<number | null>;
   stderr(): string;
+  /** Everything written to stdout, as written (pretty logs are not JSON lines). */
+  stdout(): string;
 }
 
 /** Starts the real CLI (`node dist/main.js run ...`) and resolves once it serves HTTP. */
@@ -17,16 +21,24 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   });
   const lines: Record<string, unknown>[] = [];
   let buffer = '';
+  let outText = '';
   let errText = '';
   child.stderr.on('data', (d: Buffer) => {
     errText += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    // Loading the CLI and the AWS SDK takes about a second alone, but over 15 s with the whole suite on two cores.
-    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 45_000);
+    // Generous: two daemons starting at once on a loaded machine have taken more than 15 s.
+    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${errText}`)), 40_000);
     child.stdout.on('data', (d: Buffer) => {
+      outText += d.toString();
       buffer += d.toString();
+      // Pretty logs: the start line says where the endpoints are.
+      const pretty = /status on (http:\/\/[^\s;]+)/.exec(outText);
+      if (pretty?.[1] !== undefined && !outText.trimStart().startsWith('{')) {
+        clearTimeout(timer);
+        resolve(pretty[1]);
+      }
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
@@ -45,7 +57,7 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
     });
     void exited.then((code) => reject(new Error(`daemon exited ${String(code)}: ${errText}`)));
   });
-  return { child, lines, url, exited, stderr: () => errText };
+  return { child, lines, url, exited, stderr: () => errText, stdout: () => outText };
 }
 
 /**
@@ -66,4 +78,38 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   }
   const cause = lastError instanceof Error ? `: last attempt: ${lastError.message}${lastError.cause instanceof Error ? ` (${lastError.cause.message})` : ''}` : '';
   throw new Error(`timed out waiting for ${what}${cause}`);
+}
+
+/** What a daemon test works with: a simulator, a folder holding the walkthrough, and the daemon it started. */
+export interface DaemonWorld {
+  sim: SimulatorHandle;
+  dir: string;
+  daemon: Daemon | undefined;
+}
+
+/**
+ * A fresh simulator and a folder holding the walkthrough manifests before each test of the file
+ * that calls it; after each, a daemon still running is killed and both are removed.
+ */
+export function daemonWorld(): DaemonWorld {
+  const w = { daemon: undefined } as DaemonWorld;
+  let cleanup: () => void = () => undefined;
+  beforeEach(async () => {
+    w.sim = await startSimulator({ timeScale: 100 });
+    const t = tempDir();
+    w.dir = t.dir;
+    cleanup = t.cleanup;
+    copyWalkthrough(w.dir);
+  });
+  afterEach(async () => {
+    const d = w.daemon;
+    if (d && d.child.exitCode === null && d.child.signalCode === null) {
+      d.child.kill('SIGKILL');
+      await d.exited;
+    }
+    w.daemon = undefined;
+    await w.sim.close();
+    cleanup();
+  });
+  return w;
 }

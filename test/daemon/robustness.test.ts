@@ -6,88 +6,67 @@
 import { rmSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { clientsFor } from '../helpers/aws.js';
-import { copyWalkthrough, tempDir } from '../helpers/fs.js';
 import { startMutator } from '../sources/mutator.js';
-import { startDaemon, until, type Daemon } from './helpers.js';
+import { daemonWorld, startDaemon, until } from './helpers.js';
 
-let sim: SimulatorHandle;
-let dir: string;
-let cleanup: () => void;
-let daemon: Daemon | undefined;
-
-beforeEach(async () => {
-  sim = await startSimulator({ timeScale: 100 });
-  ({ dir, cleanup } = tempDir());
-  copyWalkthrough(dir);
-});
-
-afterEach(async () => {
-  if (daemon && daemon.child.exitCode === null && daemon.child.signalCode === null) {
-    daemon.child.kill('SIGKILL');
-    await daemon.exited;
-  }
-  daemon = undefined;
-  await sim.close();
-  cleanup();
-});
+const w = daemonWorld();
 
 async function readyz(): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${daemon?.url}/readyz`);
+  const res = await fetch(`${w.daemon?.url}/readyz`);
   return { status: res.status, text: await res.text() };
 }
 
 test('SIGHUP stops the daemon the way SIGTERM does: in-flight work finishes, exit 0', async () => {
-  sim.setLatency({ fixedMs: 100 });
-  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url]);
-  await until('the first write', () => sim.calls().mutatingCalls > 0);
-  daemon.child.kill('SIGHUP');
-  expect(await daemon.exited).toBe(0);
-  expect(daemon.lines.some((l) => l.action === 'shutdown' && l.signal === 'SIGHUP')).toBe(true);
-  expect(daemon.lines.some((l) => l.action === 'shutdown' && l.result === 'ok')).toBe(true);
+  w.sim.setLatency({ fixedMs: 100 });
+  w.daemon = await startDaemon(['--source', w.dir, '--endpoint-url', w.sim.url]);
+  await until('the first write', () => w.sim.calls().mutatingCalls > 0);
+  w.daemon.child.kill('SIGHUP');
+  expect(await w.daemon.exited).toBe(0);
+  expect(w.daemon.lines.some((l) => l.action === 'shutdown' && l.signal === 'SIGHUP')).toBe(true);
+  expect(w.daemon.lines.some((l) => l.action === 'shutdown' && l.result === 'ok')).toBe(true);
 }, 30_000);
 
 test('/readyz turns 503 once the source has not read for three poll intervals, and 200 when it reads again', async () => {
-  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--poll-interval', '200ms']);
+  w.daemon = await startDaemon(['--source', w.dir, '--endpoint-url', w.sim.url, '--poll-interval', '200ms']);
   await until('ready', async () => (await readyz()).status === 200);
   // The folder goes away: every read fails from now on.
-  const aside = `${dir}-aside`;
-  renameSync(dir, aside);
+  const aside = `${w.dir}-aside`;
+  renameSync(w.dir, aside);
   try {
     await until('not ready', async () => (await readyz()).status === 503, 10_000);
     expect((await readyz()).text).toMatch(/^not ready: no successful read of the source for \d+s \(limit 1s\)/);
-    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    const metrics = await (await fetch(`${w.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/switchboard_source_reads_total\{result="failed"\} [1-9]/);
   } finally {
-    renameSync(aside, dir);
+    renameSync(aside, w.dir);
   }
   await until('ready again', async () => (await readyz()).status === 200, 10_000);
-  daemon.child.kill('SIGTERM');
-  expect(await daemon.exited).toBe(0);
+  w.daemon.child.kill('SIGTERM');
+  expect(await w.daemon.exited).toBe(0);
 }, 40_000);
 
 test('a file swapped for a FIFO while the daemon reads neither wedges the source nor keeps SIGTERM from ending the process', async () => {
-  const raced = path.join(dir, 'raced.yaml');
+  const raced = path.join(w.dir, 'raced.yaml');
   const content = 'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: raced}\nspec: {type: HTTP}\n';
   writeFileSync(raced, content);
-  daemon = await startDaemon(['--source', dir, '--endpoint-url', sim.url, '--poll-interval', '500ms', '--shutdown-timeout', '3s']);
+  w.daemon = await startDaemon(['--source', w.dir, '--endpoint-url', w.sim.url, '--poll-interval', '500ms', '--shutdown-timeout', '3s']);
   await until('ready', async () => (await readyz()).status === 200);
   const mutator = await startMutator({ kind: 'fifo-swap', file: raced, content });
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 2000));
   await mutator.stop();
   for (const leftover of [raced, `${raced}.aside`, `${raced}.keep`]) rmSync(leftover, { force: true });
   writeFileSync(raced, content);
   // The source still reads: a change made now is picked up.
-  writeFileSync(path.join(dir, 'late.yaml'), content.replace('raced', 'late'));
-  const aws = clientsFor(sim.url);
+  writeFileSync(path.join(w.dir, 'late.yaml'), content.replace('raced', 'late'));
+  const aws = clientsFor(w.sim.url);
   try {
     await until('the late namespace', async () => ((await aws.cloudMap.send(new ListNamespacesCommand({}))).Namespaces ?? []).some((n) => n.Name === 'late'), 15_000);
   } finally {
     aws.destroy();
   }
   const signalled = Date.now();
-  daemon.child.kill('SIGTERM');
-  expect(await daemon.exited).toBe(0);
+  w.daemon.child.kill('SIGTERM');
+  expect(await w.daemon.exited).toBe(0);
   expect(Date.now() - signalled).toBeLessThan(10_000);
 }, 60_000);

@@ -30,6 +30,8 @@ const REQUIRED_ALONGSIDE: Record<string, string> = {
   'route53:ListHostedZonesByName': 'servicediscovery:CreatePrivateDnsNamespace',
   'ec2:DescribeVpcs': 'servicediscovery:CreatePrivateDnsNamespace',
   'ec2:DescribeRegions': 'servicediscovery:CreatePrivateDnsNamespace',
+  // Changing the SOA record: same page (UpdatePrivateDnsNamespace).
+  'route53:ChangeResourceRecordSets': 'servicediscovery:UpdatePrivateDnsNamespace',
   // Creating a log group with tags is authorised as tagging too.
   // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
   'logs:TagResource': 'logs:CreateLogGroup',
@@ -84,7 +86,7 @@ beforeAll(async () => {
   cpSync(path.join('manifests', 'deploy', 'switchboard.yaml'), path.join(dir, 'switchboard.yaml'));
   writeFileSync(
     path.join(dir, 'private.yaml'),
-    'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: internal.example}\nspec: {type: DNS_PRIVATE, vpc: vpc-0123456789abcdef0}\n',
+    'apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata: {name: internal.example}\nspec: {type: DNS_PRIVATE, vpc: vpc-0123456789abcdef0, description: internal}\n',
   );
 
   // A log group made by hand, which the worker's manifest later adopts to set its retention.
@@ -104,6 +106,7 @@ beforeAll(async () => {
   edit('namespace.yaml', 'description: Service Connect walkthrough', 'description: Service Connect walkthrough, edited');
   edit('namespace.yaml', 'team: platform', 'owner: platform');
   edit('cluster.yaml', 'team: platform', 'owner: platform');
+  edit('private.yaml', 'description: internal', 'description: internal names');
   edit(path.join('web-api-worker', 'platform.yaml'), 'value: enabled', 'value: disabled');
   edit(path.join('web-api-worker', 'platform.yaml'), 'weight: 1', 'weight: 2');
   edit(path.join('web-api-worker', 'worker.yaml'), 'name: shop-worker\nspec:', 'name: shop-worker\n  annotations: {switchboard.dev/log-retention-days: "7", switchboard.dev/adopt: "true"}\nspec:');

@@ -98,7 +98,7 @@ test('a client alias without dnsName claims discoveryName.namespace, so two serv
 
 test('an unknown field with no close match lists the fields allowed there', () => {
   const r = validate({ 'a.yaml': `${head('Namespace', 'ns')}  type: HTTP\n  zzzzzz: 1\n` });
-  expect(r.problems).toMatchObject([{ code: 'unknown-field', hint: 'fields allowed here: `type`, `vpc`, `description`, `tags`' }]);
+  expect(r.problems).toMatchObject([{ code: 'unknown-field', hint: 'fields allowed here: `type`, `vpc`, `description`, `properties`, `tags`' }]);
 });
 
 test('a Cloud Map PascalCase field gets its camelCase spelling suggested', () => {

@@ -71,6 +71,21 @@ test('on a terminal, one line per service is drawn at once, redrawn in place eve
   expect(ticks).toHaveLength(1);
 });
 
+test('a failure reason with control characters (an echoed command, an image name) is printed escaped, on one line', () => {
+  const hostile = 'exec: "x\nFORGED\u001b]0;pwned\u0007\u001b[2J": not found';
+  for (const tty of [false, true]) {
+    const out = sink();
+    const view = new RolloutProgressView({ stream: out, tty, every: () => () => undefined });
+    view.update(poll('Service/web', 'FAILED', 0, 1, { done: true, failed: `deployment failed: ${hostile}` }));
+    view.close();
+    // Without the view's own redraw sequences (clear line, one line up), no control character but line ends remains.
+    const text = out.text().split('\x1b[2K').join('').split('\x1b[1F').join('');
+    expect(text).toContain('x\\nFORGED\\x1b]0;pwned\\x07\\x1b[2J');
+    expect([...text].filter((c) => c !== '\n' && (c < ' ' || c === '\u007f'))).toEqual([]);
+    expect(text.trimEnd().split('\n')).toHaveLength(tty ? 2 : 1);
+  }
+});
+
 describe('apply --wait', () => {
   let sim: SimulatorHandle;
   let dir: string;

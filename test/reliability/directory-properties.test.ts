@@ -18,7 +18,7 @@ import { DirectorySource, type SourceSnapshot } from '../../src/sources/index.js
 import { reportRow } from '../helpers/report.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 12_012);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.RELIABILITY_FULL === '1' ? 1000 : 25));
+const RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.RELIABILITY_FULL === '1' ? 500 : 25));
 const SETTLE_MS = 2000;
 
 /** Files that exist from the start and are never deleted (only rewritten, in place or atomically). */

@@ -95,6 +95,29 @@ function manifestDefs(): Record<string, JsonSchema> {
         },
         vpc: { type: 'string', description: 'The ID of the Amazon VPC that you want to associate the namespace with. Required for `DNS_PRIVATE`.' },
         description: { type: 'string', maxLength: 1024, description: 'A description for the namespace.' },
+        properties: {
+          type: 'object',
+          description: 'Properties of a `DNS_PRIVATE` namespace (CreatePrivateDnsNamespace `Properties`, written camelCase).',
+          properties: {
+            dnsProperties: {
+              type: 'object',
+              description: "The namespace's DNS properties.",
+              properties: {
+                soa: {
+                  type: 'object',
+                  description: "The start of authority (SOA) record of the namespace's hosted zone.",
+                  properties: { ttl: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'The time, in seconds, that DNS resolvers cache the SOA record.' } },
+                  required: ['ttl'],
+                  additionalProperties: false,
+                },
+              },
+              required: ['soa'],
+              additionalProperties: false,
+            },
+          },
+          required: ['dnsProperties'],
+          additionalProperties: false,
+        },
         tags: { $ref: '#/$defs/Tags' },
       },
       required: ['type'],

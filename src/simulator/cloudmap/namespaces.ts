@@ -87,6 +87,18 @@ function inFlight(ctx: RequestContext): OperationRecord[] {
   return Object.values(ctx.state.cloudmap.operations).filter((op) => !op.applied);
 }
 
+/** The SOA TTL a CreatePrivateDnsNamespace request sets, if any (the model requires TTL once SOA is sent). */
+function soaTtlOf(input: Input): number | undefined {
+  const props = input.optObj('Properties');
+  if (props === undefined) return undefined;
+  const dns = isJsonObject(props.DnsProperties) ? props.DnsProperties : undefined;
+  const soa = isJsonObject(dns?.SOA) ? dns.SOA : undefined;
+  if (soa === undefined || typeof soa.TTL !== 'number' || !Number.isInteger(soa.TTL) || soa.TTL < 0 || soa.TTL > 2147483647) {
+    throw input.invalid('Properties.DnsProperties.SOA.TTL must be an integer from 0 to 2147483647.');
+  }
+  return soa.TTL;
+}
+
 /**
  * Shared by CreateHttpNamespace and CreatePrivateDnsNamespace: CreatorRequestId makes a retry
  * return the first operation; an existing name is NamespaceAlreadyExists; a creation of the same
@@ -121,6 +133,9 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
   if (description !== undefined) fields.Description = description;
   if (creatorRequestId !== undefined) fields.CreatorRequestId = creatorRequestId;
   if (vpc !== undefined) fields.vpc = vpc;
+  // CreatePrivateDnsNamespace `Properties.DnsProperties.SOA.TTL`: https://docs.aws.amazon.com/cloud-map/latest/api/API_PrivateDnsNamespaceProperties.html
+  const ttl = type === 'DNS_PRIVATE' ? soaTtlOf(input) : undefined;
+  if (ttl !== undefined) fields.soaTtl = ttl;
   const ns = namespaceRecord(ctx, fields);
   const op = submit(ctx, { Type: 'CREATE_NAMESPACE', namespaceId: ns.Id, namespace: ns, ...(creatorRequestId === undefined ? {} : { creatorRequestId }) });
   return { OperationId: op.Id };
