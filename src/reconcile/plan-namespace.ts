@@ -35,6 +35,7 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
     });
     return p;
   }
+  p.notes.push(...notCompared(r, live, ctx));
   const tags = observed.namespaceTags.get(live.arn);
   // Tags are read only when they decide something (see observe): nothing to change here.
   if (tags === undefined) return p;
@@ -50,8 +51,6 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
   if (soaTtl !== undefined && namespaceSoaDiffers(r.spec, live)) {
     p.changes.push(...diffFields('properties.dnsProperties.soa.ttl', live.soaTtl, soaTtl));
     change.soaTtl = soaTtl;
-  } else if (soaTtl !== undefined && live.soaTtl === undefined) {
-    p.notes.push(`Cloud Map returned no SOA TTL for namespace ${r.name}: properties.dnsProperties.soa.ttl is not compared`);
   }
   if (Object.keys(change).length > 0) {
     p.steps.push({
@@ -79,8 +78,7 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
  * A change Cloud Map cannot make in place, as a blocked plan: another type, or another VPC (no
  * Cloud Map call moves a namespace: https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
  * changes only the description and the SOA record). Cloud Map does not return the VPC: it is
- * judged from the CreatorRequestId the namespace was created with (namespace-fields.ts); for one
- * created elsewhere the plan says the VPC is not compared.
+ * judged from the CreatorRequestId the namespace was created with (namespace-fields.ts).
  */
 function refusedChange(r: DesiredResourceOf<'Namespace'>, live: LiveNamespace, p: ResourcePlan, ctx: PlanContext): ResourcePlan | undefined {
   const cannot = `delete namespace ${r.name} or use another name`;
@@ -92,6 +90,7 @@ function refusedChange(r: DesiredResourceOf<'Namespace'>, live: LiveNamespace, p
   switch (verdict) {
     case undefined:
     case 'same':
+    case 'unknown':
       return undefined;
     case 'other':
       return {
@@ -101,12 +100,25 @@ function refusedChange(r: DesiredResourceOf<'Namespace'>, live: LiveNamespace, p
         changes: diffFields('vpc', '(another VPC)', r.spec.vpc),
         hold: replaceRequired,
       };
-    case 'unknown':
-      p.notes.push(`the VPC of namespace ${r.name} cannot be read (Cloud Map does not return it, and switchboard did not create the namespace): vpc is not compared`);
-      return undefined;
     default: {
       const never: never = verdict;
       throw new Error(`unknown verdict ${String(never)}`);
     }
   }
+}
+
+/**
+ * What the manifest states that cannot be compared with this namespace, said in the plan whether
+ * or not anything else is looked at: the VPC of a namespace switchboard did not create, and an SOA
+ * TTL Cloud Map did not return.
+ */
+function notCompared(r: DesiredResourceOf<'Namespace'>, live: LiveNamespace, ctx: PlanContext): string[] {
+  const notes: string[] = [];
+  if (vpcVerdict(r, ctx.opts.controllerId, ctx.observed.namespaceCreators.get(live.id)) === 'unknown') {
+    notes.push(`the VPC of namespace ${r.name} cannot be read (Cloud Map does not return it, and switchboard did not create the namespace): vpc is not compared`);
+  }
+  if (statedSoaTtl(r.spec) !== undefined && live.type === 'DNS_PRIVATE' && live.soaTtl === undefined) {
+    notes.push(`Cloud Map returned no SOA TTL for namespace ${r.name}: properties.dnsProperties.soa.ttl is not compared`);
+  }
+  return notes;
 }

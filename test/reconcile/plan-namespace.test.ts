@@ -106,6 +106,20 @@ test('the VPC of a DNS namespace created elsewhere is not compared, and the plan
   }
 });
 
+test('what cannot be compared is said even when nothing else is looked at (the namespace tags were not read)', () => {
+  const dns = dnsManifests();
+  const live = liveDns({ soaTtl: undefined });
+  const observed = observedWith([live]);
+  observed.namespaceTags.clear();
+  observed.namespaceCreators.set(live.id, null);
+  const p = planNamespace(one(dns, 'Namespace', 'apps'), planContext(dns, observed, OPTS));
+  expect(p.outcome).toBe('unchanged');
+  expect(p.notes).toEqual([
+    'the VPC of namespace apps cannot be read (Cloud Map does not return it, and switchboard did not create the namespace): vpc is not compared',
+    'Cloud Map returned no SOA TTL for namespace apps: properties.dnsProperties.soa.ttl is not compared',
+  ]);
+});
+
 test('a DNS namespace is created with its SOA TTL and a CreatorRequestId that records its VPC', () => {
   const dns = dnsManifests();
   const p = planNamespace(one(dns, 'Namespace', 'apps'), planContext(dns, observedWith(), OPTS));
