@@ -33,8 +33,8 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
     child.stdout.on('data', (d: Buffer) => {
       outText += d.toString();
       buffer += d.toString();
-      // Pretty logs: the start line says where the endpoints are.
-      const pretty = /status on (http:\/\/[^\s;]+)/.exec(outText);
+      // Pretty logs: the start line says where the endpoints are (host:port, before the map's trailing /).
+      const pretty = /status on (http:\/\/[^\s;/]+)/.exec(outText);
       if (pretty?.[1] !== undefined && !outText.trimStart().startsWith('{')) {
         clearTimeout(timer);
         resolve(pretty[1]);
