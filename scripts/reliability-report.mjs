@@ -18,6 +18,7 @@ const CLASSES = [
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
   { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts', 'test/reliability/import-round-trip.test.ts', 'test/reliability/directory-properties.test.ts'] },
+  { name: 'Differential: validate flags exactly what the simulator refuses', files: ['test/reliability/differential.test.ts'] },
   { name: 'Lifecycle model-based test (fast-check commands) and its counterexamples', files: ['test/reliability/lifecycle.test.ts', 'test/reliability/lifecycle-regressions.test.ts'] },
   { name: 'Source races: files renamed, truncated, swapped for a FIFO or a sparse file mid-read; a misbehaving S3 endpoint', files: ['test/sources/directory-races.test.ts', 'test/sources/s3-races.test.ts', 'test/daemon/prune-races.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
@@ -71,6 +72,10 @@ if (outage) {
 const crash = row('crash-points');
 if (crash) {
   lines.push(`- **Crash points**: a cold converge of the walkthrough makes ${crash.writesInColdConverge} mutating calls; the daemon was SIGKILLed right after each of ${crash.crashPointsTried} of them in turn and restarted: it converged every time, with no duplicate and no deletion.`);
+}
+const differential = row('differential');
+if (differential) {
+  lines.push(`- **Differential** (seed ${differential.seed}): ${differential.cases} generated manifests over ${differential.mutations} mutations of a valid set, ${differential.flagged} of them invalid; \`validate\` and the simulator disagreed on ${differential.disagreements}.`);
 }
 const dirRaces = row('directory-races');
 if (dirRaces) {

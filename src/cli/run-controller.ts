@@ -15,6 +15,7 @@ import { ReconcileState } from '../reconcile/state.js';
 import { checkLeaseTimings, type LeaseRole, type LeaseStatus } from '../lease/lease.js';
 import { resolveLeaseLocation, type LeaseLocation } from '../lease/location.js';
 import { createSource } from '../sources/index.js';
+import { openEvents, type OpenedEvents } from './events.js';
 import { openLease } from './lease.js';
 import { leaseTimingsOf, type RunFlags } from './run.js';
 import { DaemonMap } from './run-map.js';
@@ -58,6 +59,18 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   }
   let requeueAll = (): void => undefined;
   let role: LeaseRole | undefined;
+  // Events speak for the controller that writes: the leader, and never a dry run.
+  const events: OpenedEvents | undefined = flags.events
+    ? await openEvents({
+        target: flags.events,
+        controllerId: flags.controllerId,
+        logger,
+        metrics,
+        isLeader: () => !flags.dryRun && (opened?.lease.writesAllowed() ?? true),
+        ...(flags.region ? { region: flags.region } : {}),
+        ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+      })
+    : undefined;
   const opened =
     leaseLocation === undefined
       ? undefined
@@ -76,7 +89,10 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
             role = l.role;
             metrics.setLeadership(l.role, l.since);
             // The new leader converges everything at once: what the standby only planned.
-            if (l.role === 'leader') requeueAll();
+            if (l.role === 'leader') {
+              requeueAll();
+              events?.emitter.leader({ holder: l.identity, lease: l.location });
+            }
           },
         });
   const ports = await connectAws({
@@ -153,13 +169,21 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
         for (const k of keys) status.markReconciling(k, revision);
       },
       onResult: (r, revision) => {
+        events?.emitter.result(r, revision);
         status.recordResult(r.key, revision, r);
         metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
       },
-      onStalled: (key, problems, revision) => status.markStalled(key, revision, problems),
-      onRemoved: (key) => status.remove(key),
+      onStalled: (key, problems, revision) => {
+        events?.emitter.stalledManifest(key, problems, revision);
+        status.markStalled(key, revision, problems);
+      },
+      onRemoved: (key) => {
+        events?.emitter.removed(key);
+        status.remove(key);
+      },
       onQueueDepth: (depth) => metrics.setQueueDepth(depth),
       onPass: (p) => {
+        events?.emitter.pass(p);
         status.recordPass({ pass: p.pass, revision: p.revision, durationMs: p.durationMs, counts: p.counts, trigger: p.trigger, ...(p.error ? { error: p.error } : {}) });
         metrics.recordPass({ counts: p.counts, ...(p.error ? { error: p.error } : {}) });
         if (p.trigger === 'resync') {
@@ -206,6 +230,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     if (!timedOut) await opened.lease.release();
     opened.close();
   }
+  await events?.close();
   await http.close();
   source.close();
   metrics.dispose();

@@ -47,6 +47,10 @@ export interface PassSummary {
   counts: Record<ResourceResult['outcome'], number>;
   results: ResourceResult[];
   error?: string;
+  /** Whether the pass covered every declared resource (only such a pass can prune). */
+  full: boolean;
+  /** Why resources no manifest declares were not deleted, when there were some and pruning is on. */
+  pruneRefused?: string;
 }
 
 /** Callbacks for status, metrics and health; all optional, none may throw into the loop. */
@@ -274,13 +278,11 @@ export class Controller {
       return r ? [r] : [];
     });
     const sourceHealthy = set.healthy && snapshot.complete;
+    let pruneRefused: string | undefined;
     if (removed.length > 0 && !(prune && sourceHealthy)) {
-      log.warn(
-        { action: 'prune', result: 'skipped', removed },
-        this.options.pass.prune
-          ? `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`
-          : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`,
-      );
+      const why = `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`;
+      if (this.options.pass.prune) pruneRefused = why;
+      log.warn({ action: 'prune', result: 'skipped', removed }, this.options.pass.prune ? why : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`);
     }
     this.options.hooks?.onReconciling?.(declared, snapshot.revision);
 
@@ -288,7 +290,7 @@ export class Controller {
     const declaredKeys = new Set(declared);
     const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
     const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
-    const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
+    const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [], full, ...(pruneRefused !== undefined ? { pruneRefused } : {}) };
     // A standby plans like a dry run: it reads (keeping what it knows fresh) and never writes.
     const planOnly = this.options.dryRun ? 'dry run' : this.options.isLeader?.() === false ? 'standby' : undefined;
     try {
@@ -325,7 +327,7 @@ export class Controller {
           this.options.hooks?.onResult?.(result, snapshot.revision);
         }
       } else {
-        const { result } = await applyPass(desired, this.options.ports, this.options.state, {
+        const { plan, result } = await applyPass(desired, this.options.ports, this.options.state, {
           ...passOptions,
           logger: log,
           wait: false,
@@ -333,6 +335,7 @@ export class Controller {
           clock: this.clock,
           recheck: { rolloutCheckMs: this.options.rolloutCheckMs ?? DEFAULT_RECHECK.rolloutCheckMs, drainCheckMs: this.options.drainCheckMs ?? DEFAULT_RECHECK.drainCheckMs },
         });
+        if (plan.pruneRefused !== undefined) summary.pruneRefused ??= plan.pruneRefused;
         summary.results = result.results;
         for (const r of result.results) {
           summary.counts[r.outcome]++;

@@ -188,7 +188,7 @@ export function locateProblem(p: Pick<Problem, 'file' | 'line' | 'column' | 'mes
 const SECRET_PAIR_PATH = /\[([^\]]+)\](?:\.value)?$/;
 
 /** Masks (and bounds) a change the caller should already have masked: by the name it sits under, then throughout. */
-function maskChange(c: FieldChange): FieldChange {
+export function maskChange(c: FieldChange): FieldChange {
   const pair = SECRET_PAIR_PATH.exec(c.path)?.[1];
   const last = c.path.slice(c.path.lastIndexOf('.') + 1);
   const secret = (pair !== undefined && /environment|secrets/i.test(c.path) && looksSecret(pair)) || looksSecret(last);

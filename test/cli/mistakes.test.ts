@@ -83,6 +83,8 @@ const MISTAKES: Mistake[] = [
   { args: ['run', '--source', EXAMPLES, '--status-to', 's3'], env: REGION, exit: 2, says: /^switchboard run: --status-to "s3": only "source" is supported/ },
   { args: ['run', '--source', EXAMPLES, '--poll-interval', '5x'], exit: 2, says: /^switchboard run: --poll-interval "5x": "5x" is not a duration/ },
   { args: ['run', '--source', EXAMPLES, '--listen', 'nonsense'], exit: 2, says: /^switchboard run: --listen "nonsense": expected HOST:PORT/ },
+  { args: ['run', '--source', EXAMPLES, '--events', 'sns'], exit: 2, says: /^switchboard run: --events "sns": expected eventbridge or eventbridge:BUS \(an event bus name or ARN\)$/ },
+  { args: ['run', '--source', EXAMPLES, '--events', 'eventbridge:'], exit: 2, says: /^switchboard run: --events "eventbridge:": expected eventbridge or eventbridge:BUS/ },
   { args: ['run', '--source', EXAMPLES, '--listen', '127.0.0.1:99999'], exit: 2, says: /^switchboard run: --listen "127.0.0.1:99999": the port must be 0-65535$/ },
   { args: ['run', '--source', EXAMPLES, '--s3-endpoint-url', 'minio:9000'], exit: 2, says: /^switchboard run: --s3-endpoint-url "minio:9000": has no http:\/\/ or https:\/\/ scheme/ },
   { args: ['run', '--source', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:9', '--listen', '127.0.0.1:@BUSY'], env: REGION, exit: 1, says: /^switchboard: --listen "127.0.0.1:\d+": listen EADDRINUSE/, spawn: true },

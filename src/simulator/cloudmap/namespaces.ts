@@ -6,6 +6,7 @@ import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { NamespaceRecord, OperationRecord } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters } from './common.js';
 import { findNamespace, isOwn, namespaceRecord, ownerOf, requireOwnNamespace, servicesInNamespace } from './store.js';
+import { validateCloudMapRequest } from '../validation/cloudmap.js';
 
 /** Namespaces per Region (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html). */
 const namespaceQuota = 50;
@@ -106,8 +107,8 @@ function soaTtlOf(input: Input): number | undefined {
  * (https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateHttpNamespace.html).
  */
 function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecord['Type']): JsonObject {
+  validateCloudMapRequest(type === 'HTTP' ? 'CreateHttpNamespace' : 'CreatePrivateDnsNamespace', input.raw);
   const name = input.str('Name');
-  if (type === 'HTTP' ? !/^[!-~]{1,1024}$/.test(name) : !/^[!-~]{1,253}$/.test(name)) throw input.invalid(`Invalid namespace name: ${name}`);
   const creatorRequestId = input.optStr('CreatorRequestId');
   if (creatorRequestId !== undefined && creatorRequestId.length > 64) throw input.invalid('CreatorRequestId must be at most 64 characters.');
   const vpc = type === 'DNS_PRIVATE' ? input.str('Vpc') : undefined;
@@ -175,6 +176,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
+      validateCloudMapRequest('UpdateHttpNamespace', input.raw);
       const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdateHttpNamespace');
       if (ns.Type !== 'HTTP') throw input.invalid(`Namespace ${ns.Id} is not an HTTP namespace.`);
       const change = input.optObj('Namespace');
@@ -187,6 +189,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
+      validateCloudMapRequest('UpdatePrivateDnsNamespace', input.raw);
       const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdatePrivateDnsNamespace');
       if (ns.Type !== 'DNS_PRIVATE') throw input.invalid(`Namespace ${ns.Id} is not a private DNS namespace.`);
       const change = input.optObj('Namespace');
