@@ -18,6 +18,7 @@ const CLASSES = [
   { name: 'SIGTERM mid-pass exits 0 with nothing half-applied', files: ['test/daemon/run.test.ts'], match: /SIGTERM/ },
   { name: 'Hostile and broken input', files: ['test/reliability/hostile.test.ts'] },
   { name: 'Property tests (fast-check)', files: ['test/reliability/properties.test.ts', 'test/reliability/import-round-trip.test.ts', 'test/reliability/directory-properties.test.ts'] },
+  { name: 'Differential: validate flags exactly what the simulator refuses', files: ['test/reliability/differential.test.ts'] },
   { name: 'Lifecycle model-based test (fast-check commands) and its counterexamples', files: ['test/reliability/lifecycle.test.ts', 'test/reliability/lifecycle-regressions.test.ts'] },
   { name: 'Source races: files renamed, truncated, swapped for a FIFO or a sparse file mid-read; a misbehaving S3 endpoint', files: ['test/sources/directory-races.test.ts', 'test/sources/s3-races.test.ts', 'test/daemon/prune-races.test.ts'] },
   { name: 'Prune safety', files: ['test/cli/reconcile.test.ts', 'test/controller/controller.test.ts'], match: /prun|invalid manifest|half-written|incomplete|ownership|controller's resources|namespace is deleted/ },
@@ -72,6 +73,10 @@ const crash = row('crash-points');
 if (crash) {
   lines.push(`- **Crash points**: a cold converge of the walkthrough makes ${crash.writesInColdConverge} mutating calls; the daemon was SIGKILLed right after each of ${crash.crashPointsTried} of them in turn and restarted: it converged every time, with no duplicate and no deletion.`);
 }
+const differential = row('differential');
+if (differential) {
+  lines.push(`- **Differential** (seed ${differential.seed}): ${differential.cases} generated manifests over ${differential.mutations} mutations of a valid set, ${differential.flagged} of them invalid; \`validate\` and the simulator disagreed on ${differential.disagreements}.`);
+}
 const dirRaces = row('directory-races');
 if (dirRaces) {
   lines.push(`- **Directory races**: ${dirRaces.reads} reads of a folder with ${dirRaces.foldersBesideTheFile} subfolders while another process made ${dirRaces.racingChanges} changes to one manifest (renamed away and back, truncated and rewritten, swapped for a FIFO, swapped for a 64 MiB sparse file); ${dirRaces.failedReads ?? 0} reads failed by their own time bound (safe: nothing is emitted): ${dirRaces.wrongCompleteReads} complete reads without the file or with it empty, ${dirRaces.hungReads} hung reads, ${dirRaces.oversizedReads} reads past the size limit.`);
@@ -94,7 +99,7 @@ if (leaders) {
 }
 const lifecycle = row('lifecycle');
 if (lifecycle) {
-  lines.push(`- **Lifecycle model-based test** (seed ${lifecycle.seed}): ${lifecycle.sequences} random command sequences (${lifecycle.commands} commands: manifest add / edit / remove / re-add, renames, Service Connect on and off, out-of-band changes, rollout failures, restarts, passes under throttling, 5xx, resets and lost answers) and ${lifecycle.passes} reconcile passes in ${lifecycle.seconds} s; ${lifecycle.violations} invariant violations (after every pass: no duplicate, nothing deleted that is in use or not owned, every reported created / configured / deleted true of the simulator; after the last command: converged within two passes or stalled for the cause the model expects, then a pass with zero writes). Command kinds that need an issue 11 engine change still to land are left out of the generator; their counterexamples are in test/reliability/lifecycle-regressions.test.ts.`);
+  lines.push(`- **Lifecycle model-based test** (seed ${lifecycle.seed}): ${lifecycle.sequences} random command sequences (${lifecycle.commands} commands: manifest add / edit / remove / re-add, renames, cluster settings and default strategy, Service Connect on and off, client-only <-> client-server, out-of-band changes, rollout failures, restarts, passes under throttling, 5xx, resets and lost answers) and ${lifecycle.passes} reconcile passes in ${lifecycle.seconds} s; ${lifecycle.violations} invariant violations (after every pass: no duplicate, nothing deleted that is in use or not owned, every reported created / configured / deleted true of the simulator; after the last command: converged within two passes or stalled for the cause the model expects, then a pass with zero writes). Command kinds that need an issue 11 engine change still to land are left out of the generator; their counterexamples are in test/reliability/lifecycle-regressions.test.ts.`);
 }
 for (const r of rows.filter((x) => x.test === 'hostile' || x.test === 'properties' || x.test === 'import-properties')) {
   lines.push(`- **${r.test}**: ${Object.entries(r).filter(([k]) => k !== 'test').map(([k, v]) => `${k} ${v}`).join(', ')}.`);

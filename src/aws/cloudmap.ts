@@ -8,9 +8,11 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateHttpNamespaceCommand,
+  UpdatePrivateDnsNamespaceCommand,
+  GetNamespaceCommand,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
-import type { CloudMapPort, LiveNamespace, NamespaceCreation, NamespaceOperation, TagMap } from '../reconcile/ports.js';
+import type { CloudMapPort, LiveNamespace, NamespaceChange, NamespaceCreation, NamespaceOperation, TagMap } from '../reconcile/ports.js';
 import { awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 import { cloudMapTagsToMap, mapToCloudMapTags } from './json.js';
@@ -47,6 +49,8 @@ export class SdkCloudMap implements CloudMapPort {
           type: n.Type ?? '',
           ...(n.Description !== undefined ? { description: n.Description } : {}),
           ...(n.ServiceCount !== undefined ? { serviceCount: n.ServiceCount } : {}),
+          // https://docs.aws.amazon.com/cloud-map/latest/api/API_NamespaceSummary.html (Properties.DnsProperties.SOA)
+          ...(n.Properties?.DnsProperties?.SOA?.TTL !== undefined ? { soaTtl: n.Properties.DnsProperties.SOA.TTL } : {}),
         });
       }
       nextToken = res.NextToken;
@@ -70,7 +74,13 @@ export class SdkCloudMap implements CloudMapPort {
     };
     if (input.type === 'DNS_PRIVATE') {
       const res = await this.call('servicediscovery:CreatePrivateDnsNamespace', () =>
-        this.client.send(new CreatePrivateDnsNamespaceCommand({ ...common, Vpc: input.vpc ?? '' })),
+        this.client.send(
+          new CreatePrivateDnsNamespaceCommand({
+            ...common,
+            Vpc: input.vpc ?? '',
+            ...(input.soaTtl !== undefined ? { Properties: { DnsProperties: { SOA: { TTL: input.soaTtl } } } } : {}),
+          }),
+        ),
       );
       return res.OperationId ?? '';
     }
@@ -80,13 +90,33 @@ export class SdkCloudMap implements CloudMapPort {
     return res.OperationId ?? '';
   }
 
-  async updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string> {
-    const res = await this.call('servicediscovery:UpdateHttpNamespace', () =>
+  async updateNamespace(id: string, type: 'HTTP' | 'DNS_PRIVATE', change: NamespaceChange, updaterRequestId: string): Promise<string> {
+    if (type === 'HTTP') {
+      // An HTTP namespace has a description and nothing else to change: https://docs.aws.amazon.com/cloud-map/latest/api/API_HttpNamespaceChange.html
+      const res = await this.call('servicediscovery:UpdateHttpNamespace', () =>
+        this.client.send(new UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: updaterRequestId, Namespace: { Description: change.description ?? '' } })),
+      );
+      return res.OperationId ?? '';
+    }
+    // https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
+    const res = await this.call('servicediscovery:UpdatePrivateDnsNamespace', () =>
       this.client.send(
-        new UpdateHttpNamespaceCommand({ Id: id, UpdaterRequestId: updaterRequestId, Namespace: { Description: description } }),
+        new UpdatePrivateDnsNamespaceCommand({
+          Id: id,
+          UpdaterRequestId: updaterRequestId,
+          Namespace: {
+            ...(change.description !== undefined ? { Description: change.description } : {}),
+            ...(change.soaTtl !== undefined ? { Properties: { DnsProperties: { SOA: { TTL: change.soaTtl } } } } : {}),
+          },
+        }),
       ),
     );
     return res.OperationId ?? '';
+  }
+
+  async namespaceCreatorRequestId(id: string): Promise<string | undefined> {
+    const res = await this.call('servicediscovery:GetNamespace', () => this.client.send(new GetNamespaceCommand({ Id: id })));
+    return res.Namespace?.CreatorRequestId;
   }
 
   async deleteNamespace(id: string): Promise<string> {

@@ -36,6 +36,8 @@ const CATEGORY_OF: Readonly<Record<string, string>> = {
   'servicediscovery:ListTagsForResource': 'cloudmap.read',
   'servicediscovery:CreateHttpNamespace': 'cloudmap.write',
   'servicediscovery:CreatePrivateDnsNamespace': 'cloudmap.write',
+  'servicediscovery:UpdatePrivateDnsNamespace': 'cloudmap.write',
+  'servicediscovery:GetNamespace': 'cloudmap.read',
   'servicediscovery:UpdateHttpNamespace': 'cloudmap.write',
   'servicediscovery:DeleteNamespace': 'cloudmap.write',
   'servicediscovery:TagResource': 'cloudmap.write',

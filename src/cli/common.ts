@@ -45,6 +45,18 @@ export function parseCount(value: string): number {
   return n;
 }
 
+/**
+ * A controller id: the value of the ownership tag on everything the controller creates, so it must
+ * be a tag value every service accepts: up to 256 letters, numbers, spaces and `_ . : / = + - @`,
+ * not starting with `aws:` (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html).
+ */
+export function parseControllerId(value: string): string {
+  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(value) || value.toLowerCase().startsWith('aws:')) {
+    throw new InvalidArgumentError('must be 1 to 256 letters, digits, spaces and _ . : / = + - @, not starting with aws: (it is a tag value on everything the controller creates).');
+  }
+  return value;
+}
+
 /** Parses an endpoint flag: an http:// or https:// URL (`127.0.0.1:4566` alone is refused with the fix). */
 export function parseEndpointUrl(value: string): string {
   const problem = endpointUrlProblem(value);
@@ -68,7 +80,7 @@ export function addAwsFlags(cmd: Command): Command {
     .option('--region <region>', 'AWS Region (default: the SDK chain: AWS_REGION, profile)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint, e.g. the embedded simulator (default: AWS_ENDPOINT_URL)', parseEndpointUrl)
     .option('--cluster <name>', 'the cluster for Services that name none', 'default')
-    .option('--controller-id <id>', 'ownership tag value; controllers with different ids never touch each other\'s resources', DEFAULT_CONTROLLER_ID)
+    .option('--controller-id <id>', 'ownership tag value; controllers with different ids never touch each other\'s resources', parseControllerId, DEFAULT_CONTROLLER_ID)
     .option('--concurrency <n>', 'AWS work in flight at once', parsePositiveInt, 4)
     .addOption(
         // The report on stdout has every resource's outcome and reason; warnings would repeat them line by line.

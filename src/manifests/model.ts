@@ -60,6 +60,8 @@ export interface NamespaceSpec {
   /** The VPC id; required for `DNS_PRIVATE`, not allowed for `HTTP`. */
   vpc?: string;
   description?: string;
+  /** `DNS_PRIVATE` only: the SOA record's TTL (CreatePrivateDnsNamespace `Properties.DnsProperties.SOA.TTL`). */
+  properties?: { dnsProperties: { soa: { ttl: number } } };
   tags?: Tags;
 }
 
@@ -150,5 +152,5 @@ export interface ManifestSpecInputByKind {
 
 /** The spec field names of each kind as written; the schema-drift test holds the schemas to these. */
 export const SPEC_KEYS = {
-  Namespace: ['type', 'vpc', 'description', 'tags'],
+  Namespace: ['type', 'vpc', 'description', 'properties', 'tags'],
 } as const satisfies { Namespace: readonly (keyof ManifestSpecInputByKind['Namespace'])[] };

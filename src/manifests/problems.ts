@@ -21,6 +21,8 @@ export interface Problem {
   message: string;
   /** How to fix it. */
   hint?: string;
+  /** The AWS documentation page that states the rule, when the rule is AWS's. */
+  reference?: string;
 }
 
 /** Orders problems by file, then line, then column, so output is stable. */

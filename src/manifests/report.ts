@@ -12,13 +12,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** One problem as `file:line:col: error: Service/nginx: spec.x.y: message (hint)`. */
+/** One problem as `file:line:col: error: Service/nginx: spec.x.y: message (hint) [reference]`. */
 export function formatProblem(p: Problem): string {
   const parts = [`${p.file}:${p.line}:${p.column}`, p.severity];
   if (p.resource !== undefined) parts.push(p.resource);
   if (p.path !== undefined && p.path !== '') parts.push(p.path);
   // One line, whatever the file name or the message holds.
-  return escapeControls(`${parts.join(': ')}: ${p.message}${p.hint === undefined ? '' : ` (${p.hint})`}`);
+  return escapeControls(`${parts.join(': ')}: ${p.message}${p.hint === undefined ? '' : ` (${p.hint})`}${p.reference === undefined ? '' : ` [${p.reference}]`}`);
 }
 
 /** The text report: every problem, then `3 files, 5 resources: 0 errors, 1 warning`. */
@@ -50,6 +50,7 @@ export function formatJson(problems: readonly Problem[], summary: ReportSummary)
         path: p.path ?? null,
         message: p.message,
         hint: p.hint ?? null,
+        reference: p.reference ?? null,
       })),
     },
     null,

@@ -7,9 +7,12 @@ import type { DesiredResource } from './model.js';
 import type { Problem } from './problems.js';
 import { compareProblems, hasErrors } from './problems.js';
 import { RuleContext, type DocOf } from './rules/context.js';
+import { checkCapacityProviders } from './rules/capacity-providers.js';
 import { checkCoverage } from './rules/coverage.js';
+import { checkNames } from './rules/names.js';
 import { checkDuplicates, checkNamespacesAndClusters } from './rules/namespaces.js';
 import { checkServices } from './rules/services.js';
+import { checkTags, checkTaskDefinitionTags } from './rules/tags.js';
 import { checkTaskDefinition } from './rules/task-definitions.js';
 import { memoizeByObject } from '../util/memo.js';
 
@@ -31,6 +34,7 @@ export interface ValidationResult {
 const singleTaskDefinitionProblems = memoizeByObject((doc: DocOf<'TaskDefinition'>): Problem[] => {
   const own = new RuleContext([]);
   checkTaskDefinition(own, doc);
+  checkTaskDefinitionTags(own, doc);
   return own.problems;
 });
 
@@ -38,9 +42,12 @@ const singleTaskDefinitionProblems = memoizeByObject((doc: DocOf<'TaskDefinition
 export function checkDocuments(documents: readonly LoadedDocument[]): Problem[] {
   const ctx = new RuleContext(documents);
   checkDuplicates(ctx);
+  checkNames(ctx);
+  checkTags(ctx);
   checkNamespacesAndClusters(ctx);
   for (const doc of ctx.ofKind('TaskDefinition')) ctx.problems.push(...singleTaskDefinitionProblems(doc));
   checkServices(ctx);
+  checkCapacityProviders(ctx);
   checkCoverage(ctx);
   return ctx.problems;
 }

@@ -76,7 +76,8 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       return;
     }
     case 'updateNamespace': {
-      const opId = await cloudMap.updateHttpNamespaceDescription(step.id, step.description, step.updaterRequestId);
+      const change = { ...(step.description !== undefined ? { description: step.description } : {}), ...(step.soaTtl !== undefined ? { soaTtl: step.soaTtl } : {}) };
+      const opId = await cloudMap.updateNamespace(step.id, step.type, change, step.updaterRequestId);
       await waitNamespaceOperation(opId, r.key, 'update', ctx.wait);
       return;
     }

@@ -26,6 +26,8 @@ export class ObserverCache {
   private readonly described = new BoundedMap<string, LiveTaskDefinition>(MAX_DESCRIBED);
   /** Namespace tags by ARN, as last read or written. */
   readonly namespaceTags = new Map<string, TagMap>();
+  /** The CreatorRequestId of each namespace read (never changes), by namespace id; null for none. */
+  readonly namespaceCreators = new Map<string, string | null>();
   /** Log groups known to exist, with their retention (undefined = never expire) and, once read, their tags. */
   readonly logGroups = new Map<string, Omit<LiveLogGroup, 'name'>>();
   /** Clusters as last described, by name: a pass that only needs a cluster to exist reuses them. */

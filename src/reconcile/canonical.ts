@@ -2,6 +2,7 @@
  * Canonical JSON: the form in which two values are compared and hashed. Pure.
  */
 import { createHash } from 'node:crypto';
+import { SPEC_HASH_LENGTH } from '../manifests/controller-tags.js';
 import type { JsonObject, JsonValue } from './ports.js';
 
 /** True for a plain JSON object (not an array, not null). */
@@ -48,9 +49,9 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return true;
 }
 
-/** A short content hash (16 hex chars of SHA-256) of a JSON value's canonical text. */
+/** A short content hash (16 hex chars of SHA-256; its length bounds the controller's tag values) of a JSON value's canonical text. */
 export function contentHash(value: JsonValue): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, SPEC_HASH_LENGTH);
 }
 
 /** Removes empty arrays, empty objects and undefined from a value, recursively. */

@@ -3,18 +3,19 @@
  * ListNamespaces, DescribeServices in batches of 10 per cluster (tags included), and task
  * definitions only when no revision with the desired content hash is already known.
  */
-import { asResourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
+import { asResourceKey, type DesiredResource, type DesiredResourceOf, type ResourceKey } from '../manifests/model.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
 import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../util/arn.js';
 import { indexTaskDefinitions, registrationTags, revisionHolds, serviceCluster, type DesiredTaskDefinition } from './desired.js';
 import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-service.js';
+import { namespaceDescriptionDiffers, namespaceSoaDiffers, needsCreator, vpcVerdict } from './namespace-fields.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { asFailure } from './errors.js';
 import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
-import { ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
+import { asksToAdopt, ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
-import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
+import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
 export interface ObserveOptions {
@@ -221,15 +222,44 @@ export async function observe(
     }
   }
 
+  // A DNS namespace's VPC is not returned by Cloud Map; the CreatorRequestId switchboard created it
+  // with records it (namespace-fields.ts). Read once per namespace and process (it never changes).
+  const declaredNamespace = (n: LiveNamespace) => desired.find((r): r is DesiredResourceOf<'Namespace'> => r.kind === 'Namespace' && r.name === n.name);
+  await mapLimit(
+    namespaces.filter((n) => {
+      const r = declaredNamespace(n);
+      return r !== undefined && needsCreator(r.spec, n);
+    }),
+    limit,
+    async (n) => {
+      let creator = cache.namespaceCreators.get(n.id);
+      if (creator === undefined) {
+        try {
+          creator = (await ports.cloudMap.namespaceCreatorRequestId(n.id)) ?? null;
+        } catch (err) {
+          state.unavailable.namespaces ??= asFailure(err);
+          return;
+        }
+        cache.namespaceCreators.set(n.id, creator);
+      }
+      state.namespaceCreators.set(n.id, creator);
+    },
+  );
   // Namespace tags (ownership, tag drift) cost one call per namespace, so they are read only where
-  // they decide something: the manifest states tags, or its description differs (an update).
-  // Cached per process.
+  // they decide something: the manifest states tags, asks to adopt the namespace (which carries no
+  // ownership tags yet, whatever the manifest states), or something it states differs (an update,
+  // or a change the plan refuses). Cached per process.
   const needTags = new Set(
     desired.flatMap((r) => {
       if (r.kind !== 'Namespace') return [];
       const live = namespaces.find((n) => n.name === r.name);
-      const differs = live !== undefined && r.spec.description !== undefined && r.spec.description !== (live.description ?? '');
-      return r.spec.tags !== undefined || differs || live?.type !== r.spec.type ? [r.name] : [];
+      if (live === undefined) return [];
+      const differs =
+        live.type !== r.spec.type ||
+        namespaceDescriptionDiffers(r.spec, live) ||
+        namespaceSoaDiffers(r.spec, live) ||
+        vpcVerdict(r, options.controllerId, state.namespaceCreators.get(live.id)) === 'other';
+      return r.spec.tags !== undefined || asksToAdopt(r) || differs ? [r.name] : [];
     }),
   );
   await mapLimit(

@@ -18,6 +18,11 @@ export interface ObservedState {
   namespaces: LiveNamespace[];
   /** Tags of namespaces, by ARN, for the namespaces the plan looks at. */
   namespaceTags: Map<string, TagMap>;
+  /**
+   * The CreatorRequestId of DNS namespaces whose manifest states a VPC, by namespace id (null when
+   * it has none): Cloud Map returns no VPC, and ours encodes the one it was created for.
+   */
+  namespaceCreators: Map<string, string | null>;
   /** Clusters named by Cluster manifests, by name (missing ones absent). */
   clusters: Map<string, LiveCluster>;
   /** Services named by Service manifests, by `cluster/name` (missing and INACTIVE ones absent). */
@@ -81,6 +86,7 @@ export function emptyObservedState(): ObservedState {
   return {
     namespaces: [],
     namespaceTags: new Map(),
+    namespaceCreators: new Map(),
     clusters: new Map(),
     services: new Map(),
     missingClusters: new Set(),

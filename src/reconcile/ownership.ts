@@ -1,16 +1,12 @@
 /**
  * Ownership tags and annotations: how the controller recognises what it manages. Pure.
  */
+import { CONTROLLER_TAG_PREFIX, TAG_MANAGED_BY, TAG_RESOURCE } from '../manifests/controller-tags.js';
 import type { TagMap } from './ports.js';
 
-/** Which controller manages a resource (`--controller-id`, default `switchboard`). */
-export const TAG_MANAGED_BY = 'switchboard.dev/managed-by';
-/** The manifest key a resource belongs to, e.g. `Service/nginx`. */
-export const TAG_RESOURCE = 'switchboard.dev/resource';
-/** On task definition revisions: the content hash of the normalised definition. */
-export const TAG_SPEC_HASH = 'switchboard.dev/spec-hash';
-/** On services: `<spec-hash>@<family>:<revision>` of the task definition we set, so no describe is needed to know it. */
-export const TAG_TASK_DEFINITION = 'switchboard.dev/task-definition';
+// The tag keys live with the manifest model, whose validation reserves them and counts them
+// against AWS's 50-tag limit.
+export { TAG_MANAGED_BY, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from '../manifests/controller-tags.js';
 
 /** Annotation: `"true"` lets the controller take over an existing resource of the same name. */
 export const ANNOTATION_ADOPT = 'switchboard.dev/adopt';
@@ -20,6 +16,11 @@ export const ANNOTATION_REDEPLOY = 'switchboard.dev/redeploy-on-new-endpoints';
 export const ANNOTATION_LOG_RETENTION = 'switchboard.dev/log-retention-days';
 
 export const DEFAULT_CONTROLLER_ID = 'switchboard';
+
+/** Whether a manifest asks to take over an existing resource nobody manages. */
+export function asksToAdopt(r: { metadata: { annotations?: Record<string, string> } }): boolean {
+  return r.metadata.annotations?.[ANNOTATION_ADOPT] === 'true';
+}
 
 /** The tags every resource the controller creates carries. */
 export function ownershipTags(controllerId: string, key: string): TagMap {
@@ -37,7 +38,7 @@ export function ownershipOf(tags: TagMap, controllerId: string): Ownership {
 
 /** Whether a tag key is ours or AWS's own, so never removed as "not in the manifest". */
 export function isReservedTagKey(key: string): boolean {
-  return key.startsWith('switchboard.dev/') || key.startsWith('aws:');
+  return key.startsWith(CONTROLLER_TAG_PREFIX) || key.startsWith('aws:');
 }
 
 /**

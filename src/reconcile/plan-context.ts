@@ -8,7 +8,7 @@ import { dependencyGraph, type DependencyGraph } from './graph.js';
 import type { FieldChange } from './diff.js';
 import { namespaceIndex, type NamespaceIndex } from './normalize-service.js';
 import type { ObservedState } from './observed.js';
-import { ANNOTATION_ADOPT, ownershipOf, TAG_MANAGED_BY } from './ownership.js';
+import { ANNOTATION_ADOPT, asksToAdopt, ownershipOf, TAG_MANAGED_BY } from './ownership.js';
 import type { ResourcePlan } from './plan-types.js';
 import type { Failure, JsonObject, LiveDeployment, LiveService, TagMap } from './ports.js';
 
@@ -58,10 +58,6 @@ export function unreadable(p: ResourcePlan, what: string, err: Failure): Resourc
   return { ...p, outcome: 'blocked', reason: `${what} could not be read: ${err.message}`, error: err };
 }
 
-function adopting(r: DesiredResource): boolean {
-  return r.metadata.annotations?.[ANNOTATION_ADOPT] === 'true';
-}
-
 /** Decides whether we may manage an existing resource; returns a conflict reason, or undefined when we may. */
 export function ownershipConflict(r: DesiredResource, tags: TagMap, controllerId: string, what: string): string | undefined {
   const owner = ownershipOf(tags, controllerId);
@@ -69,7 +65,7 @@ export function ownershipConflict(r: DesiredResource, tags: TagMap, controllerId
   if (owner === 'other-controller') {
     return `${what} exists and is managed by controller "${tags[TAG_MANAGED_BY] ?? ''}"; it is left alone (use another name, or run that controller)`;
   }
-  if (adopting(r)) return undefined;
+  if (asksToAdopt(r)) return undefined;
   return `${what} exists and is not managed by switchboard; it is left alone. To take it over, add the annotation ${ANNOTATION_ADOPT}: "true"`;
 }
 

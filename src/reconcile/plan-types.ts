@@ -19,8 +19,8 @@ export interface RolloutIntent {
 }
 
 export type Step =
-  | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; tags: TagMap; creatorRequestId: string }
-  | { op: 'updateNamespace'; id: string; name: string; description: string; updaterRequestId: string }
+  | { op: 'createNamespace'; name: string; type: 'HTTP' | 'DNS_PRIVATE'; vpc?: string; description?: string; soaTtl?: number; tags: TagMap; creatorRequestId: string }
+  | { op: 'updateNamespace'; id: string; name: string; type: 'HTTP' | 'DNS_PRIVATE'; description?: string; soaTtl?: number; updaterRequestId: string }
   | { op: 'tagCloudMap'; arn: string; add: TagMap; remove: string[] }
   | { op: 'createLogGroup'; name: string; tags: TagMap }
   | { op: 'putRetentionPolicy'; name: string; days: number; owner: string }
@@ -65,6 +65,8 @@ export interface Plan {
   resources: ResourcePlan[];
   /** Plan-wide notes: prune decisions, endpoints that running clients will not see, ... */
   notes: string[];
+  /** Why resources this controller owns and no manifest declares were not deleted (only when there were some). */
+  pruneRefused?: string;
 }
 
 /** Execution phases: creation in dependency order, deletion in reverse. */

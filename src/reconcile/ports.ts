@@ -120,6 +120,8 @@ export interface LiveNamespace {
   type: string;
   description?: string;
   serviceCount?: number;
+  /** DNS namespaces: the SOA record's TTL, as ListNamespaces returns it (`Properties.DnsProperties.SOA.TTL`). */
+  soaTtl?: number;
 }
 
 export interface NamespaceOperation {
@@ -136,9 +138,17 @@ export interface NamespaceCreation {
   type: 'HTTP' | 'DNS_PRIVATE';
   vpc?: string;
   description?: string;
+  /** DNS_PRIVATE only: the SOA record's TTL. */
+  soaTtl?: number;
   tags: TagMap;
   /** Makes the call retry-safe: the same id returns the same operation. */
   creatorRequestId: string;
+}
+
+/** What a namespace update changes: an HTTP namespace only its description. */
+export interface NamespaceChange {
+  description?: string;
+  soaTtl?: number;
 }
 
 /** The Cloud Map calls the controller makes. */
@@ -148,7 +158,10 @@ export interface CloudMapPort {
   listTags(arn: string): Promise<TagMap>;
   /** Starts creating a namespace; returns the operation id. */
   createNamespace(input: NamespaceCreation): Promise<string>;
-  updateHttpNamespaceDescription(id: string, description: string, updaterRequestId: string): Promise<string>;
+  /** Starts updating a namespace (UpdateHttpNamespace or UpdatePrivateDnsNamespace by its type); returns the operation id. */
+  updateNamespace(id: string, type: 'HTTP' | 'DNS_PRIVATE', change: NamespaceChange, updaterRequestId: string): Promise<string>;
+  /** The `CreatorRequestId` the namespace was created with (GetNamespace), or undefined when it has none. */
+  namespaceCreatorRequestId(id: string): Promise<string | undefined>;
   deleteNamespace(id: string): Promise<string>;
   getOperation(operationId: string): Promise<NamespaceOperation>;
   tagResource(arn: string, tags: TagMap): Promise<void>;

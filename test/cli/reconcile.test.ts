@@ -178,8 +178,12 @@ test('a change AWS cannot make in place is planned as replace and runs only with
 
 test('a service of the same name not created by switchboard is a conflict and is not touched', async () => {
   await w.aws.ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
-  await w.aws.ecs.send(new RegisterTaskDefinitionCommand({ family: 'theirs', containerDefinitions: [{ name: 'c', image: 'busybox' }] }));
-  await w.aws.ecs.send(new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE' }));
+  await w.aws.ecs.send(
+    new RegisterTaskDefinitionCommand({ family: 'theirs', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'c', image: 'busybox' }] }),
+  );
+  await w.aws.ecs.send(
+    new CreateServiceCommand({ cluster: 'default', serviceName: 'curl', taskDefinition: 'theirs', desiredCount: 2, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'] } } }),
+  );
   const plan = await cli('plan');
   expect(plan.stdout).toMatch(/! Service\/curl\s+conflict: service curl in cluster default exists and is not managed by switchboard/);
   expect(plan.stdout).toContain('switchboard.dev/adopt');
@@ -289,4 +293,16 @@ describe('prune safety', () => {
     await cli('apply', '--prune');
     expect(calls('ecs', 'DeleteService')).toBe(0);
   });
+});
+
+// The controller id is the value of the ownership tag on everything it creates: an AWS tag value.
+test('a --controller-id AWS would refuse as a tag value is a usage error, before any AWS call', async () => {
+  for (const id of ['aws:mine', 'team!', 'x'.repeat(257)]) {
+    const run = await cli('apply', '--controller-id', id);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--controller-id');
+    expect(run.stderr).toContain('it is a tag value on everything the controller creates');
+  }
+  expect(await runSwitchboard(['run', '--source', 'nowhere', '--controller-id', 'aws:mine'])).toMatchObject({ code: 2 });
+  expect(w.sim.calls().totals.calls).toBe(0);
 });

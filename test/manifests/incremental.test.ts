@@ -7,7 +7,7 @@ import { validateSnapshot } from '../../src/manifests/validate.js';
 const head = (kind: string, name: string): string => `apiVersion: switchboard.dev/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n`;
 
 const taskDefinition = (name: string, portName = 'http'): string =>
-  `${head('TaskDefinition', name)}  containerDefinitions:\n    - name: app\n      image: app\n      portMappings:\n        - {name: ${portName}, containerPort: 8080, appProtocol: http}\n`;
+  `${head('TaskDefinition', name)}  memory: "512"\n  containerDefinitions:\n    - name: app\n      image: app\n      portMappings:\n        - {name: ${portName}, containerPort: 8080, appProtocol: http}\n`;
 
 const service = (name: string, taskDefinitionName: string): string =>
   `${head('Service', name)}  cluster: main\n  taskDefinition: ${taskDefinitionName}\n  networkConfiguration:\n    awsvpcConfiguration: {subnets: [subnet-1]}\n  serviceConnectConfiguration:\n    enabled: true\n    namespace: mesh\n    services:\n      - portName: http\n        discoveryName: ${name}\n`;
@@ -38,7 +38,7 @@ test('validating the same files again loads none of them and gives the same resu
   expect(v.filesLoadedLastTime).toBe(0);
   expect(second).toEqual(first);
   expect(second.valid).toBe(false);
-  expect(second.problems.map((p) => `${p.file}:${p.line} ${p.code}`)).toEqual(['broken.yaml:1 yaml-syntax', 'secret.yaml:12 secret-in-environment']);
+  expect(second.problems.map((p) => `${p.file}:${p.line} ${p.code}`)).toEqual(['broken.yaml:1 yaml-syntax', 'secret.yaml:13 secret-in-environment']);
   expect(second.resources.map((r) => r.key)).toEqual(['Namespace/mesh', 'Cluster/main', 'TaskDefinition/a', 'Service/a', 'TaskDefinition/s']);
 });
 

@@ -8,7 +8,7 @@ function validate(files: Record<string, string>): { valid: boolean; problems: Pr
 }
 
 const taskDefinition = (name: string, extra = ''): string =>
-  `${head('TaskDefinition', name)}  containerDefinitions:\n    - name: app\n      image: app\n      portMappings:\n        - {name: http, containerPort: 8080, appProtocol: http}\n${extra}`;
+  `${head('TaskDefinition', name)}  containerDefinitions:\n    - name: app\n      image: app\n      memoryReservation: 128\n      portMappings:\n        - {name: http, containerPort: 8080, appProtocol: http}\n${extra}`;
 
 test('a kind/name declared in two files is reported at both locations', () => {
   const r = validate({ 'a.yaml': taskDefinition('app'), 'b.yaml': taskDefinition('app') });
@@ -26,8 +26,8 @@ test('a plain environment variable that looks like a secret is a warning pointin
   const r = validate({ 'a.yaml': `${taskDefinition('app')}      environment:\n        - {name: DB_PASSWORD, value: hunter2}\n        - {name: API_KEY, value: abc}\n        - {name: MONKEY_COUNT, value: "3"}\n` });
   expect(r.valid).toBe(true);
   expect(r.problems).toMatchObject([
-    { severity: 'warning', code: 'secret-in-environment', line: 12, path: 'spec.containerDefinitions[0].environment[0].name', hint: expect.stringContaining('valueFrom') },
-    { severity: 'warning', code: 'secret-in-environment', line: 13 },
+    { severity: 'warning', code: 'secret-in-environment', line: 13, path: 'spec.containerDefinitions[0].environment[0].name', hint: expect.stringContaining('valueFrom') },
+    { severity: 'warning', code: 'secret-in-environment', line: 14 },
   ]);
 });
 
@@ -38,7 +38,7 @@ test('awslogs without a region is only a warning, because the controller fills i
 });
 
 test('awsfirelens is accepted when the task definition has a log router container', () => {
-  const router = '    - name: log-router\n      image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable\n      firelensConfiguration: {type: fluentbit}\n';
+  const router = '    - name: log-router\n      image: public.ecr.aws/aws-observability/aws-for-fluent-bit:stable\n      memoryReservation: 64\n      firelensConfiguration: {type: fluentbit}\n';
   const r = validate({ 'a.yaml': `${taskDefinition('app')}      logConfiguration: {logDriver: awsfirelens, options: {Name: firehose}}\n${router}` });
   expect(r.problems).toEqual([]);
 });
@@ -63,11 +63,14 @@ test('Service Connect uses the cluster default namespace when the service names 
   expect(noDefault.problems).toMatchObject([{ code: 'namespace-missing', resource: 'Service/app' }]);
 });
 
-test('an existing namespace outside the manifests may be named or referenced by ARN', () => {
-  for (const ns of ['prod-mesh', 'arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdef0123456789']) {
-    const r = validate({ 'a.yaml': [taskDefinition('app'), service(`    namespace: ${ns}\n`)].join('---\n') });
-    expect(r.problems).toEqual([]);
-  }
+test('an existing namespace outside the manifests may be referenced by ARN, or by name with a warning that it must exist', () => {
+  const byArn = validate({ 'a.yaml': [taskDefinition('app'), service('    namespace: arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdef0123456789\n')].join('---\n') });
+  expect(byArn.problems).toEqual([]);
+  const byName = validate({ 'a.yaml': [taskDefinition('app'), service('    namespace: prod-mesh\n')].join('---\n') });
+  expect(byName.valid).toBe(true);
+  expect(byName.problems).toMatchObject([
+    { severity: 'warning', code: 'namespace-external', line: 21, path: 'spec.serviceConnectConfiguration.namespace', message: expect.stringContaining('namespace `prod-mesh` is not declared in these manifests: it must already exist in AWS') },
+  ]);
 });
 
 test('a service on Fargate checks the task definition it runs even without requiresCompatibilities', () => {
@@ -98,7 +101,7 @@ test('a client alias without dnsName claims discoveryName.namespace, so two serv
 
 test('an unknown field with no close match lists the fields allowed there', () => {
   const r = validate({ 'a.yaml': `${head('Namespace', 'ns')}  type: HTTP\n  zzzzzz: 1\n` });
-  expect(r.problems).toMatchObject([{ code: 'unknown-field', hint: 'fields allowed here: `type`, `vpc`, `description`, `tags`' }]);
+  expect(r.problems).toMatchObject([{ code: 'unknown-field', hint: 'fields allowed here: `type`, `vpc`, `description`, `properties`, `tags`' }]);
 });
 
 test('a Cloud Map PascalCase field gets its camelCase spelling suggested', () => {

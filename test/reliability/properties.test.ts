@@ -127,7 +127,16 @@ function manifests(s: StateGen, variant = false): JsonObject[] {
     }));
     docs.push({
       ...meta('TaskDefinition', `prop-td${i}`),
-      spec: { requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu, memory, containerDefinitions: containers, ...(td.tags ? { tags: td.tags } : {}) },
+      spec: {
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu,
+        memory,
+        // Fargate's awslogs driver needs the task execution role.
+        ...(td.containers.some((c) => c.logs) ? { executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' } : {}),
+        containerDefinitions: containers,
+        ...(td.tags ? { tags: td.tags } : {}),
+      },
     });
   });
   s.services.forEach((svc, i) => {

@@ -157,6 +157,17 @@ test('namespace tags are Key/Value pairs managed by TagResource and UntagResourc
   expect(out.Tags).toEqual([{ Key: 'b', Value: '2' }]);
 });
 
+// https://docs.aws.amazon.com/cloud-map/latest/api/API_PrivateDnsNamespaceProperties.html, API_NamespaceSummary.html
+test('CreatePrivateDnsNamespace sets the SOA TTL of Properties, which ListNamespaces returns; a TTL out of range is InvalidInput', async () => {
+  const created = await env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'soa-create.internal', Vpc: 'vpc-1', Properties: { DnsProperties: { SOA: { TTL: 120 } } } }));
+  await eventually(async () => ((await statusOf(created.OperationId)) === 'SUCCESS' ? true : undefined));
+  const listed = await env.c.sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'NAME', Values: ['soa-create.internal'], Condition: 'EQ' }] }));
+  expect(listed.Namespaces?.[0]?.Properties?.DnsProperties?.SOA).toEqual({ TTL: 120 });
+  await expect(
+    env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'soa-bad.internal', Vpc: 'vpc-1', Properties: { DnsProperties: { SOA: { TTL: -1 } } } })),
+  ).rejects.toMatchObject({ name: 'InvalidInput' });
+});
+
 // https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdatePrivateDnsNamespace.html
 test('UpdatePrivateDnsNamespace changes the description and the SOA TTL; a retry with the same UpdaterRequestId returns the first operation', async () => {
   const created = await env.c.sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'soa.internal', Vpc: 'vpc-1' }));

@@ -10,7 +10,7 @@
  * `src/aws` depends on the SDK.
  */
 import ts from 'typescript';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** A JSON Schema node as written to disk. */
@@ -130,6 +130,8 @@ export interface Emitted {
   defs: Map<string, JsonSchema>;
   /** Every shape name reachable from a root, in first-visit order, with its emitted field names. */
   shapes: Map<string, string[]>;
+  /** Fields left out, per SDK shape. */
+  omit: Readonly<Record<string, readonly string[]>>;
 }
 
 function typeName(t: ts.TypeNode): string | undefined {
@@ -197,7 +199,7 @@ function emitShape(model: SdkModel, out: Emitted, sdkName: string, outName: stri
   if (out.shapes.has(outName)) return;
   const shape = model.interfaces.get(sdkName);
   if (shape === undefined) throw new Error(`no SDK shape ${sdkName}`);
-  const omit = OMIT[sdkName] ?? [];
+  const omit = out.omit[sdkName] ?? [];
   const props = shape.props.filter((p) => !omit.includes(p.name));
   out.shapes.set(outName, props.map((p) => p.name));
   const schemaProps: Record<string, JsonSchema> = {};
@@ -222,15 +224,23 @@ function emitShape(model: SdkModel, out: Emitted, sdkName: string, outName: stri
 
 /** Walks the SDK model from the spec roots; returns the TypeScript source and the JSON Schema $defs. */
 export function emitShapes(model: SdkModel): Emitted {
-  const out: Emitted = { ts: [], defs: new Map(), shapes: new Map() };
+  const out: Emitted = { ts: [], defs: new Map(), shapes: new Map(), omit: OMIT };
   for (const root of SPEC_SHAPES) emitShape(model, out, root.sdk, root.name, root.optional);
   return out;
 }
 
-/** The SDK model files inside an installed `@aws-sdk/client-ecs`. */
-export function sdkModelFiles(root: string): string[] {
-  const dir = path.join(root, 'node_modules', '@aws-sdk', 'client-ecs', 'dist-types', 'models');
-  return ['enums.d.ts', 'models_0.d.ts', 'models_1.d.ts'].map((f) => path.join(dir, f));
+/** Walks the SDK model from whole request shapes (nothing left out); the JSON Schema $defs are in `defs`. */
+export function emitRequestShapes(model: SdkModel, roots: readonly string[]): Emitted {
+  const out: Emitted = { ts: [], defs: new Map(), shapes: new Map(), omit: {} };
+  for (const root of roots) emitShape(model, out, root, root, []);
+  return out;
+}
+
+/** The SDK model files inside an installed AWS SDK client (`client-ecs`, `client-servicediscovery`, ...). */
+export function sdkModelFiles(root: string, client = 'client-ecs'): string[] {
+  const dir = path.join(root, 'node_modules', '@aws-sdk', client, 'dist-types', 'models');
+  const models = readdirSync(dir).filter((f) => /^models_\d+\.d\.ts$/.test(f)).sort();
+  return ['enums.d.ts', ...models].map((f) => path.join(dir, f)).filter((f) => existsSync(f));
 }
 
 /** Renders `aws-shapes.generated.ts`: interfaces, enum unions and, per shape, the exact list of its keys. */

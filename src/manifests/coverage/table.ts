@@ -181,8 +181,17 @@ const CLUSTER: CoverageTable = {
 
 const NAMESPACE: CoverageTable = {
   type: { class: 'create-only', live: 'namespaces', how: 'a change is refused: Cloud Map cannot change a namespace\'s type (delete the namespace, or use another name)' },
-  vpc: { class: 'unreconciled', how: 'sent to CreatePrivateDnsNamespace; Cloud Map does not return a namespace\'s VPC, so a change is not detected yet' },
-  description: { class: 'reconciled', live: 'namespaces', how: 'compared when stated; UpdateHttpNamespace (the description of a DNS namespace is not updated yet)' },
+  vpc: {
+    class: 'create-only',
+    live: 'creatorRequestId',
+    how: 'a change is refused: no Cloud Map call moves a namespace to another VPC (delete the namespace, or use another name). Cloud Map does not return the VPC; the CreatorRequestId switchboard creates a namespace with records it, so the VPC of a namespace created elsewhere is not compared (the plan says so)',
+  },
+  description: { class: 'reconciled', live: 'namespaces', how: 'compared when stated; UpdateHttpNamespace or UpdatePrivateDnsNamespace' },
+  properties: withMembers({
+    class: 'reconciled',
+    live: 'namespaces',
+    how: '`DNS_PRIVATE` only: the SOA record\'s TTL, compared when stated and when Cloud Map returns it (the plan says when it does not); UpdatePrivateDnsNamespace',
+  }),
   tags: { class: 'reconciled', live: 'namespaceTags', how: 'as for every kind: stated tags added or updated, unlisted ones removed when `tags` is stated; TagResource/UntagResource' },
 };
 

@@ -3,6 +3,7 @@ import type { LoadedDocument } from '../load.js';
 import type { DesiredResourceOf, Kind } from '../model.js';
 import type { PathSegment, Problem, Severity } from '../problems.js';
 import { formatPath } from '../problems.js';
+import type { AwsRule } from './aws-rules.js';
 
 /** A loaded document of one kind. */
 export interface DocOf<K extends Kind> {
@@ -50,17 +51,32 @@ export class RuleContext {
   }
 
   /** Reports a problem at `path` inside `doc` (at the key of the last segment with `key`). */
-  report(doc: { resource: { key: string }; document: LoadedDocument['document'] }, severity: Severity, code: string, path: readonly PathSegment[], message: string, hint?: string, options?: { key?: boolean }): void {
+  report(doc: Reportable, severity: Severity, code: string, path: readonly PathSegment[], message: string, hint?: string, options?: { key?: boolean; rule?: AwsRule }): void {
+    const rule = options?.rule;
     this.problems.push({
       severity,
       code,
       ...doc.document.locate(path, options),
       resource: doc.resource.key,
       path: formatPath(path),
-      message,
+      message: rule === undefined ? message : withRule(message, rule),
       ...(hint === undefined ? {} : { hint }),
+      ...(rule === undefined ? {} : { reference: rule.url }),
     });
   }
+
+  /** Reports a value AWS refuses: `what` is wrong, `rule` is AWS's rule (quoted and linked), `hint` how to fix it. */
+  violates(doc: Reportable, code: string, path: readonly PathSegment[], rule: AwsRule, what: string, hint: string, options?: { key?: boolean }): void {
+    this.report(doc, 'error', code, path, what, hint, { ...options, rule });
+  }
+}
+
+/** Where a document is, for reporting: its resource key and its parsed source. */
+type Reportable = { resource: { key: string }; document: LoadedDocument['document'] };
+
+/** `what`, followed by the AWS rule it breaks in AWS's words (or our summary of it). */
+export function withRule(what: string, rule: AwsRule): string {
+  return `${what}; AWS: ${rule.paraphrased ? rule.quote : `"${rule.quote}"`}`;
 }
 
 /** `file:line` of a document's field, for messages that point at a second place. */
@@ -69,7 +85,7 @@ export function where(doc: { document: LoadedDocument['document'] }, path: reado
   return `${loc.file}:${loc.line}`;
 }
 
-/** `a`, `b`, `c` with backquotes, or `(none)`. */
+/** `a`, `b`, `c` with backquotes, each name once (a name declared twice is one suggestion), or `(none)`. */
 export function quoteList(names: readonly string[]): string {
-  return names.length === 0 ? '(none)' : names.map((n) => `\`${n}\``).join(', ');
+  return names.length === 0 ? '(none)' : [...new Set(names)].map((n) => `\`${n}\``).join(', ');
 }

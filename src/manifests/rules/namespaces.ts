@@ -32,6 +32,10 @@ export function checkNamespacesAndClusters(ctx: RuleContext): void {
     } else if (spec.type === 'HTTP' && spec.vpc !== undefined) {
       ctx.report(doc, 'error', 'namespace-vpc-unexpected', ['spec', 'vpc'], 'an HTTP namespace has no VPC', 'remove `vpc`, or use `type: DNS_PRIVATE`');
     }
+    // CreateHttpNamespace takes no Properties: https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateHttpNamespace.html
+    if (spec.type === 'HTTP' && spec.properties !== undefined) {
+      ctx.report(doc, 'error', 'namespace-properties-unexpected', ['spec', 'properties'], 'an HTTP namespace has no DNS properties (SOA record)', 'remove `properties`, or use `type: DNS_PRIVATE`', { key: true });
+    }
   }
   for (const doc of ctx.ofKind('Cluster')) {
     const ns = doc.resource.spec.serviceConnectDefaults?.namespace;

@@ -2,8 +2,12 @@
 import type { ServiceSpec } from '../model.js';
 import type { PathSegment } from '../problems.js';
 import { closest } from '../suggest.js';
+import { longestTaskDefinitionTagValue, TAG_TASK_DEFINITION } from '../controller-tags.js';
+import { AWS } from './aws-rules.js';
 import type { DocOf, RuleContext } from './context.js';
-import { quoteList } from './context.js';
+import { quoteList, where } from './context.js';
+import { MAX_TAG_VALUE } from './names.js';
+import { checkServiceNumbers } from './numbers.js';
 import { checkFargate, checkLogConfiguration, portMappings, PORT_NAME } from './task-definitions.js';
 
 /** An existing task definition named explicitly: `family:revision` or a task definition ARN. */
@@ -17,6 +21,9 @@ const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,1023}$/;
 
 /** Names Service Connect accepts for `discoveryName` (ECS API reference, ServiceConnectService). */
 const DISCOVERY_NAME = PORT_NAME;
+
+/** A client alias `dnsName`: up to 127 of `a-z 0-9 _ - .`, not starting with `-`, no empty label. */
+const ALIAS_DNS_NAME = /^(?=.{1,127}$)(?!-)[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 
 /** A Service Connect endpoint claimed in a namespace, remembered to find collisions. */
 interface Claim {
@@ -42,7 +49,19 @@ export function checkNamespaceReference(
     ctx.report(doc, 'error', 'namespace-invalid', path, `\`${ref}\` is neither a namespace name nor a Cloud Map namespace ARN`, 'use a Namespace manifest name, an existing namespace name, or arn:aws:servicediscovery:<region>:<account>:namespace/ns-…');
     return undefined;
   }
-  return ref; // an existing namespace outside these manifests
+  // An existing namespace outside these manifests, as far as validation can tell.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterServiceConnectDefaultsRequest.html
+  ctx.report(
+    doc,
+    'warning',
+    'namespace-external',
+    path,
+    doc.resource.kind === 'Cluster'
+      ? `namespace \`${ref}\` is not declared in these manifests: it must already exist in AWS, or ECS creates an HTTP namespace of that name that this controller does not manage`
+      : `namespace \`${ref}\` is not declared in these manifests: it must already exist in AWS (Cloud Map), or ECS refuses the service with NamespaceNotFoundException`,
+    `declare it with a Namespace manifest named \`${ref}\`, or reference it by ARN`,
+  );
+  return ref;
 }
 
 function checkTaskDefinitionReference(ctx: RuleContext, doc: DocOf<'Service'>): DocOf<'TaskDefinition'> | undefined {
@@ -64,6 +83,24 @@ function checkTaskDefinitionReference(ctx: RuleContext, doc: DocOf<'Service'>): 
     `${guess !== undefined ? `did you mean \`${guess}\`? ` : ''}declare a TaskDefinition named \`${ref}\`, or reference an existing one explicitly as \`${ref}:<revision>\` or by ARN`,
   );
   return undefined;
+}
+
+/**
+ * A service running a declared task definition is tagged `switchboard.dev/task-definition=<hash>@<family>:<revision>`;
+ * AWS refuses a tag value over 256 characters, so the family must leave room for it.
+ */
+function checkTaskDefinitionTagFits(ctx: RuleContext, td: DocOf<'TaskDefinition'>): void {
+  const family = td.resource.spec.family;
+  const longest = longestTaskDefinitionTagValue(family);
+  if (longest <= MAX_TAG_VALUE) return;
+  ctx.violates(
+    td,
+    'name-too-long',
+    td.document.value.spec !== null && typeof td.document.value.spec === 'object' && 'family' in td.document.value.spec ? ['spec', 'family'] : ['metadata', 'name'],
+    AWS.tagValue,
+    `family is ${family.length} characters: the services that run it are tagged ${TAG_TASK_DEFINITION}=<hash>@<family>:<revision>, up to ${longest} characters`,
+    `shorten the family to at most ${family.length - (longest - MAX_TAG_VALUE)} characters`,
+  );
 }
 
 function runsOnFargate(spec: ServiceSpec): boolean {
@@ -88,9 +125,15 @@ export function checkServices(ctx: RuleContext): void {
   const discovery = new Map<string, Claim>();
   const aliases = new Map<string, Claim>();
   const fargateChecked = new Set<string>();
+  const tagChecked = new Set<string>();
   for (const doc of ctx.ofKind('Service')) {
     const spec = doc.resource.spec;
+    checkServiceNumbers(ctx, doc);
     const td = checkTaskDefinitionReference(ctx, doc);
+    if (td !== undefined && !tagChecked.has(td.resource.key)) {
+      tagChecked.add(td.resource.key);
+      checkTaskDefinitionTagFits(ctx, td);
+    }
     if (td !== undefined && runsOnFargate(spec) && !td.resource.spec.requiresCompatibilities?.includes('FARGATE') && !fargateChecked.has(td.resource.key)) {
       fargateChecked.add(td.resource.key);
       checkFargate(ctx, td, `${doc.resource.key} runs it on Fargate`);
@@ -101,9 +144,12 @@ export function checkServices(ctx: RuleContext): void {
     const controller = spec.deploymentController?.type;
     if (controller !== undefined && controller !== 'ECS') {
       // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html
-      ctx.report(doc, 'error', 'service-connect-deployment-controller', ['spec', 'deploymentController', 'type'], `Service Connect requires the ECS deployment controller, not ${controller}`, 'remove `deploymentController` or set `type: ECS`');
+      ctx.violates(doc, 'service-connect-deployment-controller', ['spec', 'deploymentController', 'type'], AWS.serviceConnectController, `Service Connect requires the ECS deployment controller, not ${controller}`, 'remove `deploymentController` or set `type: ECS`');
     }
     if (sc.logConfiguration !== undefined) checkLogConfiguration(ctx, doc, [...scPath, 'logConfiguration'], sc.logConfiguration, td?.resource.spec);
+    if (sc.accessLogConfiguration !== undefined && sc.logConfiguration === undefined) {
+      ctx.violates(doc, 'access-log-without-log-configuration', [...scPath, 'accessLogConfiguration'], AWS.accessLogNeedsLogConfiguration, '`accessLogConfiguration` is set without `logConfiguration`', 'add `logConfiguration` (e.g. the awslogs driver) next to it', { key: true });
+    }
     const namespace = serviceNamespace(ctx, doc);
     const ports = td === undefined ? undefined : portMappings(td.resource.spec);
     (sc.services ?? []).forEach((svc, i) => {
@@ -132,30 +178,35 @@ export function checkServices(ctx: RuleContext): void {
       }
       if (svc.timeout?.perRequestTimeoutSeconds !== undefined && ports?.named.has(svc.portName) && appProtocol === undefined) {
         // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TimeoutConfiguration.html
-        ctx.report(
+        ctx.violates(
           doc,
-          'error',
           'per-request-timeout-tcp',
           [...base, 'timeout', 'perRequestTimeoutSeconds'],
+          AWS.perRequestTimeoutTcp,
           `\`perRequestTimeoutSeconds\` is not allowed for TCP: port mapping \`${svc.portName}\` has no \`appProtocol\``,
           'set `appProtocol: http`, `http2` or `grpc` on the port mapping, or remove `perRequestTimeoutSeconds`',
         );
       }
       const discoveryName = svc.discoveryName ?? svc.portName;
       if (svc.discoveryName !== undefined && !DISCOVERY_NAME.test(svc.discoveryName)) {
-        ctx.report(doc, 'error', 'discovery-name-invalid', [...base, 'discoveryName'], `discoveryName \`${svc.discoveryName}\` is not valid`, 'use up to 64 lowercase letters, digits, `_` and `-`, not starting with `-`');
+        ctx.violates(doc, 'discovery-name-invalid', [...base, 'discoveryName'], AWS.discoveryName, `discoveryName \`${svc.discoveryName}\` is not valid`, 'use up to 64 lowercase letters, digits, `_` and `-`, not starting with `-`');
       }
       const aliasesOf = svc.clientAliases ?? [];
       if (aliasesOf.length > 1) {
         // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html ("Each service can have one client alias")
-        ctx.report(doc, 'error', 'client-alias-limit', [...base, 'clientAliases', 1], `a Service Connect service may have at most one client alias, found ${aliasesOf.length}`, 'keep one alias; add another `services[]` entry for another port');
+        ctx.violates(doc, 'client-alias-limit', [...base, 'clientAliases', 1], AWS.clientAliasCount, `a Service Connect service may have at most one client alias, found ${aliasesOf.length}`, 'keep one alias; add another `services[]` entry for another port');
       }
+      aliasesOf.forEach((alias, ai) => {
+        if (alias.dnsName !== undefined && !ALIAS_DNS_NAME.test(alias.dnsName)) {
+          ctx.violates(doc, 'client-alias-dns-name-invalid', [...base, 'clientAliases', ai, 'dnsName'], AWS.clientAliasDnsName, `dnsName \`${alias.dnsName}\` is not valid`, 'use a DNS name of lowercase letters, digits, `_`, `-` and `.`, e.g. `orders` or `orders.shop`');
+        }
+      });
       if (namespace === undefined) return;
       const dPath = [...base, svc.discoveryName === undefined ? 'portName' : 'discoveryName'];
       const dKey = `${namespace}\u0000${discoveryName}`;
       const first = discovery.get(dKey);
       if (first !== undefined) {
-        ctx.report(doc, 'error', 'discovery-name-duplicate', dPath, `discoveryName \`${discoveryName}\` is already used in namespace \`${namespace}\` by ${first.doc.resource.key} (${first.doc.document.locate(first.path).file}:${first.doc.document.locate(first.path).line})`, 'set a distinct `discoveryName`');
+        ctx.violates(doc, 'discovery-name-duplicate', dPath, AWS.discoveryNameUnique, `discoveryName \`${discoveryName}\` is already used in namespace \`${namespace}\` by ${first.doc.resource.key} (${where(first.doc, first.path)})`, 'set a distinct `discoveryName`');
       } else {
         discovery.set(dKey, { doc, path: dPath });
       }
@@ -165,8 +216,7 @@ export function checkServices(ctx: RuleContext): void {
         const aKey = `${namespace}\u0000${dnsName}:${alias.port}`;
         const prior = aliases.get(aKey);
         if (prior !== undefined) {
-          const at = prior.doc.document.locate(prior.path);
-          ctx.report(doc, 'error', 'client-alias-duplicate', aPath, `client alias \`${dnsName}:${alias.port}\` is already used in namespace \`${namespace}\` by ${prior.doc.resource.key} (${at.file}:${at.line})`, 'choose another `dnsName` or `port`');
+          ctx.violates(doc, 'client-alias-duplicate', aPath, AWS.clientAliasUnique, `client alias \`${dnsName}:${alias.port}\` is already used in namespace \`${namespace}\` by ${prior.doc.resource.key} (${where(prior.doc, prior.path)})`, 'choose another `dnsName` or `port`');
         } else {
           aliases.set(aKey, { doc, path: aPath });
         }

@@ -1,19 +1,20 @@
 import type { Input } from '../input.js';
 import type { Json } from '../json.js';
 import type { TagMap } from '../state.js';
+import { checkCloudMapTag } from '../validation/tags.js';
 
 /** Cloud Map tags on the wire: `[{Key, Value}]`. */
 export function renderCmTags(tags: TagMap): Json[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** Reads Cloud Map `Tags` (at most 50; key 1-128, value 0-256 characters). */
+/** Reads Cloud Map `Tags`, applying the per-tag limits (validation/tags.ts). */
 export function readCmTags(input: Input, key = 'Tags'): TagMap {
   const out: TagMap = {};
   for (const t of input.optObjList(key) ?? []) {
-    if (typeof t.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) throw input.invalid('Tag keys must be 1-128 characters.');
-    if (typeof t.Value !== 'string' || t.Value.length > 256) throw input.invalid('Tag values must be 0-256 characters.');
-    out[t.Key] = t.Value;
+    const k = typeof t.Key === 'string' ? t.Key : '';
+    checkCloudMapTag(k, typeof t.Value === 'string' ? t.Value : '');
+    out[k] = typeof t.Value === 'string' ? t.Value : '';
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { NamespaceRecord, OperationRecord } from '../state.js';
 import { cmPaginate, filterMatches, readCmTags, readFilters } from './common.js';
 import { findNamespace, isOwn, namespaceRecord, ownerOf, requireOwnNamespace, servicesInNamespace } from './store.js';
+import { validateCloudMapRequest } from '../validation/cloudmap.js';
 
 /** Namespaces per Region (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html). */
 const namespaceQuota = 50;
@@ -87,6 +88,18 @@ function inFlight(ctx: RequestContext): OperationRecord[] {
   return Object.values(ctx.state.cloudmap.operations).filter((op) => !op.applied);
 }
 
+/** The SOA TTL a CreatePrivateDnsNamespace request sets, if any (the model requires TTL once SOA is sent). */
+function soaTtlOf(input: Input): number | undefined {
+  const props = input.optObj('Properties');
+  if (props === undefined) return undefined;
+  const dns = isJsonObject(props.DnsProperties) ? props.DnsProperties : undefined;
+  const soa = isJsonObject(dns?.SOA) ? dns.SOA : undefined;
+  if (soa === undefined || typeof soa.TTL !== 'number' || !Number.isInteger(soa.TTL) || soa.TTL < 0 || soa.TTL > 2147483647) {
+    throw input.invalid('Properties.DnsProperties.SOA.TTL must be an integer from 0 to 2147483647.');
+  }
+  return soa.TTL;
+}
+
 /**
  * Shared by CreateHttpNamespace and CreatePrivateDnsNamespace: CreatorRequestId makes a retry
  * return the first operation; an existing name is NamespaceAlreadyExists; a creation of the same
@@ -94,8 +107,8 @@ function inFlight(ctx: RequestContext): OperationRecord[] {
  * (https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateHttpNamespace.html).
  */
 function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecord['Type']): JsonObject {
+  validateCloudMapRequest(type === 'HTTP' ? 'CreateHttpNamespace' : 'CreatePrivateDnsNamespace', input.raw);
   const name = input.str('Name');
-  if (type === 'HTTP' ? !/^[!-~]{1,1024}$/.test(name) : !/^[!-~]{1,253}$/.test(name)) throw input.invalid(`Invalid namespace name: ${name}`);
   const creatorRequestId = input.optStr('CreatorRequestId');
   if (creatorRequestId !== undefined && creatorRequestId.length > 64) throw input.invalid('CreatorRequestId must be at most 64 characters.');
   const vpc = type === 'DNS_PRIVATE' ? input.str('Vpc') : undefined;
@@ -121,6 +134,9 @@ function createNamespace(ctx: RequestContext, input: Input, type: NamespaceRecor
   if (description !== undefined) fields.Description = description;
   if (creatorRequestId !== undefined) fields.CreatorRequestId = creatorRequestId;
   if (vpc !== undefined) fields.vpc = vpc;
+  // CreatePrivateDnsNamespace `Properties.DnsProperties.SOA.TTL`: https://docs.aws.amazon.com/cloud-map/latest/api/API_PrivateDnsNamespaceProperties.html
+  const ttl = type === 'DNS_PRIVATE' ? soaTtlOf(input) : undefined;
+  if (ttl !== undefined) fields.soaTtl = ttl;
   const ns = namespaceRecord(ctx, fields);
   const op = submit(ctx, { Type: 'CREATE_NAMESPACE', namespaceId: ns.Id, namespace: ns, ...(creatorRequestId === undefined ? {} : { creatorRequestId }) });
   return { OperationId: op.Id };
@@ -160,6 +176,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
+      validateCloudMapRequest('UpdateHttpNamespace', input.raw);
       const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdateHttpNamespace');
       if (ns.Type !== 'HTTP') throw input.invalid(`Namespace ${ns.Id} is not an HTTP namespace.`);
       const change = input.optObj('Namespace');
@@ -172,6 +189,7 @@ export const namespaceOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'cloudmap.write',
     handle(ctx, input) {
+      validateCloudMapRequest('UpdatePrivateDnsNamespace', input.raw);
       const ns = requireOwnNamespace(ctx, requireNamespace(ctx, input), 'UpdatePrivateDnsNamespace');
       if (ns.Type !== 'DNS_PRIVATE') throw input.invalid(`Namespace ${ns.Id} is not a private DNS namespace.`);
       const change = input.optObj('Namespace');

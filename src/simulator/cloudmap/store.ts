@@ -19,14 +19,14 @@ export function newServiceId(): string {
 /** Builds (without storing) a namespace record. */
 export function namespaceRecord(
   ctx: RequestContext,
-  fields: { Name: string; Type: NamespaceRecord['Type']; Description?: string; CreatorRequestId?: string; vpc?: string; tags?: TagMap; owner?: string },
+  fields: { Name: string; Type: NamespaceRecord['Type']; Description?: string; CreatorRequestId?: string; vpc?: string; soaTtl?: number; tags?: TagMap; owner?: string },
 ): NamespaceRecord {
   const owner = fields.owner ?? ctx.accountId;
   const Id = newNamespaceId();
   const Properties =
     fields.Type === 'HTTP'
       ? { DnsProperties: { SOA: {} }, HttpProperties: { HttpName: fields.Name } }
-      : { DnsProperties: { HostedZoneId: `Z${randomAlnum(20).toUpperCase()}`, SOA: { TTL: 15 } }, HttpProperties: { HttpName: fields.Name } };
+      : { DnsProperties: { HostedZoneId: `Z${randomAlnum(20).toUpperCase()}`, SOA: { TTL: fields.soaTtl ?? 15 } }, HttpProperties: { HttpName: fields.Name } };
   const rec: NamespaceRecord = {
     Id,
     Arn: arnOf({ region: ctx.region, accountId: owner }, 'servicediscovery', `namespace/${Id}`),

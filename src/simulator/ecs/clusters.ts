@@ -6,6 +6,7 @@ import type { ClusterRecord } from '../state.js';
 import { findNamespace, namespaceRecord } from '../cloudmap/store.js';
 import { resolveClusterProviders } from './capacityProviders.js';
 import { clusterArn, clusterNameOf, includes, readTags, renderTags, requireCluster } from './common.js';
+import { validateClusterRequest } from '../validation/cluster.js';
 
 /** What DescribeClusters' `include` asks for (the model's ClusterField). */
 export interface ClusterInclude {
@@ -86,8 +87,8 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('CreateCluster', input.raw);
       const name = input.optStr('clusterName') ?? 'default';
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw input.invalid('Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
       const existing = ctx.state.ecs.clusters[name];
       if (existing && existing.status === 'ACTIVE') return { cluster: renderCluster(ctx, existing, all) };
       const tags = readTags(input);
@@ -149,6 +150,7 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('UpdateCluster', input.raw);
       const c = requireCluster(ctx, input.str('cluster'));
       const settings = readSettings(input);
       if (settings) {
@@ -171,6 +173,7 @@ export const clusterOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.clusterWrite',
     handle(ctx, input) {
+      validateClusterRequest('PutClusterCapacityProviders', input.raw);
       const c = requireCluster(ctx, input.str('cluster'));
       const names = input.optStrList('capacityProviders');
       const strategy = input.optList('defaultCapacityProviderStrategy');

@@ -3,6 +3,7 @@ import { SimulatorError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import type { ClusterRecord, ServiceRecord, TagMap } from '../state.js';
 import type { Input } from '../input.js';
+import { checkEcsTag, checkTagCount } from '../validation/tags.js';
 
 /** The ECS X-Amz-Target prefix. */
 export const ecsTarget = 'AmazonEC2ContainerServiceV20141113';
@@ -50,28 +51,22 @@ export function renderTags(tags: TagMap): Json[] {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
-/**
- * Reads ECS `tags` input and applies AWS's limits: at most 50 tags, keys 1-128 and values 0-256
- * characters, `aws:` prefix reserved (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html).
- */
+/** Reads ECS `tags` input, applying AWS's tag limits (validation/tags.ts). */
 export function readTags(input: Input, key = 'tags'): TagMap {
   const out: TagMap = {};
   for (const t of input.optObjList(key) ?? []) {
-    const k = t.key;
-    const v = t.value ?? '';
-    if (typeof k !== 'string' || k.length < 1 || k.length > 128) throw input.invalid('Tag keys must be between 1 and 128 characters.');
-    if (typeof v !== 'string' || v.length > 256) throw input.invalid('Tag values must be at most 256 characters.');
-    if (k.toLowerCase().startsWith('aws:')) throw input.invalid('Tag keys with the aws: prefix are reserved.');
+    const k = typeof t.key === 'string' ? t.key : '';
+    const v = typeof t.value === 'string' ? t.value : '';
+    checkEcsTag(k, v, 'InvalidParameterException');
     out[k] = v;
   }
-  if (Object.keys(out).length > 50) throw input.invalid('The number of tags exceeds the limit of 50.');
+  checkTagCount({}, out, 'InvalidParameterException');
   return out;
 }
 
 /** Merges `add` into `tags`, enforcing the 50-tag limit. */
-export function mergeTags(input: Input, tags: TagMap, add: TagMap): void {
-  const merged = { ...tags, ...add };
-  if (Object.keys(merged).length > 50) throw input.invalid('The number of tags exceeds the limit of 50.');
+export function mergeTags(tags: TagMap, add: TagMap): void {
+  checkTagCount(tags, add, 'InvalidParameterException');
   Object.assign(tags, add);
 }
 

@@ -1,6 +1,6 @@
 import { SimulatorError } from '../errors.js';
 import type { Input } from '../input.js';
-import { isJsonObject, type JsonObject } from '../json.js';
+import { isJsonObject, jsonEqual, type JsonObject } from '../json.js';
 import type { ClusterRecord, TaskDefinitionRecord } from '../state.js';
 import { isFargateStrategy, resolveServiceStrategy } from './capacityProviders.js';
 
@@ -45,7 +45,7 @@ export function computeForUpdate(cluster: ClusterRecord, spec: JsonObject, strat
     return { launchType: before };
   }
   const resolved = resolveServiceStrategy(cluster, strategy.filter(isJsonObject));
-  return JSON.stringify(resolved) === JSON.stringify(current) ? undefined : { capacityProviderStrategy: resolved };
+  return jsonEqual(resolved, current) ? undefined : { capacityProviderStrategy: resolved };
 }
 
 /** Sets a service's compute on its spec (remembering the launch type a strategy replaces). */

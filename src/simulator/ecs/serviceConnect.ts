@@ -32,7 +32,6 @@ export function resolveServiceConnect(
   deploymentControllerType: string,
   serviceArn: string,
 ): ResolvedServiceConnect {
-  if (typeof sc.enabled !== 'boolean') throw invalid('serviceConnectConfiguration.enabled must be specified.');
   if (!sc.enabled) return { config: compact({ ...sc, enabled: false }), discoveryNames: [] };
   if (deploymentControllerType !== 'ECS') {
     throw invalid('Service Connect is only supported with the ECS deployment controller.');
@@ -54,17 +53,8 @@ export function resolveServiceConnect(
     if (typeof portName !== 'string' || portName === '') throw invalid('serviceConnectConfiguration.services.portName must be specified.');
     const pm = ports.get(portName);
     if (!pm) throw invalid(`The portName '${portName}' does not match a named port mapping in task definition ${td.arn}.`);
+    // Names, aliases and timeouts on their own are checked with the request (validation/service.ts).
     const discoveryName = typeof s.discoveryName === 'string' && s.discoveryName !== '' ? s.discoveryName : portName;
-    if (!/^[a-z0-9_][a-z0-9_-]{0,63}$/.test(discoveryName)) {
-      throw invalid(`The discoveryName '${discoveryName}' must be 1-64 characters of a-z, 0-9, underscores and hyphens, not starting with a hyphen.`);
-    }
-    if (discoveryNames.includes(discoveryName)) throw invalid(`The discoveryName '${discoveryName}' is used more than once.`);
-    const aliases = Array.isArray(s.clientAliases) ? s.clientAliases : [];
-    if (aliases.length > 1) throw invalid('clientAliases can have at most 1 items.');
-    for (const a of aliases) {
-      if (!isJsonObject(a) || typeof a.port !== 'number') throw invalid('clientAliases.port must be specified.');
-      if (typeof a.dnsName === 'string' && a.dnsName.length > 127) throw invalid('clientAliases.dnsName must be at most 127 characters.');
-    }
     const timeout = s.timeout;
     if (isJsonObject(timeout) && timeout.perRequestTimeoutSeconds !== undefined && pm.appProtocol === undefined) {
       throw invalid('perRequestTimeoutSeconds can not be set when the appProtocol of the port mapping is not set.');

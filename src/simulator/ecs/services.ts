@@ -9,6 +9,7 @@ import { newDeploymentId, renderDeployment, retarget, settleService } from './de
 import { registerEndpoints, releaseUnusedEndpoints, resolveServiceConnect, type ResolvedServiceConnect } from './serviceConnect.js';
 import { applyCompute, computeForCreate, computeForUpdate, platformFamilyOf, resolvedPlatformVersion, runsOnFargate } from './compute.js';
 import { findTaskDefinition, settleTaskDefinitionDeletes } from './taskDefinitions.js';
+import { checkLaunchCompatibility, validateCreateService, validateUpdateService } from '../validation/service.js';
 
 /** Members of CreateService echoed back on the Service object as sent (defaults filled in below). */
 const echoed = [
@@ -218,9 +219,9 @@ function rememberClientToken(ctx: RequestContext, cluster: ClusterRecord, token:
 }
 
 function createService(ctx: RequestContext, input: Input): JsonObject {
+  validateCreateService(input.raw);
   const cluster = requireCluster(ctx, input.optStr('cluster'));
   const name = input.str('serviceName');
-  if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw invalid('Service name must be 1-255 letters, numbers, hyphens and underscores.');
   const clientToken = input.optStr('clientToken');
   if (clientToken !== undefined && (clientToken.length > 36 || !/^[\x20-\x7e]*$/.test(clientToken))) {
     throw invalid('clientToken must be at most 36 ASCII characters.');
@@ -242,6 +243,7 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
   if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) throw invalid('desiredCount must be a non-negative integer.');
   const compute = computeForCreate(cluster, input);
   const td = requireTaskDefinition(ctx, input.str('taskDefinition'));
+  checkLaunchCompatibility({ launchType: compute.launchType, capacityProviderStrategy: compute.capacityProviderStrategy }, td.body);
   if (td.body.networkMode === 'awsvpc' && !input.optObj('networkConfiguration')) {
     throw invalid('Network Configuration must be provided when networkMode \'awsvpc\' is specified.');
   }
@@ -285,12 +287,14 @@ function createService(ctx: RequestContext, input: Input): JsonObject {
 }
 
 function updateService(ctx: RequestContext, input: Input): JsonObject {
+  validateUpdateService(input.raw);
   const cluster = requireCluster(ctx, input.optStr('cluster'));
   const svc = requireActiveService(ctx, cluster, input.str('service'));
   const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
   const tdRef = input.optStr('taskDefinition');
   const td = tdRef !== undefined ? requireTaskDefinition(ctx, tdRef) : findTaskDefinition(ctx, svc.taskDefinition);
   if (!td) throw new SimulatorError('ClientException', 'TaskDefinition not found.');
+  checkLaunchCompatibility({ ...svc.spec, ...input.raw }, td.body);
   let redeploy = input.optBool('forceNewDeployment') === true || td.arn !== svc.taskDefinition;
   const desiredCount = input.optNum('desiredCount');
   if (desiredCount !== undefined && svc.spec.schedulingStrategy === 'DAEMON') throw invalid(daemonDesiredCount);

@@ -40,7 +40,7 @@ export const tagOperations: Record<string, OperationDef> = {
       const tags = tagsOf(ctx, input);
       const add = readTags(input);
       if (Object.keys(add).length === 0) throw input.invalid('tags must be specified.');
-      mergeTags(input, tags, add);
+      mergeTags(tags, add);
       return {};
     },
   },

@@ -4,6 +4,8 @@ import type { Input } from '../input.js';
 import { compact, isJsonObject, type Json, type JsonObject } from '../json.js';
 import type { TaskDefinitionRecord } from '../state.js';
 import { includes, paginate, readTags, renderTags } from './common.js';
+import { fargateIncompatibility } from '../validation/fargate.js';
+import { validateRegisterTaskDefinition } from '../validation/task-definition.js';
 
 /** Members of RegisterTaskDefinition that are echoed back as part of the task definition. */
 const bodyMembers = [
@@ -31,16 +33,10 @@ const bodyMembers = [
  * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html,
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html).
  */
-function normaliseContainer(input: Input, c: JsonObject, networkMode: string | undefined): JsonObject {
-  if (typeof c.name !== 'string' || c.name === '') throw new SimulatorError('ClientException', 'Container.name should not be null or empty.');
-  if (typeof c.image !== 'string' || c.image === '') throw new SimulatorError('ClientException', 'Container.image should not be null or empty.');
+function normaliseContainer(c: JsonObject, networkMode: string | undefined): JsonObject {
   const pinnedHost = networkMode === 'awsvpc' || networkMode === 'host';
   const portMappings = Array.isArray(c.portMappings)
     ? c.portMappings.filter(isJsonObject).map((pm) => {
-        if (typeof pm.containerPort !== 'number') throw input.invalid('portMappings.containerPort must be specified.');
-        if (pinnedHost && typeof pm.hostPort === 'number' && pm.hostPort !== pm.containerPort) {
-          throw new SimulatorError('ClientException', 'When networkMode=awsvpc, the host ports and container ports in port mappings must match.');
-        }
         return compact({
           ...pm,
           hostPort: pm.hostPort ?? (pinnedHost ? pm.containerPort : undefined),
@@ -81,8 +77,9 @@ function requiresAttributes(body: JsonObject, containers: JsonObject[]): Json[] 
   return [...names].map((name) => ({ name }));
 }
 
+/** FARGATE only for a definition Fargate can run (awsvpc and a valid task size). */
 function compatibilities(body: JsonObject): string[] {
-  return body.networkMode === 'awsvpc' && body.cpu !== undefined && body.memory !== undefined ? ['EC2', 'FARGATE'] : ['EXTERNAL', 'EC2'];
+  return fargateIncompatibility(body) === undefined ? ['EC2', 'FARGATE'] : ['EXTERNAL', 'EC2'];
 }
 
 /** A task definition as DescribeTaskDefinition returns it. */
@@ -165,25 +162,14 @@ export const taskDefinitionOperations: Record<string, OperationDef> = {
     kind: 'write',
     category: 'ecs.taskDefinitionWrite',
     handle(ctx, input) {
+      validateRegisterTaskDefinition(input.raw);
       const family = input.str('family');
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(family)) throw new SimulatorError('ClientException', 'Family contains invalid characters or is too long.');
-      const containersIn = input.optObjList('containerDefinitions');
-      if (!containersIn || containersIn.length === 0) throw new SimulatorError('ClientException', 'Container list cannot be empty.');
+      const containersIn = input.optObjList('containerDefinitions') ?? [];
       const body: JsonObject = {};
       for (const m of bodyMembers) if (input.raw[m] !== undefined && input.raw[m] !== null) body[m] = input.raw[m];
       for (const m of ['cpu', 'memory'] as const) if (typeof body[m] === 'number') body[m] = String(body[m]);
       const networkMode = input.optStr('networkMode');
-      const requires = input.optStrList('requiresCompatibilities') ?? [];
-      if (requires.includes('FARGATE') && networkMode !== 'awsvpc') throw new SimulatorError('ClientException', "Fargate only supports network mode 'awsvpc'.");
-      const containers = containersIn.map((c) => normaliseContainer(input, c, networkMode));
-      const seen = new Set<string>();
-      for (const c of containers) {
-        for (const pm of Array.isArray(c.portMappings) ? c.portMappings.filter(isJsonObject) : []) {
-          if (typeof pm.name !== 'string') continue;
-          if (seen.has(pm.name)) throw new SimulatorError('ClientException', `Port mapping name ${pm.name} is not unique within the task definition.`);
-          seen.add(pm.name);
-        }
-      }
+      const containers = containersIn.map((c) => normaliseContainer(c, networkMode));
       body.containerDefinitions = containers;
       body.volumes = body.volumes ?? [];
       body.placementConstraints = body.placementConstraints ?? [];

@@ -239,6 +239,7 @@ export const NAMESPACE_FIXTURE: KindFixture = {
   contexts: {},
   samples: {
     description: { a: 'first', b: 'second' },
+    'properties.dnsProperties.soa.ttl': { a: 60, b: 120, with: () => ({ type: 'DNS_PRIVATE', vpc: 'vpc-0123456789abcdef0' }) },
     tags: { a: { team: 'a' }, b: { team: 'b' } },
   },
 };

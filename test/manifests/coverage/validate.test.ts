@@ -49,3 +49,11 @@ test('a nested unreconciled field is found inside list items', () => {
     ['spec.gatewayConnectors[0].portName', 11],
   ]);
 });
+
+test('DNS properties on an HTTP namespace are an error at the key: CreateHttpNamespace takes none', () => {
+  const r = validateSnapshot(files('apiVersion: switchboard.dev/v1alpha1\nkind: Namespace\nmetadata:\n  name: web\nspec:\n  type: HTTP\n  properties:\n    dnsProperties: {soa: {ttl: 60}}\n'));
+  expect(r.valid).toBe(false);
+  expect(r.problems).toMatchObject([
+    { severity: 'error', code: 'namespace-properties-unexpected', file: 'svc.yaml', line: 7, column: 3, path: 'spec.properties', message: expect.stringContaining('an HTTP namespace has no DNS properties') },
+  ]);
+});

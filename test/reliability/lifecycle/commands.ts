@@ -10,8 +10,8 @@ import { DeleteServiceCommand, DeregisterTaskDefinitionCommand, UpdateServiceCom
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import fc from 'fast-check';
 import type { TestClients } from '../../helpers/aws.js';
-import type { Harness } from './harness.js';
-import { checkPass } from './invariants.js';
+import type { Harness, PassRecord } from './harness.js';
+import { checkPass, type Region } from './invariants.js';
 import {
   CLUSTER,
   cloneWorld,
@@ -19,6 +19,7 @@ import {
   NAMESPACES,
   SERVICES,
   TASK_DEFINITIONS,
+  type ClusterDecl,
   type NamespaceName,
   type ServiceDecl,
   type ServiceName,
@@ -36,14 +37,19 @@ export interface Model {
   armed: Set<ServiceName>;
   /** Keys whose manifests were removed during the sequence (a later put re-adds them). */
   removed: Set<string>;
+  /**
+   * Renamed services, old name -> new name, whose old service must stay until the new one runs
+   * (issue 11 item 15; only when the generator has `pruneOnlyAfterSuccess`).
+   */
+  renamed: Map<ServiceName, ServiceName>;
 }
 
 /** The real system, and the SDK clients another writer uses. */
 export interface Real {
   harness: Harness;
   aws: TestClients;
-  /** The resources another owner made, which must never change. */
-  foreign: (region: never) => unknown;
+  /** What the resources another owner made look like (they must never change). */
+  foreign: (region: Region) => unknown;
   /** Issue 11 items the engine has: commands that need one wait for it. */
   log: string[];
 }
@@ -63,11 +69,12 @@ export function describeResults(results: readonly { key: unknown; outcome: strin
 }
 
 /** Runs one pass and checks the per-pass invariants; records which armed rollout faults fired. */
-export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<void> {
+export async function runPass(m: Model, r: Real, label: string, faults?: Parameters<Harness['pass']>[2]): Promise<PassRecord> {
   const record = await r.harness.pass(cloneWorld(m.world), label, faults);
   r.log.push(`${label}: ${record.writes} writes; ${describeResults(record.results)}`);
-  checkPass(record, r.foreign as never);
+  checkPass(record, r.foreign, m.renamed);
   noteFiredFaults(m, r);
+  return record;
 }
 
 /**
@@ -124,6 +131,21 @@ export class Restart implements Cmd {
   }
 }
 
+/** Edits the cluster's manifest: its Container Insights setting and default strategy (stated or left out). */
+export class PutCluster implements Cmd {
+  constructor(readonly decl: ClusterDecl) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model): Promise<void> {
+    m.world.cluster = { ...this.decl };
+    touched(m, `Cluster/${CLUSTER}`);
+  }
+  toString(): string {
+    return `putCluster(${JSON.stringify(this.decl)})`;
+  }
+}
+
 export class PutNamespace implements Cmd {
   constructor(
     readonly o: CommandOptions,
@@ -169,10 +191,12 @@ export class PutTaskDefinition implements Cmd {
   ) {}
   check(m: Model): boolean {
     // The appProtocol of a port Service Connect serves cannot change in place: that is a replace,
-    // which passes here do not allow; keep it for task definitions no server uses.
+    // which passes here do not allow. A service running the task definition may still serve the
+    // port live (its manifest turned Service Connect off, no pass yet): keep the change for task
+    // definitions no declared service runs.
     const current = m.world.taskDefinitions.get(this.name);
-    const served = [...m.world.services.values()].some((s) => s.sc === 'server' && s.taskDefinition === this.name);
-    if (current && served && current.appProtocol !== this.decl.appProtocol) return false;
+    const run = [...m.world.services.values()].some((s) => s.taskDefinition === this.name);
+    if (current && run && current.appProtocol !== this.decl.appProtocol) return false;
     const tagsOnly = current !== undefined && current.team !== this.decl.team && JSON.stringify({ ...current, team: null }) === JSON.stringify({ ...this.decl, team: null });
     return this.o.tagOnlyEdits || !tagsOnly;
   }
@@ -266,6 +290,8 @@ export class RenameService implements Cmd {
     m.world.services.set(this.to, { ...moved, discoveryName: freeDiscoveryName(m.world, this.to, moved, moved.discoveryName) });
     touched(m, `Service/${this.from}`);
     touched(m, `Service/${this.to}`);
+    m.renamed.delete(this.to);
+    if (this.o.pruneOnlyAfterSuccess) m.renamed.set(this.from, this.to);
     if (this.keepDiscoveryName && decl.sc === 'server') {
       // The new service wants the discovery name the old one holds until it is INACTIVE.
       m.allowedStalls.set(`Service/${this.to}`, /discoveryName|already in use|drain/i);
@@ -343,6 +369,24 @@ export class OutOfBandDeleteLogGroup implements Cmd {
   }
 }
 
+/**
+ * CreateService of this service answers 5xx until the final passes (which clear every fault): a
+ * creation that fails while the pass could prune (a renamed service's old name, issue 11 item 15).
+ */
+export class ArmCreateFailure implements Cmd {
+  constructor(readonly name: ServiceName) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_m: Model, r: Real): Promise<void> {
+    r.harness.sim.addFault({ operation: 'CreateService', resource: this.name, count: 1_000, effect: { type: 'error', errorType: 'ServerException' } });
+    r.log.push(this.toString());
+  }
+  toString(): string {
+    return `armCreateFailure(${this.name})`;
+  }
+}
+
 /** The next deployment an UpdateService starts for this service trips the circuit breaker. */
 export class ArmRolloutFailure implements Cmd {
   constructor(readonly name: ServiceName) {}
@@ -369,6 +413,11 @@ const tdDecl: fc.Arbitrary<TaskDefinitionDecl> = fc.record({
   logs: fc.boolean(),
   appProtocol: fc.constantFrom('http' as const, 'grpc' as const),
   team: fc.constantFrom(null, 'red', 'blue'),
+});
+
+const clusterDecl: fc.Arbitrary<ClusterDecl> = fc.record({
+  containerInsights: fc.constantFrom(null, 'enabled' as const, 'disabled' as const),
+  defaultProvider: fc.constantFrom(null, 'FARGATE' as const, 'FARGATE_SPOT' as const),
 });
 
 const serviceDecl: fc.Arbitrary<ServiceDecl> = fc.record({
@@ -398,6 +447,12 @@ export interface CommandOptions {
   reAdd: boolean;
   /** A revision deregistered out of band is registered again (not an issue 11 item; see the regression test). */
   deregisterOutOfBand: boolean;
+  /**
+   * Creations that fail (CreateService answering 5xx), and the invariant that a renamed service's
+   * old name is deleted only once its new one runs: prune only after the pass's creates and
+   * updates succeeded (issue 11 item 15).
+   */
+  pruneOnlyAfterSuccess: boolean;
 }
 
 /** The command generators. */
@@ -407,6 +462,7 @@ export function commandArbitraries(o: CommandOptions): fc.Arbitrary<Cmd>[] {
     fc.constant(new Pass()),
     fc.integer({ min: 1, max: 1_000_000 }).map((seed) => new FaultyPass(seed)),
     fc.constant(new Restart()),
+    clusterDecl.map((d) => new PutCluster(d)),
     fc.tuple(nsName, fc.integer({ min: 1, max: 3 })).map(([n, d]) => new PutNamespace(o, n, d)),
     nsName.map((n) => new RemoveNamespace(o, n)),
     fc.tuple(tdName, tdDecl).map(([n, d]) => new PutTaskDefinition(o, n, d)),
@@ -422,5 +478,6 @@ export function commandArbitraries(o: CommandOptions): fc.Arbitrary<Cmd>[] {
   if (o.reAdd) arbs.push(serviceName.map((n) => new OutOfBandDeleteService(n)));
   if (o.deregisterOutOfBand) arbs.push(tdName.map((n) => new OutOfBandDeregister(n)));
   if (o.deleteLogGroup) arbs.push(tdName.map((n) => new OutOfBandDeleteLogGroup(n)));
+  if (o.pruneOnlyAfterSuccess) arbs.push(serviceName.map((n) => new ArmCreateFailure(n)));
   return arbs;
 }

@@ -8,20 +8,26 @@
 import type { ResourceResult } from '../../../src/reconcile/apply.js';
 import { TAG_MANAGED_BY } from '../../../src/reconcile/ownership.js';
 import type { SimState } from '../../../src/simulator/index.js';
+import { regionState } from '../../../src/simulator/state.js';
 import { CONTROLLER, type PassRecord } from './harness.js';
 import { CLUSTER, logGroupOf, portName, type World } from './world.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
-type Region = SimState['regions'][string];
+/** One Region of the simulator's state. */
+export type Region = SimState['regions'][string];
 type Namespace = Region['cloudmap']['namespaces'][string];
 type Service = Region['ecs']['services'][string][string];
 type Revision = Region['ecs']['taskDefinitions'][string][number];
 
+/** The test Region of a state dump (empty before anything was made there). */
 function region(s: SimState): Region {
-  return s.regions[REGION] ?? { ecs: { clusters: {}, taskDefinitions: {}, services: {} }, cloudmap: { namespaces: {}, services: {}, operations: {} }, logs: { groups: {} }, s3: { buckets: {} } } as unknown as Region;
+  return regionState(s, REGION);
 }
+
+/** Whether a world declares a name (the world's maps are keyed by the fixed name pools). */
+const declares = (names: Map<string, unknown>, name: string): boolean => names.has(name);
 
 const owned = (tags: Record<string, string> | undefined): boolean => tags?.[TAG_MANAGED_BY] === CONTROLLER;
 const isOwnNamespace = (ns: Namespace): boolean => (ns.ResourceOwner ?? ACCOUNT) === ACCOUNT;
@@ -55,8 +61,8 @@ function fail(invariant: string, detail: string): never {
   throw new InvariantViolation(invariant, detail);
 }
 
-/** Invariants every pass keeps, faults or not. */
-export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void {
+/** Invariants every pass keeps, faults or not; `renamed` maps renamed services' old names to their new ones. */
+export function checkPass(p: PassRecord, foreign: (r: Region) => unknown, renamed: ReadonlyMap<string, string> = new Map()): void {
   const before = region(p.before);
   const after = region(p.after);
   // No duplicates: one own namespace per name; at most one revision registered per family and pass.
@@ -73,15 +79,16 @@ export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void 
     if (after.cloudmap.namespaces[ns.Id]) continue;
     if (!owned(ns.tags)) fail('nothing deleted that is not owned', `${p.label}: namespace ${ns.Name} (tags ${JSON.stringify(ns.tags)}) was deleted`);
     if (inUse.has(ns.Arn)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} was deleted while a service's deployment uses it`);
-    if (p.world.namespaces.has(ns.Name as never)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is declared and was deleted`);
+    if (declares(p.world.namespaces, ns.Name)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is declared and was deleted`);
     if ([...p.world.services.values()].some((s) => s.sc !== 'off' && s.namespace === ns.Name)) fail('nothing deleted that is in use', `${p.label}: namespace ${ns.Name} is named by a declared service and was deleted`);
   }
   for (const s of liveServices(before)) {
     const now = after.ecs.services[s.clusterName]?.[s.serviceName];
     if (s.status !== 'ACTIVE' || now?.status === 'ACTIVE') continue;
     if (!owned(s.tags)) fail('nothing deleted that is not owned', `${p.label}: service ${s.serviceName} was deleted`);
-    if (s.clusterName === CLUSTER && p.world.services.has(s.serviceName as never)) fail('nothing deleted that is in use', `${p.label}: declared service ${s.serviceName} was deleted`);
+    if (s.clusterName === CLUSTER && declares(p.world.services, s.serviceName)) fail('nothing deleted that is in use', `${p.label}: declared service ${s.serviceName} was deleted`);
   }
+  checkRenames(p, before, after, renamed);
   const runByActive = new Set(liveServices(after).filter((s) => s.status === 'ACTIVE').flatMap((s) => s.deployments.map((d) => d.taskDefinition)));
   for (const [family, revisions] of Object.entries(before.ecs.taskDefinitions)) {
     for (const td of revisions) {
@@ -94,6 +101,33 @@ export function checkPass(p: PassRecord, foreign: (r: Region) => unknown): void 
   for (const name of Object.keys(before.logs.groups)) if (!after.logs.groups[name]) fail('nothing deleted that is in use', `${p.label}: log group ${name} was deleted`);
   if (JSON.stringify(foreign(before)) !== JSON.stringify(foreign(after))) fail('nothing changed that is not owned', `${p.label}: another owner's resources changed:\n${JSON.stringify(foreign(before))}\n->\n${JSON.stringify(foreign(after))}`);
   for (const r of p.results) checkReport(p.label, r, after);
+}
+
+/** The discovery names a service's PRIMARY deployment serves, as `namespace ARN|name`. */
+function servedNames(s: Service | undefined): string[] {
+  const sc = s?.deployments.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
+  if (sc?.enabled !== true || !Array.isArray(sc.services)) return [];
+  return sc.services.map((x) => `${String(sc.namespace)}|${String((x as { discoveryName?: unknown }).discoveryName)}`);
+}
+
+/**
+ * A renamed service's old one is deleted only once the new one runs (issue 11 item 15: prune only
+ * after the pass's creates and updates succeeded, else a rename whose new service fails to start is
+ * an outage). Not when the new one needs a discovery name the old one still serves: then the old
+ * must go first.
+ */
+function checkRenames(p: PassRecord, before: Region, after: Region, renamed: ReadonlyMap<string, string>): void {
+  const services = (r: Region): Record<string, Service> => r.ecs.services[CLUSTER] ?? {};
+  for (const [from, to] of renamed) {
+    if (declares(p.world.services, from) || !declares(p.world.services, to)) continue;
+    const old = services(before)[from];
+    if (old?.status !== 'ACTIVE' || services(after)[from]?.status === 'ACTIVE') continue;
+    if (services(after)[to]?.status === 'ACTIVE') continue;
+    const decl = [...p.world.services].find(([name]) => name === to)?.[1];
+    const wanted = decl?.sc === 'server' ? decl.discoveryName : undefined;
+    if (wanted !== undefined && servedNames(old).some((n) => n.endsWith(`|${wanted}`))) continue;
+    fail('nothing deleted that is in use', `${p.label}: ${from} was deleted (renamed to ${to}) while ${to} is ${services(after)[to]?.status ?? 'missing'}`);
+  }
 }
 
 /** Every created / configured / deleted the engine reports is true of the simulator afterwards. */
@@ -122,6 +156,12 @@ function checkReport(label: string, res: ResourceResult, after: Region): void {
   if (res.outcome === 'deleted' ? exists : !exists) fail('reports match the simulator', `${label}: ${key} reported ${res.outcome} but it ${exists ? 'exists' : 'does not exist'} afterwards`);
 }
 
+/** Whether a reason names a resource key (as a whole word: `Service/a` is not named by `Service/ab`). */
+function namesKey(reason: string, key: string): boolean {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w./-])${escaped}(?![\\w./-])`).test(reason);
+}
+
 /** What a resource may be stalled for at the end, by key: a pattern its reason must match. */
 export type AllowedStalls = Map<string, RegExp>;
 
@@ -131,20 +171,38 @@ export type AllowedStalls = Map<string, RegExp>;
  */
 export function checkConverged(last: PassRecord, world: World, allowed: AllowedStalls): void {
   const stalled = new Map<string, string>();
-  for (const r of last.results) {
-    if (!r.needsAttention && r.outcome !== 'failed') continue;
-    const key = String(r.key);
-    const why = allowed.get(key);
-    if (!why || !why.test(r.reason)) fail('converged within 2 passes (or stalled with its cause)', `${key} is ${r.outcome}: ${r.reason}${r.error ? ` (${r.error.message})` : ''}`);
-    stalled.set(key, r.reason);
+  const waiting = last.results.filter((r) => r.needsAttention || r.outcome === 'failed');
+  for (const r of waiting) {
+    const why = allowed.get(String(r.key));
+    if (why?.test(r.reason)) stalled.set(String(r.key), r.reason);
   }
+  // What waits on a resource stalled for an allowed cause, and says so, is stalled for that cause
+  // too (a prune held back because a creation of the pass failed, issue 11 item 15).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of waiting) {
+      const key = String(r.key);
+      if (stalled.has(key) || ![...stalled.keys()].some((k) => namesKey(r.reason, k))) continue;
+      stalled.set(key, r.reason);
+      grew = true;
+    }
+  }
+  const unexplained = waiting.find((r) => !stalled.has(String(r.key)));
+  if (unexplained) fail('converged within 2 passes (or stalled with its cause)', `${String(unexplained.key)} is ${unexplained.outcome}: ${unexplained.reason}${unexplained.error ? ` (${unexplained.error.message})` : ''}`);
   const r = region(last.after);
   const mismatch = (key: string, detail: string): void => {
     if (!stalled.has(key) && !allowed.has(key)) fail('converged within 2 passes (or stalled with its cause)', `${key}: ${detail}`);
   };
   const own = Object.values(r.cloudmap.namespaces).filter(isOwnNamespace);
   for (const name of world.namespaces.keys()) if (!own.some((n) => n.Name === name)) mismatch(`Namespace/${name}`, 'declared but does not exist');
-  if (r.ecs.clusters[CLUSTER]?.status !== 'ACTIVE') mismatch(`Cluster/${CLUSTER}`, 'declared but does not exist');
+  const cluster = r.ecs.clusters[CLUSTER];
+  if (cluster?.status !== 'ACTIVE') mismatch(`Cluster/${CLUSTER}`, 'declared but does not exist');
+  else {
+    const insights = cluster.settings.find((x) => x.name === 'containerInsights')?.value;
+    if (world.cluster.containerInsights !== null && insights !== world.cluster.containerInsights) mismatch(`Cluster/${CLUSTER}`, `containerInsights ${String(insights)}, declared ${world.cluster.containerInsights}`);
+    const strategy = JSON.stringify(cluster.defaultCapacityProviderStrategy.map((x) => x.capacityProvider));
+    if (world.cluster.defaultProvider !== null && strategy !== JSON.stringify([world.cluster.defaultProvider])) mismatch(`Cluster/${CLUSTER}`, `default strategy ${strategy}, declared ${world.cluster.defaultProvider}`);
+  }
   for (const [name, td] of world.taskDefinitions) {
     const active = revisionsOf(r, name).filter((t) => t.status === 'ACTIVE');
     const image = `public.ecr.aws/docker/library/nginx:1.${td.image}`;
@@ -178,7 +236,7 @@ export function checkConverged(last: PassRecord, world: World, allowed: AllowedS
     }
   }
   for (const s of liveServices(r)) {
-    if (s.status === 'ACTIVE' && owned(s.tags) && s.clusterName === CLUSTER && !world.services.has(s.serviceName as never)) mismatch(`Service/${s.serviceName}`, 'not declared but still ACTIVE');
+    if (s.status === 'ACTIVE' && owned(s.tags) && s.clusterName === CLUSTER && !declares(world.services, s.serviceName)) mismatch(`Service/${s.serviceName}`, 'not declared but still ACTIVE');
   }
 }
 

@@ -45,19 +45,27 @@ export interface ServiceDecl {
   compute: 'FARGATE' | 'FARGATE_SPOT';
 }
 
+/** What the cluster's manifest states beyond its capacity providers (null: left out). */
+export interface ClusterDecl {
+  containerInsights: 'enabled' | 'disabled' | null;
+  /** The provider of a one-provider default strategy (PutClusterCapacityProviders). */
+  defaultProvider: 'FARGATE' | 'FARGATE_SPOT' | null;
+}
+
 /** Everything the manifests declare. */
 export interface World {
+  cluster: ClusterDecl;
   namespaces: Map<NamespaceName, NamespaceDecl>;
   taskDefinitions: Map<TaskDefinitionName, TaskDefinitionDecl>;
   services: Map<ServiceName, ServiceDecl>;
 }
 
 export function emptyWorld(): World {
-  return { namespaces: new Map(), taskDefinitions: new Map(), services: new Map() };
+  return { cluster: { containerInsights: null, defaultProvider: null }, namespaces: new Map(), taskDefinitions: new Map(), services: new Map() };
 }
 
 export function cloneWorld(w: World): World {
-  return { namespaces: new Map([...w.namespaces].map(([k, v]) => [k, { ...v }])), taskDefinitions: new Map([...w.taskDefinitions].map(([k, v]) => [k, { ...v }])), services: new Map([...w.services].map(([k, v]) => [k, { ...v }])) };
+  return { cluster: { ...w.cluster }, namespaces: new Map([...w.namespaces].map(([k, v]) => [k, { ...v }])), taskDefinitions: new Map([...w.taskDefinitions].map(([k, v]) => [k, { ...v }])), services: new Map([...w.services].map(([k, v]) => [k, { ...v }])) };
 }
 
 /** The named port of a task definition. */
@@ -76,7 +84,10 @@ const meta = (kind: string, name: string): Doc => ({ apiVersion: 'switchboard.de
 export function documents(w: World): Doc[] {
   const docs: Doc[] = [];
   for (const [name, ns] of w.namespaces) docs.push({ ...meta('Namespace', name), spec: { type: 'HTTP', description: `namespace ${name} v${ns.description}` } });
-  docs.push({ ...meta('Cluster', CLUSTER), spec: { capacityProviders: ['FARGATE', 'FARGATE_SPOT'] } });
+  const cluster: Doc = { capacityProviders: ['FARGATE', 'FARGATE_SPOT'] };
+  if (w.cluster.containerInsights !== null) cluster.settings = [{ name: 'containerInsights', value: w.cluster.containerInsights }];
+  if (w.cluster.defaultProvider !== null) cluster.defaultCapacityProviderStrategy = [{ capacityProvider: w.cluster.defaultProvider, weight: 1 }];
+  docs.push({ ...meta('Cluster', CLUSTER), spec: cluster });
   for (const [name, td] of w.taskDefinitions) {
     const container: Doc = {
       name: 'app',
