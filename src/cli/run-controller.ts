@@ -15,8 +15,11 @@ import { ReconcileState } from '../reconcile/state.js';
 import { checkLeaseTimings, type LeaseRole, type LeaseStatus } from '../lease/lease.js';
 import { resolveLeaseLocation, type LeaseLocation } from '../lease/location.js';
 import { createSource } from '../sources/index.js';
+import { openEvents, type OpenedEvents } from './events.js';
 import { openLease } from './lease.js';
 import { leaseTimingsOf, type RunFlags } from './run.js';
+import { DaemonMap } from './run-map.js';
+import { UsageError } from './usage.js';
 
 function leadershipStatus(l: LeaseStatus): LeadershipStatus {
   return { role: l.role, since: new Date(l.since).toISOString(), identity: l.identity, lease: l.location, ...(l.holder !== undefined ? { holder: l.holder } : {}) };
@@ -52,11 +55,22 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     leaseLocation = resolveLeaseLocation(flags.lease, flags.source, flags.controllerId);
     checkLeaseTimings(leaseTimingsOf(flags));
   } catch (err) {
-    logger.error({ action: 'start', result: 'failed' }, err instanceof Error ? err.message : String(err));
-    return 2;
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   let requeueAll = (): void => undefined;
   let role: LeaseRole | undefined;
+  // Events speak for the controller that writes: the leader, and never a dry run.
+  const events: OpenedEvents | undefined = flags.events
+    ? await openEvents({
+        target: flags.events,
+        controllerId: flags.controllerId,
+        logger,
+        metrics,
+        isLeader: () => !flags.dryRun && (opened?.lease.writesAllowed() ?? true),
+        ...(flags.region ? { region: flags.region } : {}),
+        ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+      })
+    : undefined;
   const opened =
     leaseLocation === undefined
       ? undefined
@@ -75,7 +89,10 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
             role = l.role;
             metrics.setLeadership(l.role, l.since);
             // The new leader converges everything at once: what the standby only planned.
-            if (l.role === 'leader') requeueAll();
+            if (l.role === 'leader') {
+              requeueAll();
+              events?.emitter.leader({ holder: l.identity, lease: l.location });
+            }
           },
         });
   const ports = await connectAws({
@@ -95,16 +112,19 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   });
   // `--status-to` alone or `--status-to source` (the flag's parser refuses anything else).
   const statusToSource = flags.statusTo !== undefined;
+  const map = new DaemonMap({ status, defaultCluster: flags.cluster, region: ports.region });
   const http = await startHttpServer({
     listen: flags.listen,
     status,
     metrics,
     health,
     source: freshness,
+    page: map.page,
+    ...(flags.statusToken !== undefined ? { statusToken: flags.statusToken } : {}),
   });
   logger.info(
     { action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune, lease: opened?.location ?? 'none' },
-    `switchboard watching ${source.description}; status on ${http.url}${opened ? `; one writer at a time through ${opened.location}` : ''}`,
+    `switchboard watching ${source.description}; the map and status on ${http.url}/${opened ? `; one writer at a time through ${opened.location}` : ''}`,
   );
   if (opened && role === undefined) {
     const l = opened.lease.status;
@@ -135,6 +155,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     hooks: {
       heartbeat: () => health.heartbeat(),
       onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
+      onDesired: (valid, stalled) => map.onDesired(valid, stalled),
       onSourceError: (e) => {
         const previous = status.sourceStatus;
         status.setSource({
@@ -148,13 +169,21 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
         for (const k of keys) status.markReconciling(k, revision);
       },
       onResult: (r, revision) => {
+        events?.emitter.result(r, revision);
         status.recordResult(r.key, revision, r);
         metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
       },
-      onStalled: (key, problems, revision) => status.markStalled(key, revision, problems),
-      onRemoved: (key) => status.remove(key),
+      onStalled: (key, problems, revision) => {
+        events?.emitter.stalledManifest(key, problems, revision);
+        status.markStalled(key, revision, problems);
+      },
+      onRemoved: (key) => {
+        events?.emitter.removed(key);
+        status.remove(key);
+      },
       onQueueDepth: (depth) => metrics.setQueueDepth(depth),
       onPass: (p) => {
+        events?.emitter.pass(p);
         status.recordPass({ pass: p.pass, revision: p.revision, durationMs: p.durationMs, counts: p.counts, trigger: p.trigger, ...(p.error ? { error: p.error } : {}) });
         metrics.recordPass({ counts: p.counts, ...(p.error ? { error: p.error } : {}) });
         if (p.trigger === 'resync') {
@@ -201,6 +230,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     if (!timedOut) await opened.lease.release();
     opened.close();
   }
+  await events?.close();
   await http.close();
   source.close();
   metrics.dispose();

@@ -8,6 +8,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { LogFormat } from '../observe/logger.js';
 import { ListenAddressError, parseListen } from '../observe/http.js';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from '../lease/lease.js';
+import { resolveLeaseLocation } from '../lease/location.js';
+import { parseEventsTarget, type EventsTarget } from './events.js';
 import { DEFAULT_CONTROLLER_ID } from '../reconcile/ownership.js';
 import { isS3Location, parseS3Location } from '../sources/s3-location.js';
 import { UsageError } from '../util/usage-error.js';
@@ -56,11 +58,15 @@ export interface RunFlags {
   expectedBucketOwner?: string;
   s3EndpointUrl?: string;
   shutdownTimeout: number;
+  /** When set, /status and the page answer only requests carrying it. */
+  statusToken?: string;
   /** `s3://bucket/key`, `s3://bucket/prefix/`, `none`; default: beside an S3 source, none for a directory. */
   lease?: string;
   leaseDuration: number;
   leaseRenewInterval: number;
   leaseRetryInterval: number;
+  /** `--events eventbridge[:BUS]`: publish events to this bus. */
+  events?: EventsTarget;
 }
 
 /** The lease timings the flags give. */
@@ -92,6 +98,25 @@ function sourceLocation(value: string): string {
 }
 
 /** `--status-to` takes only `source` (the flag alone means the same). */
+/** Parses `--lease`: an S3 location or `none` (the lease module resolves the key). */
+function leaseLocation(value: string): string {
+  try {
+    resolveLeaseLocation(value, undefined, 'x');
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message.replace(/^--lease "[^"]*": /, '')}.`);
+  }
+  return value;
+}
+
+/** Parses `--events eventbridge[:BUS]`. */
+function eventsTarget(value: string): EventsTarget {
+  try {
+    return parseEventsTarget(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^--events "[^"]*": /, ''));
+  }
+}
+
 function statusTarget(value: string): string {
   if (value !== 'source') throw new InvalidArgumentError('only "source" is supported (write the status document next to the manifests).');
   return value;
@@ -133,6 +158,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--dry-run', 'run the loop but only log the plans').env(env('DRY_RUN')).default(false))
     .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).argParser(listenAddress).default('127.0.0.1:8080'))
     .addOption(new Option('--status-to [where]', 'also write the status document next to the source (only "source" is supported)').env(env('STATUS_TO')).argParser(statusTarget))
+    .addOption(new Option('--status-token <token>', 'require this token for /status and the page (a bearer token, or the password a browser asks for); prefer the environment variable').env(env('STATUS_TOKEN')))
     .addOption(new Option('--log-format <format>', 'json, or pretty (default: pretty on a terminal)').choices(['json', 'pretty']).env(env('LOG_FORMAT')))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).env(env('LOG_LEVEL')).default('info'))
     .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))
@@ -146,11 +172,14 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--expected-bucket-owner <account>', 'S3 source: the account that must own the bucket').env(env('EXPECTED_BUCKET_OWNER')))
     .addOption(new Option('--s3-endpoint-url <url>', 'an endpoint override for S3 alone (default: --endpoint-url)').env(env('S3_ENDPOINT_URL')).argParser(parseEndpointUrl))
     .addOption(
-      new Option('--lease <s3://bucket/key|s3://bucket/prefix/|none>', 'one writer at a time: the S3 object of the lease (default: <prefix>.switchboard/lease-<controller id> beside an S3 source; none for a directory)').env(env('LEASE')),
+      new Option('--lease <s3://bucket/key|s3://bucket/prefix/|none>', 'one writer at a time: the S3 object of the lease (default: <prefix>.switchboard/lease-<controller id> beside an S3 source; none for a directory)')
+        .env(env('LEASE'))
+        .argParser(leaseLocation),
     )
     .addOption(new Option('--lease-duration <duration>', 'how long a lease lasts without renewal').env(env('LEASE_DURATION')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.durationMs, '15s'))
     .addOption(new Option('--lease-renew-interval <duration>', 'how often the leader renews (it stops writing if it cannot renew within duration minus this)').env(env('LEASE_RENEW_INTERVAL')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.renewIntervalMs, '5s'))
     .addOption(new Option('--lease-retry-interval <duration>', 'how often a standby tries to take the lease').env(env('LEASE_RETRY_INTERVAL')).argParser(parseDurationFlag).default(DEFAULT_LEASE_TIMINGS.retryIntervalMs, '2s'))
+    .addOption(new Option('--events <eventbridge[:BUS]>', 'publish what happens (reconciled, stalled, rollout failed, prune refused, persistent drift, leader changed) to an EventBridge bus (default bus: default)').env(env('EVENTS')).argParser(eventsTarget))
     .addOption(new Option('--shutdown-timeout <duration>', 'how long in-flight work may take after SIGTERM').env(env('SHUTDOWN_TIMEOUT')).argParser(parseDurationFlag).default(20_000, '20s'))
     .action(async (flags: RunFlags) => {
       await checkSourceAtStart(flags.source);

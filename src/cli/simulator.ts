@@ -69,7 +69,7 @@ export async function runSimulator(flags: SimulatorFlags, stop: AbortSignal, out
     err(`simulator: cannot start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  out(`AWS simulator (ECS, Cloud Map, CloudWatch Logs, S3) listening on ${sim.url}`);
+  out(`AWS simulator (ECS, Cloud Map, CloudWatch Logs, S3, EventBridge) listening on ${sim.url}`);
   out(`  use it with: AWS_ENDPOINT_URL=${sim.url}  (admin API: ${sim.url}/_sim/calls, /_sim/state)`);
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   await sim.close();
@@ -81,7 +81,7 @@ export async function runSimulator(flags: SimulatorFlags, stop: AbortSignal, out
 export function registerSimulator(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('simulator')
-    .description('Run the embedded AWS simulator (ECS, Cloud Map, CloudWatch Logs, S3) for local use and CI; stops on SIGINT/SIGTERM.')
+    .description('Run the embedded AWS simulator (ECS, Cloud Map, CloudWatch Logs, S3, EventBridge) for local use and CI; stops on SIGINT/SIGTERM.')
     .option('--port <port>', 'TCP port (0 = any free port)', parsePort, 4566)
     .option('--host <address>', 'bind address (loopback by default)', '127.0.0.1')
     .option('--state-file <file>', 'load state from this JSON file and save it on change and on exit')

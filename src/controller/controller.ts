@@ -5,7 +5,7 @@
  * It knows nothing of ECS: it hands keys to the reconcile engine and reports what came back.
  */
 import type { SnapshotFile } from '../manifests/load.js';
-import type { ResourceKey } from '../manifests/model.js';
+import type { DesiredResource, ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
@@ -47,11 +47,17 @@ export interface PassSummary {
   counts: Record<ResourceResult['outcome'], number>;
   results: ResourceResult[];
   error?: string;
+  /** Whether the pass covered every declared resource (only such a pass can prune). */
+  full: boolean;
+  /** Why resources no manifest declares were not deleted, when there were some and pruning is on. */
+  pruneRefused?: string;
 }
 
 /** Callbacks for status, metrics and health; all optional, none may throw into the loop. */
 export interface ControllerHooks {
   onSnapshot?(info: { revision: string; complete: boolean; description: string }): void;
+  /** The desired set a snapshot made: its valid resources and the keys stalled on invalid manifests. */
+  onDesired?(valid: ReadonlyMap<string, DesiredResource>, stalled: ReadonlySet<string>): void;
   onSourceError?(error: { message: string; code?: string; requestId?: string }): void;
   onReconciling?(keys: readonly ResourceKey[], revision: string): void;
   onResult?(result: ResourceResult, revision: string): void;
@@ -197,6 +203,7 @@ export class Controller {
     this.desired = next;
     this.snapshot = snapshot;
     this.options.hooks?.onSnapshot?.({ revision: snapshot.revision, complete: snapshot.complete, description: this.options.source.description });
+    this.options.hooks?.onDesired?.(next.resources, new Set(next.stalled.keys()));
     for (const [key, problems] of next.stalled) {
       this.log.error(
         { resource: key, action: 'validate', result: 'stalled', problems: problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`) },
@@ -271,13 +278,11 @@ export class Controller {
       return r ? [r] : [];
     });
     const sourceHealthy = set.healthy && snapshot.complete;
+    let pruneRefused: string | undefined;
     if (removed.length > 0 && !(prune && sourceHealthy)) {
-      log.warn(
-        { action: 'prune', result: 'skipped', removed },
-        this.options.pass.prune
-          ? `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`
-          : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`,
-      );
+      const why = `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`;
+      if (this.options.pass.prune) pruneRefused = why;
+      log.warn({ action: 'prune', result: 'skipped', removed }, this.options.pass.prune ? why : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`);
     }
     this.options.hooks?.onReconciling?.(declared, snapshot.revision);
 
@@ -285,7 +290,7 @@ export class Controller {
     const declaredKeys = new Set(declared);
     const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
     const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
-    const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [] };
+    const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [], full, ...(pruneRefused !== undefined ? { pruneRefused } : {}) };
     // A standby plans like a dry run: it reads (keeping what it knows fresh) and never writes.
     const planOnly = this.options.dryRun ? 'dry run' : this.options.isLeader?.() === false ? 'standby' : undefined;
     try {
@@ -322,7 +327,7 @@ export class Controller {
           this.options.hooks?.onResult?.(result, snapshot.revision);
         }
       } else {
-        const { result } = await applyPass(desired, this.options.ports, this.options.state, {
+        const { plan, result } = await applyPass(desired, this.options.ports, this.options.state, {
           ...passOptions,
           logger: log,
           wait: false,
@@ -330,6 +335,7 @@ export class Controller {
           clock: this.clock,
           recheck: { rolloutCheckMs: this.options.rolloutCheckMs ?? DEFAULT_RECHECK.rolloutCheckMs, drainCheckMs: this.options.drainCheckMs ?? DEFAULT_RECHECK.drainCheckMs },
         });
+        if (plan.pruneRefused !== undefined) summary.pruneRefused ??= plan.pruneRefused;
         summary.results = result.results;
         for (const r of result.results) {
           summary.counts[r.outcome]++;

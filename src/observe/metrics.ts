@@ -32,6 +32,10 @@ export class Metrics {
   private readonly queueDepth: Gauge;
   private readonly drift: Counter<'kind'>;
   private readonly lastSuccess: Gauge;
+  private readonly eventsSentCounter: Counter<'detail_type'>;
+  private readonly eventsFailedCounter: Counter<'error_code'>;
+  private readonly eventsDroppedCounter: Counter<'reason'>;
+  private readonly eventsPendingGauge: Gauge;
   private readonly leader: Gauge;
   private readonly roleSince: Gauge;
   private readonly leaderChanges: Counter;
@@ -77,6 +81,10 @@ export class Metrics {
       help: 'Unix time the last pass finished with every resource converged (0: none yet).',
       registers,
     });
+    this.eventsSentCounter = new Counter({ name: 'switchboard_events_published_total', help: 'Events EventBridge accepted, by detail-type.', labelNames: ['detail_type'], registers });
+    this.eventsFailedCounter = new Counter({ name: 'switchboard_events_failed_total', help: 'Event publish attempts that failed (refused entries and failed calls), by error code; retried with backoff.', labelNames: ['error_code'], registers });
+    this.eventsDroppedCounter = new Counter({ name: 'switchboard_events_dropped_total', help: 'Events given up on, by reason (attempts, queue-full, shutdown).', labelNames: ['reason'], registers });
+    this.eventsPendingGauge = new Gauge({ name: 'switchboard_events_pending', help: 'Events waiting to be published.', registers });
     this.leader = new Gauge({ name: 'switchboard_leader', help: 'With a lease: 1 while this controller holds it and writes, 0 while it stands by.', registers });
     this.roleSince = new Gauge({ name: 'switchboard_leader_role_since_timestamp_seconds', help: 'Unix time this controller became leader or standby.', registers });
     this.leaderChanges = new Counter({ name: 'switchboard_leader_changes_total', help: 'Times this controller became leader or standby.', registers });
@@ -131,6 +139,26 @@ export class Metrics {
     this.leader.set(role === 'leader' ? 1 : 0);
     this.roleSince.set(sinceMs / 1000);
     this.leaderChanges.inc();
+  }
+
+  /** Counts events EventBridge accepted. */
+  eventsSent(detailType: string, n: number): void {
+    this.eventsSentCounter.inc({ detail_type: detailType }, n);
+  }
+
+  /** Counts failed publish attempts. */
+  eventsFailed(errorCode: string, n: number): void {
+    this.eventsFailedCounter.inc({ error_code: errorCode }, n);
+  }
+
+  /** Counts events given up on. */
+  eventsDropped(reason: 'attempts' | 'queue-full' | 'shutdown', n: number): void {
+    this.eventsDroppedCounter.inc({ reason }, n);
+  }
+
+  /** Sets how many events wait to be published. */
+  eventsPending(n: number): void {
+    this.eventsPendingGauge.set(n);
   }
 
   /** Counts one failed read or write of the lease object. */

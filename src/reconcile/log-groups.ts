@@ -121,5 +121,5 @@ export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], obs
     for (const k of g.requiredBy) byKey.get(k)?.dependsOn.push(key);
   }
   const resources = [...plan.resources, ...extra].sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
-  return { resources, notes };
+  return { ...plan, resources, notes };
 }

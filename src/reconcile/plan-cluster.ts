@@ -54,13 +54,15 @@ export function planCluster(r: DesiredResourceOf<'Cluster'>, ctx: PlanContext): 
     p.changes.push(...diffFields('configuration', statedPart(spec.configuration, liveConfiguration), spec.configuration));
     update.configuration = spec.configuration;
   }
-  if (Object.keys(update).length > 0) p.steps.push({ op: 'updateCluster', input: { cluster: r.spec.clusterName, ...update } });
-  planCapacityProviders(spec, live, p);
+  // Tags first: a cluster being adopted carries this controller's tag before anything else changes
+  // it, as an IAM policy that lets the controller change only what it owns requires.
   const t = tagChanges(live.tags, desiredTags, r.spec.tags !== undefined);
   if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
     p.changes.push(...tagDiff(live.tags, t));
     p.steps.push({ op: 'tagEcs', arn: live.arn, add: t.add, remove: t.remove });
   }
+  if (Object.keys(update).length > 0) p.steps.push({ op: 'updateCluster', input: { cluster: r.spec.clusterName, ...update } });
+  planCapacityProviders(spec, live, p);
   if (p.steps.length > 0) {
     p.outcome = 'update';
     p.reason = 'cluster differs from its manifest';

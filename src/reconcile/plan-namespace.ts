@@ -43,6 +43,13 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
   if (conflict) return conflicting(p, conflict);
   const refused = refusedChange(r, live, p, ctx);
   if (refused) return refused;
+  // Tags first: a namespace being adopted carries this controller's tag before it is updated, as
+  // an IAM policy that lets the controller change only what it owns requires.
+  const t = tagChanges(tags, desiredTags, r.spec.tags !== undefined);
+  if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
+    p.changes.push(...diffFields('tags', asJson(tags), asJson({ ...Object.fromEntries(Object.entries(tags).filter(([k]) => !t.remove.includes(k))), ...t.add })));
+    p.steps.push({ op: 'tagCloudMap', arn: live.arn, add: t.add, remove: t.remove });
+  }
   const change: NamespaceChange = {};
   if (r.spec.description !== undefined && namespaceDescriptionDiffers(r.spec, live)) {
     p.changes.push(...diffFields('description', live.description ?? '', r.spec.description));
@@ -61,11 +68,6 @@ export function planNamespace(r: DesiredResourceOf<'Namespace'>, ctx: PlanContex
       ...change,
       updaterRequestId: `switchboard-${contentHash(asJson([live.id, change.description ?? null, change.soaTtl ?? null]))}`,
     });
-  }
-  const t = tagChanges(tags, desiredTags, r.spec.tags !== undefined);
-  if (Object.keys(t.add).length > 0 || t.remove.length > 0) {
-    p.changes.push(...diffFields('tags', asJson(tags), asJson({ ...Object.fromEntries(Object.entries(tags).filter(([k]) => !t.remove.includes(k))), ...t.add })));
-    p.steps.push({ op: 'tagCloudMap', arn: live.arn, add: t.add, remove: t.remove });
   }
   if (p.steps.length > 0) {
     p.outcome = 'update';

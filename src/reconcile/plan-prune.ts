@@ -9,8 +9,11 @@ import type { PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan, type Step } from './plan-types.js';
 import type { TagMap } from './ports.js';
 
-/** Plans the deletions of a pass (none unless pruning), with notes saying why anything is kept. */
-export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext, notes: string[]): ResourcePlan[] {
+/**
+ * Plans the deletions of a pass (none unless pruning), with notes saying why anything is kept;
+ * `refused` hears why nothing was deleted when something would have been.
+ */
+export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext, notes: string[], refused: (reason: string) => void = () => undefined): ResourcePlan[] {
   const { observed, opts } = ctx;
   if (!opts.prune) return [];
   // Ownership is checked here again, whatever the observation says: a delete needs our tag.
@@ -21,22 +24,15 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
     namespaces: observed.orphans.namespaces.filter((n) => ours(observed.namespaceTags.get(n.namespace.arn))),
   };
   const found = o.services.length + o.taskDefinitionFamilies.length + o.namespaces.length;
-  if (!opts.sourceHealthy) {
-    notes.push('prune skipped: some manifests failed to load or validate, so nothing is deleted this pass');
+  const skip = (note: string): ResourcePlan[] => {
+    notes.push(note);
+    if (found > 0) refused(note);
     return [];
-  }
-  if (anyUnavailable(observed.unavailable)) {
-    notes.push('prune skipped: part of the live state could not be read, so nothing is deleted this pass');
-    return [];
-  }
-  if (desired.length === 0 && !opts.allowEmpty) {
-    notes.push('prune skipped: the source holds no manifests (pass --allow-empty to prune everything)');
-    return [];
-  }
-  if (found > opts.maxPrune) {
-    notes.push(`prune stopped: ${found} resources would be deleted, more than --max-prune ${opts.maxPrune}; nothing is deleted`);
-    return [];
-  }
+  };
+  if (!opts.sourceHealthy) return skip('prune skipped: some manifests failed to load or validate, so nothing is deleted this pass');
+  if (anyUnavailable(observed.unavailable)) return skip('prune skipped: part of the live state could not be read, so nothing is deleted this pass');
+  if (desired.length === 0 && !opts.allowEmpty) return skip('prune skipped: the source holds no manifests (pass --allow-empty to prune everything)');
+  if (found > opts.maxPrune) return skip(`prune stopped: ${found} resources would be deleted, more than --max-prune ${opts.maxPrune}; nothing is deleted`);
   const out: ResourcePlan[] = [];
   const mk = (key: ResourceKey, phase: number, reason: string, steps: Step[]): ResourcePlan => {
     const { kind, name } = parseResourceKey(key) ?? { kind: 'Service', name: key };

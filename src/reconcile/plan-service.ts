@@ -292,10 +292,12 @@ function planUpdate(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: Pl
   const deploys = Object.keys(update).length > 0 || tdChange !== undefined;
   const hold = heldRollout(f, live, p, deploys, ctx);
   if (hold) return hold;
+  // Tags first: a service being adopted carries this controller's tag before it is updated, as an
+  // IAM policy that lets the controller change only what it owns requires.
+  tagStep(f, live, p, tdChange);
   if (deploys) {
     p.steps.push({ op: 'updateService', input: { cluster: f.cluster, service: f.r.name, ...update }, ...(tdChange ? { taskDefinition: tdChange } : {}), arn: live.arn, rollout: rolloutIntent(f) });
   }
-  tagStep(f, live, p, tdChange);
   if (p.steps.length === 0) return rolloutProgress(f, live, p, ctx);
   p.outcome = 'update';
   p.reason = p.changes.length > 0 ? 'service differs from its manifest' : 'ownership tags need recording';

@@ -65,6 +65,8 @@ export interface Plan {
   resources: ResourcePlan[];
   /** Plan-wide notes: prune decisions, endpoints that running clients will not see, ... */
   notes: string[];
+  /** Why resources this controller owns and no manifest declares were not deleted (only when there were some). */
+  pruneRefused?: string;
 }
 
 /** Execution phases: creation in dependency order, deletion in reverse. */

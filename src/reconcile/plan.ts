@@ -46,7 +46,8 @@ export function planChanges(desired: readonly DesiredResource[], observed: Obser
   }
   const notes: string[] = [];
   planNewEndpoints(services, plans, ctx, notes);
-  const resources = [...plans.values(), ...planPrune(desired, ctx, notes)];
+  let pruneRefused: string | undefined;
+  const resources = [...plans.values(), ...planPrune(desired, ctx, notes, (reason) => (pruneRefused = reason))];
   resources.sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
-  return { resources, notes };
+  return { resources, notes, ...(pruneRefused !== undefined ? { pruneRefused } : {}) };
 }

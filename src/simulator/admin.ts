@@ -2,6 +2,7 @@ import { defaultTimings, type Timings } from './clock.js';
 import { renderNamespace } from './cloudmap/namespaces.js';
 import { addSharedNamespace, unshareNamespace } from './cloudmap/store.js';
 import type { SimulatorEngine } from './engine.js';
+import { receivedEvents } from './events/index.js';
 import type { FaultEffect, FaultRates, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
 import { serviceKeys, type ServiceKey } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
@@ -62,6 +63,14 @@ function parseEffect(o: JsonObject): FaultEffect {
       return { type: 'rolloutFailure' };
     case 'operationFailure': {
       const out: FaultEffect = { type: 'operationFailure' };
+      const code = str(e, 'errorCode');
+      const message = str(e, 'message');
+      if (code !== undefined) out.errorCode = code;
+      if (message !== undefined) out.message = message;
+      return out;
+    }
+    case 'entryFailure': {
+      const out: FaultEffect = { type: 'entryFailure' };
       const code = str(e, 'errorCode');
       const message = str(e, 'message');
       if (code !== undefined) out.errorCode = code;
@@ -208,6 +217,8 @@ export function handleAdmin(engine: SimulatorEngine, method: string, path: strin
     case 'POST /_sim/reset':
       engine.resetState();
       return { status: 200, body: { ok: true } };
+    case 'GET /_sim/events':
+      return { status: 200, body: receivedEvents(engine.state) };
     case 'GET /_sim/config':
       return { status: 200, body: configOf(engine) };
     case 'GET /_sim/faults':

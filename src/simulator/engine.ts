@@ -3,6 +3,7 @@ import { cloudMapService } from './cloudmap/index.js';
 import type { RequestContext, ServiceDef } from './context.js';
 import { CallCounters, type CallOutcome } from './counters.js';
 import { ecsService } from './ecs/index.js';
+import { eventsService } from './events/index.js';
 import { errorStatus, SimulatorError, type ServiceKey } from './errors.js';
 import { modelledError } from './error-shapes.js';
 import { FaultInjector, type FaultEffect, type LatencySettings, type RandomFaults } from './faults.js';
@@ -11,7 +12,7 @@ import { Input } from './input.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { logsService } from './logs/index.js';
 import { callerFromAuthorization, parseBody, parseTarget, regionFromAuthorization } from './protocol.js';
-import { emptyState, regionState, type SimState } from './state.js';
+import { emptyState, regionState, type RegionState, type SimState } from './state.js';
 import { Throttler, type ThrottleSettings } from './throttle.js';
 
 /** Options of the simulator core (the HTTP options live in `startSimulator`). */
@@ -49,6 +50,25 @@ export interface RestCall {
   authorization: string | undefined;
   /** Resource names the request mentions, for targeted faults. */
   names: readonly string[];
+  /** What observers see of the request (S3: bucket, key, the headers that matter). */
+  input: JsonObject;
+}
+
+/**
+ * One call the simulator is about to carry out, as an observer sees it: what was asked, by whom,
+ * and the state just before it (read it, never change it). Tests use this to check each call
+ * against an IAM policy with the tags the resource had.
+ */
+export interface ObservedCall {
+  service: ServiceKey;
+  operation: string;
+  region: string;
+  accountId: string;
+  /** The access key id that signed the call. */
+  caller: string | undefined;
+  input: JsonObject;
+  state: RegionState;
+  root: SimState;
 }
 
 /** One raw AWS request as received over HTTP. */
@@ -58,7 +78,7 @@ export interface AwsRequest {
   body: string;
 }
 
-const services: readonly ServiceDef[] = [ecsService, cloudMapService, logsService];
+const services: readonly ServiceDef[] = [ecsService, cloudMapService, logsService, eventsService];
 const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
 
 /** Request members that name a resource, used to match targeted faults. */
@@ -101,6 +121,8 @@ export class SimulatorEngine {
   readonly defaultRegion: string;
   /** Called after every state change (persistence hooks in here). */
   onChange: () => void = () => undefined;
+  /** Told of every call just before it is carried out (after latency, throttling and faults). */
+  readonly observers = new Set<(call: ObservedCall) => void>();
   private timers = new Set<NodeJS.Timeout>();
   private wakers = new Set<() => void>();
   private closed = false;
@@ -171,6 +193,7 @@ export class SimulatorEngine {
     const ctx = this.context(region, domain);
     try {
       this.settle(ctx);
+      this.notify({ service: service.key, operation: target.operation, region, accountId: this.accountId, caller, input: raw, state: ctx.state, root: ctx.root });
       const body = op.handle(ctx, new Input(raw, service.key));
       record('ok');
       if (op.kind === 'write') this.onChange();
@@ -215,7 +238,9 @@ export class SimulatorEngine {
     }
     if (this.closed) return { kind: 'reset', requestId: id };
     try {
-      const value = handle(this.context(region, []));
+      const ctx = this.context(region, []);
+      this.notify({ service: call.service, operation: call.operation, region, accountId: this.accountId, caller, input: call.input, state: ctx.state, root: ctx.root });
+      const value = handle(ctx);
       record('ok');
       if (call.kind === 'write') this.onChange();
       return loseResponse ? { kind: 'reset', requestId: id } : { kind: 'ok', value, requestId: id };
@@ -224,6 +249,16 @@ export class SimulatorEngine {
       if (err instanceof SimulatorError) return { kind: 'error', error: err, requestId: id };
       const message = err instanceof Error ? err.message : String(err);
       return { kind: 'error', error: new SimulatorError('InternalError', `The simulator failed: ${message}`, 500), requestId: id };
+    }
+  }
+
+  private notify(call: ObservedCall): void {
+    for (const observer of this.observers) {
+      try {
+        observer(call);
+      } catch {
+        // An observer's failure must never fail the call it observes.
+      }
     }
   }
 

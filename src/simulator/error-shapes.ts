@@ -86,6 +86,9 @@ const modelled: Record<ServiceKey, Record<string, ErrorShape>> = {
   },
   // S3 errors carry their status where they are raised (src/simulator/s3).
   s3: {},
+  // EventBridge PutEvents declares only InternalException (botocore `events/2015-10-07`); its
+  // validation errors are the common ValidationException.
+  events: { InternalException: server },
 };
 
 /** The shape `type` has in `service`'s model, if the model declares it. */

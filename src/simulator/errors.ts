@@ -2,10 +2,10 @@ import { modelledError } from './error-shapes.js';
 import type { JsonObject } from './json.js';
 
 /** The AWS services the simulator speaks. */
-export type ServiceKey = 'ecs' | 'cloudmap' | 'logs' | 's3';
+export type ServiceKey = 'ecs' | 'cloudmap' | 'logs' | 's3' | 'events';
 
 /** Every service key, in a fixed order (counters, admin input checks). */
-export const serviceKeys: readonly ServiceKey[] = ['ecs', 'cloudmap', 'logs', 's3'];
+export const serviceKeys: readonly ServiceKey[] = ['ecs', 'cloudmap', 'logs', 's3', 'events'];
 
 /**
  * An AWS error as the simulator returns it: rendered as `{"__type": type, "message": ...}` with
@@ -50,5 +50,5 @@ export function errorStatus(service: ServiceKey, type: string): number {
 
 /** The validation error type each service uses for a malformed or invalid parameter. */
 export function invalidParameter(service: ServiceKey, message: string): SimulatorError {
-  return new SimulatorError(service === 'cloudmap' ? 'InvalidInput' : 'InvalidParameterException', message);
+  return new SimulatorError(service === 'cloudmap' ? 'InvalidInput' : service === 'events' ? 'ValidationException' : 'InvalidParameterException', message);
 }

@@ -18,7 +18,9 @@ export type FaultEffect =
   /** The deployment this call starts trips the deployment circuit breaker. */
   | { type: 'rolloutFailure' }
   /** The Cloud Map operation this call submits ends in FAIL. */
-  | { type: 'operationFailure'; errorCode?: string; message?: string };
+  | { type: 'operationFailure'; errorCode?: string; message?: string }
+  /** The entries of the PutEvents call this applies to fail with `errorCode` (HTTP 200, `FailedEntryCount`). */
+  | { type: 'entryFailure'; errorCode?: string; message?: string };
 
 /** "Affect the next `count` calls of `operation` (on `resource`, by `caller`) with `effect`." */
 export interface TargetedFault {

@@ -1,22 +1,24 @@
 import type { Timings } from './clock.js';
 import type { CallCounts, CallLog } from './counters.js';
 import { handleAdmin } from './admin.js';
-import { SimulatorEngine, type EngineOptions } from './engine.js';
+import { SimulatorEngine, type EngineOptions, type ObservedCall } from './engine.js';
 import type { JsonObject } from './json.js';
 import type { LatencySettings, RandomFaults, TargetedFault } from './faults.js';
+import { receivedEvents } from './events/index.js';
 import { loadState, StateSaver } from './persistence.js';
 import { closeServer, createSimulatorServer, listen } from './server.js';
-import type { SimState } from './state.js';
+import type { ReceivedEventRecord, SimState } from './state.js';
 import type { ThrottleSettings } from './throttle.js';
 
 export type { CallCounts, CallLog, CallLogEntry } from './counters.js';
 export type { FaultEffect, LatencySettings, RandomFaults, TargetedFault } from './faults.js';
-export type { SimState } from './state.js';
+export type { ReceivedEventRecord, SimState } from './state.js';
 export type { ThrottleSettings, BucketLimit } from './throttle.js';
 export type { Timings } from './clock.js';
 export { defaultLimits } from './throttle.js';
 export { defaultTimings } from './clock.js';
 export { SimulatorEngine } from './engine.js';
+export type { ObservedCall } from './engine.js';
 
 /** A namespace another account shares with the simulated one (`POST /_sim/shared-namespaces`). */
 export interface SharedNamespace {
@@ -75,6 +77,10 @@ export interface SimulatorHandle {
   setTimings(timings: Partial<Timings>): void;
   /** The simulated durations of asynchronous work. */
   timings(): Timings;
+  /** Every event PutEvents accepted, oldest first (`GET /_sim/events`). */
+  receivedEvents(): ReceivedEventRecord[];
+  /** Calls `observer` with every call just before it is carried out; returns the function that stops it. */
+  observeCalls(observer: (call: ObservedCall) => void): () => void;
   /** Stops the server, cancels delays and flushes the state file; safe to call twice. */
   close(): Promise<void>;
 }
@@ -115,6 +121,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setTimeScale: (x) => engine.clock.setTimeScale(x),
     setTimings: (t) => engine.clock.setTimings(t),
     timings: () => ({ ...engine.clock.timings }),
+    receivedEvents: () => receivedEvents(engine.state).events.map((e) => ({ ...e, resources: [...e.resources] })),
+    observeCalls: (observer) => {
+      engine.observers.add(observer);
+      return () => engine.observers.delete(observer);
+    },
     close() {
       closing ??= (async () => {
         engine.close();

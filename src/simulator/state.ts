@@ -256,11 +256,36 @@ export interface S3State {
   buckets: Record<string, S3BucketRecord>;
 }
 
+/** One event an EventBridge bus accepted. */
+export interface ReceivedEventRecord {
+  eventId: string;
+  /** When PutEvents accepted it, epoch ms. */
+  receivedAt: number;
+  region: string;
+  eventBusName: string;
+  source: string;
+  detailType: string;
+  /** The detail as sent (JSON text). */
+  detail: string;
+  resources: string[];
+  /** The event's own time, epoch ms (the call's time when it gave none). */
+  time: number;
+}
+
+/** EventBridge state of one Region: what its buses received (bounded). */
+export interface EventsState {
+  received: ReceivedEventRecord[];
+  /** Older events dropped to keep `received` bounded. */
+  dropped: number;
+}
+
 /** Everything in one Region. */
 export interface RegionState {
   ecs: EcsState;
   cloudmap: CloudMapState;
   logs: LogsState;
+  /** Created on first use (state files written before EventBridge was simulated have none). */
+  events?: EventsState;
 }
 
 /** The whole simulated account: JSON-serialisable, persisted by `--state-file`. */

@@ -70,6 +70,7 @@ const PREFIX_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-servicediscovery': 'servicediscovery',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-s3': 's3',
+  '@aws-sdk/client-eventbridge': 'events',
 };
 
 /**

@@ -9,9 +9,12 @@ export interface TestClients {
   destroy(): void;
 }
 
-/** Real SDK clients pointed at a simulator URL, with fixed test credentials. */
-export function clientsFor(url: string): TestClients {
-  const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 };
+/**
+ * Real SDK clients pointed at a simulator URL, with fixed test credentials; one attempt per call
+ * unless `maxAttempts` says otherwise.
+ */
+export function clientsFor(url: string, { maxAttempts = 1 }: { maxAttempts?: number } = {}): TestClients {
+  const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts };
   const ecs = new ECSClient(config);
   const cloudMap = new ServiceDiscoveryClient(config);
   const logs = new CloudWatchLogsClient(config);

@@ -43,3 +43,9 @@ test('tags the manifest states are added, and no others removed when it states n
   const p = planCluster(one(tagged, 'Cluster', 'default'), planContext(tagged, observedWith([apps], [liveCluster('default', { serviceConnectNamespace: apps.arn })]), OPTS));
   expect(p.steps).toEqual([{ op: 'tagEcs', arn: liveCluster('default').arn, add: { team: 'a' }, remove: [] }]);
 });
+
+test('adopting a cluster tags it as ours before updating it, so a policy that allows changes only on owned clusters lets the update through', () => {
+  const adopted = manifests(NAMESPACE, CLUSTER.replace('metadata: {name: default}', 'metadata: {name: default, annotations: {switchboard.dev/adopt: "true"}}'));
+  const p = planCluster(one(adopted, 'Cluster', 'default'), planContext(adopted, observedWith([apps], [liveCluster('default', { tags: {} })]), OPTS));
+  expect(p.steps.map((s) => s.op)).toEqual(['tagEcs', 'updateCluster']);
+});

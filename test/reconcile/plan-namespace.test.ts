@@ -125,3 +125,11 @@ test('a DNS namespace is created with its SOA TTL and a CreatorRequestId that re
   const p = planNamespace(one(dns, 'Namespace', 'apps'), planContext(dns, observedWith(), OPTS));
   expect(p.steps).toEqual([expect.objectContaining({ op: 'createNamespace', type: 'DNS_PRIVATE', vpc: 'vpc-1', soaTtl: 60, creatorRequestId: ours })]);
 });
+
+test('adopting a namespace tags it as ours before updating it, so a policy that allows changes only on owned namespaces lets the update through', () => {
+  const adopted = manifests(NAMESPACE.replace('metadata: {name: apps}', 'metadata: {name: apps, annotations: {switchboard.dev/adopt: "true"}}'));
+  const o = observedWith([liveNamespace('apps', { description: 'old' })]);
+  o.namespaceTags.set(liveNamespace('apps').arn, {});
+  const p = planNamespace(one(adopted, 'Namespace', 'apps'), planContext(adopted, o, OPTS));
+  expect(p.steps.map((s) => s.op)).toEqual(['tagCloudMap', 'updateNamespace']);
+});

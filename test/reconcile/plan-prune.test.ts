@@ -74,3 +74,11 @@ test('a namespace that still has Cloud Map services is kept, and the plan says w
   expect(plans.map((p) => p.key)).not.toContain('Namespace/old');
   expect(notes.join('\n')).toMatch(/Namespace\/old: .* still has 2 services/);
 });
+
+test('a refused prune reports why when something would have been deleted, and nothing when nothing would', () => {
+  const refusals: string[] = [];
+  planPrune(desired, planContext(desired, withOrphans(), { ...PRUNE, maxPrune: 1 }), [], (r) => refusals.push(r));
+  expect(refusals).toEqual(['prune stopped: 3 resources would be deleted, more than --max-prune 1; nothing is deleted']);
+  planPrune(desired, planContext(desired, observedWith([liveNamespace('apps')]), { ...PRUNE, sourceHealthy: false }), [], (r) => refusals.push(r));
+  expect(refusals).toHaveLength(1);
+});

@@ -142,3 +142,13 @@ test('a created service shows its namespace by name, whether or not the namespac
   expect(shown([])).toBe('apps');
   expect(shown([apps])).toBe('apps');
 });
+
+test('adopting a service tags it as ours before updating it, so a policy that allows changes only on owned services lets the update through', () => {
+  const desired = manifests(NAMESPACE, CLUSTER, taskDefinition('web'), service('web', { server: true, annotations: '{switchboard.dev/adopt: "true"}' }));
+  const observed = observedWith([apps], [liveCluster('default', { serviceConnectNamespace: apps.arn })]);
+  const s = liveServiceFor(one(desired, 'Service', 'web'), one(desired, 'TaskDefinition', 'web'), observed);
+  s.tags = {};
+  s.raw.desiredCount = 3;
+  const p = planService(one(desired, 'Service', 'web'), planContext(desired, observed, OPTS));
+  expect(p.steps.map((st) => st.op)).toEqual(['tagEcs', 'updateService']);
+});

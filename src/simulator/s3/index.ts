@@ -8,6 +8,7 @@ import type { SimulatorEngine } from '../engine.js';
 import type { RequestContext } from '../context.js';
 import { errorStatus, type SimulatorError } from '../errors.js';
 import { requestId } from '../ids.js';
+import { compact, type JsonObject } from '../json.js';
 import { createBucket, deleteObject, getObject, headObject, listObjectsV2, putObject, s3Error, type S3Reply } from './operations.js';
 import { header, operationOf, parseS3Url, s3OperationKind, type S3Operation, type S3Request } from './request.js';
 import { errorDocument, hostId } from './xml.js';
@@ -87,6 +88,17 @@ function run(operation: S3Operation, req: S3Request, conflicting: () => boolean)
   }
 }
 
+/** What observers see of an S3 request: bucket, key, prefix and the conditional headers. */
+function observedInput(req: S3Request): JsonObject {
+  return compact({
+    Bucket: req.bucket,
+    Key: req.key,
+    Prefix: req.query.get('prefix') ?? undefined,
+    IfMatch: header(req, 'if-match'),
+    IfNoneMatch: header(req, 'if-none-match'),
+  });
+}
+
 /** Answers one S3 request (the body already read). */
 export async function handleS3(engine: SimulatorEngine, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const method = req.method ?? 'GET';
@@ -106,7 +118,15 @@ export async function handleS3(engine: SimulatorEngine, req: IncomingMessage, re
   try {
     const handle = run(operation, s3req, () => ticket !== undefined && writes.earlierInFlight(objectKey, ticket));
     const outcome = await engine.perform(
-      { service: 's3', operation, kind, category: `s3.${kind}`, authorization: header(s3req, 'authorization'), names: [bucket ?? '', ...(key === undefined ? [] : [key, `${bucket ?? ''}/${key}`])] },
+      {
+        service: 's3',
+        operation,
+        kind,
+        category: `s3.${kind}`,
+        authorization: header(s3req, 'authorization'),
+        names: [bucket ?? '', ...(key === undefined ? [] : [key, `${bucket ?? ''}/${key}`])],
+        input: observedInput(s3req),
+      },
       handle,
     );
     switch (outcome.kind) {

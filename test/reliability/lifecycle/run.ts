@@ -136,7 +136,10 @@ export function useLifecycleEnv(): LifecycleEnv {
   let env: { harness: Harness; aws: TestClients } | undefined;
   beforeAll(async () => {
     const sim = await startSimulator({ timeScale: 1000 });
-    env = { harness: await Harness.start(sim), aws: clientsFor(sim.url) };
+    // A long run on a loaded machine can reuse a kept-alive connection the simulator has just
+    // closed (ECONNRESET before the call is sent): the SDK's standard retry covers that, as it
+    // does for the engine's own clients.
+    env = { harness: await Harness.start(sim), aws: clientsFor(sim.url, { maxAttempts: 3 }) };
   });
   afterAll(async () => {
     if (!env) return;
