@@ -91,7 +91,7 @@ if (differential) {
 }
 const dirRaces = row('directory-races');
 if (dirRaces) {
-  lines.push(`- **Directory races**: ${dirRaces.reads} reads of a folder with ${dirRaces.foldersBesideTheFile} subfolders while another process made ${dirRaces.racingChanges} changes to one manifest (renamed away and back, truncated and rewritten, swapped for a FIFO, swapped for a 64 MiB sparse file): ${dirRaces.wrongCompleteReads} complete reads without the file or with it empty, ${dirRaces.hungReads} hung reads, ${dirRaces.oversizedReads} reads past the size limit.`);
+  lines.push(`- **Directory races**: ${dirRaces.reads} reads of a folder with ${dirRaces.foldersBesideTheFile} subfolders while another process made ${dirRaces.racingChanges} changes to one manifest (renamed away and back, truncated and rewritten, swapped for a FIFO, swapped for a 64 MiB sparse file); ${dirRaces.failedReads ?? 0} reads failed by their own time bound (safe: nothing is emitted): ${dirRaces.wrongCompleteReads} complete reads without the file or with it empty, ${dirRaces.hungReads} hung reads, ${dirRaces.oversizedReads} reads past the size limit.`);
 }
 const pruneRaces = row('prune-races');
 if (pruneRaces) {

@@ -32,6 +32,14 @@ export class SdkCloudMap implements CloudMapPort {
     return awsCall(operation, send);
   }
 
+  /**
+   * The account's own namespaces. ListNamespaces also returns namespaces other accounts share with
+   * this one; those are left out (filter RESOURCE_OWNER = SELF,
+   * https://docs.aws.amazon.com/cloud-map/latest/api/API_NamespaceFilter.html): a name refers to the
+   * account's own namespace, and a shared one can be used by ARN but never changed, tagged, read
+   * for tags or deleted by this account. Cloud Map filters after paging, so a page may be empty
+   * and still have a NextToken.
+   */
   async listNamespaces(): Promise<LiveNamespace[]> {
     const out: LiveNamespace[] = [];
     let nextToken: string | undefined;
@@ -39,7 +47,7 @@ export class SdkCloudMap implements CloudMapPort {
       const token = nextToken;
       // 100 per page is the maximum: https://docs.aws.amazon.com/cloud-map/latest/api/API_ListNamespaces.html
       const res = await this.call('servicediscovery:ListNamespaces', () =>
-        this.client.send(new ListNamespacesCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) })),
+        this.client.send(new ListNamespacesCommand({ MaxResults: 100, Filters: [{ Name: 'RESOURCE_OWNER', Values: ['SELF'], Condition: 'EQ' }], ...(token ? { NextToken: token } : {}) })),
       );
       for (const n of res.Namespaces ?? []) {
         out.push({

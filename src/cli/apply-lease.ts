@@ -3,6 +3,7 @@
  * renewed while applying, give it back afterwards. `plan` and `validate` never need it: they write nothing.
  */
 import { DEFAULT_LEASE_TIMINGS } from '../lease/lease.js';
+import { UsageError } from '../util/usage-error.js';
 import { LeaseLocationError, resolveLeaseLocation } from '../lease/location.js';
 import { formatDuration } from '../util/duration.js';
 import { openLease, type OpenedLease } from './lease.js';
@@ -24,15 +25,14 @@ interface ApplyLeaseFlags {
   endpointUrl?: string;
 }
 
-/** The lease `--lease` names, not yet taken; undefined without the flag, `'usage'` (reported) when the flag is wrong. */
-export async function takeLeaseForApply(flags: ApplyLeaseFlags): Promise<ApplyLease | 'usage' | undefined> {
+/** The lease `--lease` names, not yet taken; undefined without the flag. Throws UsageError when the flag is wrong. */
+export async function takeLeaseForApply(flags: ApplyLeaseFlags): Promise<ApplyLease | undefined> {
   let location;
   try {
     location = resolveLeaseLocation(flags.lease ?? 'none', undefined, flags.controllerId);
   } catch (err) {
     if (!(err instanceof LeaseLocationError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 'usage';
+    throw new UsageError(err.message);
   }
   if (location === undefined) return undefined;
   const opened = await openLease({

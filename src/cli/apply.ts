@@ -31,10 +31,6 @@ export function registerApply(program: Command, setExit: (code: number) => void)
     const { applyPass } = await import('../reconcile/engine.js');
     const { takeLeaseForApply } = await import('./apply-lease.js');
     const lease = await takeLeaseForApply(flags);
-    if (lease === 'usage') {
-      setExit(2);
-      return;
-    }
     const session = await openSession(flags.filename, flags, lease?.gate);
     // With --wait, every rollout shows its progress (without, the report alone is the output).
     const progress = new RolloutProgressView({ stream: process.stderr, tty: process.stderr.isTTY === true });

@@ -102,7 +102,7 @@ export function registerDemo(program: Command, setExit: (code: number) => void):
           'switchboard demo',
           `  AWS simulator:  ${sim.url}  (no AWS account needed)`,
           `  manifests:      ${where}`,
-          `  status:         http://${flags.listen}/status   (or: npx switchboard status --url http://${flags.listen})`,
+          `  map and status: http://${flags.listen}/   (or: npx switchboard status --url http://${flags.listen})`,
           '',
           'Watch the controller converge the examples. Then edit a manifest, e.g.',
           edit,

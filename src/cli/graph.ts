@@ -8,7 +8,7 @@ import { renderDot } from '../graph/dot.js';
 import type { StatusLookup } from '../graph/labels.js';
 import { renderMermaid } from '../graph/mermaid.js';
 import { buildServiceMap } from '../graph/model.js';
-import { nodeStatuses } from '../graph/status.js';
+import { statusLookup } from '../graph/status.js';
 import { addFilenameFlag, loadManifests, reportProblems } from './common.js';
 import { addStatusClientFlags, fetchStatus, type StatusClientFlags } from './status.js';
 
@@ -36,8 +36,7 @@ export function registerGraph(program: Command, setExit: (code: number) => void)
     let status: StatusLookup | undefined;
     if (flags.url !== undefined) {
       try {
-        const states = nodeStatuses(await fetchStatus(flags.url, flags.timeout * 1000, flags.statusToken));
-        status = (key) => states.get(key);
+        status = statusLookup(await fetchStatus(flags.url, flags.timeout * 1000, flags.statusToken));
       } catch (err) {
         process.stderr.write(`graph: ${err instanceof Error ? err.message : String(err)}\n`);
         setExit(1);

@@ -18,6 +18,8 @@ import { createSource } from '../sources/index.js';
 import { openEvents, type OpenedEvents } from './events.js';
 import { openLease } from './lease.js';
 import { leaseTimingsOf, type RunFlags } from './run.js';
+import { DaemonMap } from './run-map.js';
+import { UsageError } from './usage.js';
 
 function leadershipStatus(l: LeaseStatus): LeadershipStatus {
   return { role: l.role, since: new Date(l.since).toISOString(), identity: l.identity, lease: l.location, ...(l.holder !== undefined ? { holder: l.holder } : {}) };
@@ -53,8 +55,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     leaseLocation = resolveLeaseLocation(flags.lease, flags.source, flags.controllerId);
     checkLeaseTimings(leaseTimingsOf(flags));
   } catch (err) {
-    logger.error({ action: 'start', result: 'failed' }, err instanceof Error ? err.message : String(err));
-    return 2;
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   let requeueAll = (): void => undefined;
   let role: LeaseRole | undefined;
@@ -111,16 +112,19 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
   });
   // `--status-to` alone or `--status-to source` (the flag's parser refuses anything else).
   const statusToSource = flags.statusTo !== undefined;
+  const map = new DaemonMap({ status, defaultCluster: flags.cluster, region: ports.region });
   const http = await startHttpServer({
     listen: flags.listen,
     status,
     metrics,
     health,
     source: freshness,
+    page: map.page,
+    ...(flags.statusToken !== undefined ? { statusToken: flags.statusToken } : {}),
   });
   logger.info(
     { action: 'start', source: source.description, listen: http.url, dryRun: flags.dryRun, prune: flags.prune, lease: opened?.location ?? 'none' },
-    `switchboard watching ${source.description}; status on ${http.url}${opened ? `; one writer at a time through ${opened.location}` : ''}`,
+    `switchboard watching ${source.description}; the map and status on ${http.url}/${opened ? `; one writer at a time through ${opened.location}` : ''}`,
   );
   if (opened && role === undefined) {
     const l = opened.lease.status;
@@ -151,6 +155,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
     hooks: {
       heartbeat: () => health.heartbeat(),
       onSnapshot: (s) => status.setSource({ description: s.description, revision: s.revision, complete: s.complete }),
+      onDesired: (valid, stalled) => map.onDesired(valid, stalled),
       onSourceError: (e) => {
         const previous = status.sourceStatus;
         status.setSource({
@@ -167,6 +172,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
         events?.emitter.result(r, revision);
         status.recordResult(r.key, revision, r);
         metrics.recordReconcile(kindOf(r.key), r.outcome, r.durationMs / 1000);
+        metrics.recordPersistentDrift(r.key, r.decision.type === 'terminal' && r.decision.reason === 'PersistentDrift');
       },
       onStalled: (key, problems, revision) => {
         events?.emitter.stalledManifest(key, problems, revision);
@@ -175,6 +181,7 @@ export async function runController(flags: RunFlags, stop?: AbortSignal): Promis
       onRemoved: (key) => {
         events?.emitter.removed(key);
         status.remove(key);
+        metrics.recordPersistentDrift(key, false);
       },
       onQueueDepth: (depth) => metrics.setQueueDepth(depth),
       onPass: (p) => {

@@ -58,6 +58,8 @@ export interface RunFlags {
   expectedBucketOwner?: string;
   s3EndpointUrl?: string;
   shutdownTimeout: number;
+  /** When set, /status and the page answer only requests carrying it. */
+  statusToken?: string;
   /** `s3://bucket/key`, `s3://bucket/prefix/`, `none`; default: beside an S3 source, none for a directory. */
   lease?: string;
   leaseDuration: number;
@@ -156,6 +158,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('--dry-run', 'run the loop but only log the plans').env(env('DRY_RUN')).default(false))
     .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz, /status, /metrics').env(env('LISTEN')).argParser(listenAddress).default('127.0.0.1:8080'))
     .addOption(new Option('--status-to [where]', 'also write the status document next to the source (only "source" is supported)').env(env('STATUS_TO')).argParser(statusTarget))
+    .addOption(new Option('--status-token <token>', 'require this token for /status and the page (a bearer token, or the password a browser asks for); prefer the environment variable').env(env('STATUS_TOKEN')))
     .addOption(new Option('--log-format <format>', 'json, or pretty (default: pretty on a terminal)').choices(['json', 'pretty']).env(env('LOG_FORMAT')))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).env(env('LOG_LEVEL')).default('info'))
     .addOption(new Option('--region <region>', 'AWS Region (default: the SDK chain)').env(env('REGION')))

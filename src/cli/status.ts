@@ -13,7 +13,7 @@ export interface StatusClientFlags {
 }
 
 interface StatusOptions extends StatusClientFlags {
-  output: 'text' | 'json';
+  output: 'text' | 'wide' | 'json';
 }
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -90,7 +90,7 @@ export function registerStatus(program: Command, setExit: (code: number) => void
   const cmd = program
     .command('status')
     .description("Show a running controller's status: source, last pass, and each resource's Ready condition.")
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text (messages wrapped to the terminal), wide (also revision, last reconcile, AWS error and request id), or json').choices(['text', 'wide', 'json']).default('text'))
     .addHelpText('after', '\nExit status: 0 when the controller is ready and every resource is Ready; 1 otherwise or when the controller cannot be reached; 2 on usage errors.')
     .action(async (options: StatusOptions) => {
       let doc: StatusDocument;
@@ -101,7 +101,10 @@ export function registerStatus(program: Command, setExit: (code: number) => void
         setExit(1);
         return;
       }
-      process.stdout.write(options.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : formatStatusTable(doc));
+      const width = process.stdout.isTTY === true ? process.stdout.columns : undefined;
+      process.stdout.write(
+        options.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : formatStatusTable(doc, Date.now(), { wide: options.output === 'wide', ...(width !== undefined && options.output !== 'wide' ? { width } : {}) }),
+      );
       setExit(allReady(doc) ? 0 : 1);
     });
   addStatusClientFlags(cmd, { url: "the controller's HTTP address (its --listen)", defaultUrl: new URL(DEFAULT_URL) });

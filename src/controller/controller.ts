@@ -5,7 +5,7 @@
  * It knows nothing of ECS: it hands keys to the reconcile engine and reports what came back.
  */
 import type { SnapshotFile } from '../manifests/load.js';
-import type { ResourceKey } from '../manifests/model.js';
+import type { DesiredResource, ResourceKey } from '../manifests/model.js';
 import type { Problem } from '../manifests/problems.js';
 import { IncrementalValidator } from '../manifests/incremental.js';
 import type { Logger } from '../observe/logger.js';
@@ -56,6 +56,8 @@ export interface PassSummary {
 /** Callbacks for status, metrics and health; all optional, none may throw into the loop. */
 export interface ControllerHooks {
   onSnapshot?(info: { revision: string; complete: boolean; description: string }): void;
+  /** The desired set a snapshot made: its valid resources and the keys stalled on invalid manifests. */
+  onDesired?(valid: ReadonlyMap<string, DesiredResource>, stalled: ReadonlySet<string>): void;
   onSourceError?(error: { message: string; code?: string; requestId?: string }): void;
   onReconciling?(keys: readonly ResourceKey[], revision: string): void;
   onResult?(result: ResourceResult, revision: string): void;
@@ -201,6 +203,7 @@ export class Controller {
     this.desired = next;
     this.snapshot = snapshot;
     this.options.hooks?.onSnapshot?.({ revision: snapshot.revision, complete: snapshot.complete, description: this.options.source.description });
+    this.options.hooks?.onDesired?.(next.resources, new Set(next.stalled.keys()));
     for (const [key, problems] of next.stalled) {
       this.log.error(
         { resource: key, action: 'validate', result: 'stalled', problems: problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}`) },

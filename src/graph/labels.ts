@@ -3,10 +3,10 @@
  * the two formats (and the page, which draws the DOT form) tell the same story.
  */
 import type { MapNamespace, MapService } from './model.js';
-import type { NodeState, NodeStatus } from './status.js';
+import type { ResourceState, ResourceView } from '../observe/status-table.js';
 
 /** Where a node's live state comes from (`--url`, the daemon); absent offline. */
-export type StatusLookup = (key: string) => NodeStatus | undefined;
+export type StatusLookup = (key: string) => ResourceView | undefined;
 
 const MAX_MESSAGE = 80;
 
@@ -17,9 +17,11 @@ export function labelText(text: string, max = MAX_MESSAGE): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
-function statusLine(s: NodeStatus | undefined): string[] {
+function statusLine(s: ResourceView | undefined): string[] {
   if (!s) return [];
-  const why = s.state === 'Ready' ? '' : s.message !== '' ? `: ${s.message}` : s.reason !== '' ? `: ${s.reason}` : '';
+  // A located problem names its file by full path; on a node its name and position say enough.
+  const message = s.message.replace(/(?:[^\s:]*\/)+([^\s/:]+:\d+:\d+)/g, '$1');
+  const why = s.state === 'Ready' ? '' : message !== '' ? `: ${message}` : s.reason !== '' ? `: ${s.reason}` : '';
   return [labelText(`${s.state}${why}`)];
 }
 
@@ -45,7 +47,7 @@ export function namespaceTitle(ns: MapNamespace, status: StatusLookup | undefine
 export type StateClass = 'unknown' | 'ready' | 'reconciling' | 'stalled' | 'notready';
 
 /** The class a state is drawn with. */
-export function stateClass(state: NodeState | undefined): StateClass {
+export function stateClass(state: ResourceState | undefined): StateClass {
   switch (state) {
     case undefined:
       return 'unknown';

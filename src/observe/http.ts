@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FreshnessReport } from './freshness.js';
 import type { HealthReport } from './health.js';
+import { carriesToken, TOKEN_CHALLENGE } from './token.js';
 
 /** What /status and /readyz read (a StatusStore). */
 export interface StatusView {
@@ -54,6 +55,27 @@ export interface HttpServerOptions {
   maxStatusInFlight?: number;
   /** The clock the render interval is measured with. */
   now?: () => number;
+  /** The map page (`/`, `/map.json`, `/assets/*`), when the controller serves it. */
+  page?: PageView;
+  /** When set, `/status` and the page's status data answer only requests carrying it (never /healthz, /readyz). */
+  statusToken?: string;
+}
+
+/** Status data (the page, the map: behind `--status-token`, bounded like `/status`) or a static asset. */
+export type PageRouteKind = 'status-data' | 'asset';
+
+/** An answer to one page request. */
+export interface PageAnswer {
+  status: 200 | 304;
+  contentType: string;
+  body: Buffer | string;
+  headers: Record<string, string>;
+}
+
+/** What the page's routes are (a MapPage). */
+export interface PageView {
+  classify(path: string): PageRouteKind | undefined;
+  answer(path: string, ifNoneMatch: string | undefined): Promise<PageAnswer | undefined>;
 }
 
 export interface HttpServerHandle {
@@ -137,10 +159,19 @@ interface Routes {
 
 async function route(req: IncomingMessage, res: ServerResponse, routes: Routes): Promise<void> {
   const { options } = routes;
-  const path = (req.url ?? '/').split('?')[0];
-  const known = path === '/healthz' || path === '/readyz' || path === '/status' || path === '/metrics';
-  if (!known) return send(req, res, 404, TEXT, 'not found: try /healthz, /readyz, /status or /metrics\n');
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const page = options.page?.classify(path);
+  const known = page !== undefined || path === '/healthz' || path === '/readyz' || path === '/status' || path === '/metrics';
+  if (!known) return send(req, res, 404, TEXT, `not found: try ${options.page ? '/ (the map), ' : ''}/healthz, /readyz, /status or /metrics\n`);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(req, res, 405, TEXT, 'method not allowed: these endpoints are read-only\n', { Allow: 'GET, HEAD' });
+  if ((path === '/status' || page === 'status-data') && options.statusToken !== undefined && !carriesToken(req.headers.authorization, options.statusToken)) {
+    return send(req, res, 401, TEXT, 'unauthorized: this controller runs with --status-token; send it as a bearer token (switchboard status --status-token)\n', { 'WWW-Authenticate': TOKEN_CHALLENGE });
+  }
+  if (page !== undefined) {
+    if (page === 'status-data' && !routes.statusReaders.enter(res)) return send(req, res, 503, TEXT, 'busy: too many status requests in flight; retry shortly\n', { 'Retry-After': '1' });
+    const answer = await options.page?.answer(path, req.headers['if-none-match']);
+    return answer ? send(req, res, answer.status, answer.contentType, answer.body, answer.headers) : send(req, res, 404, TEXT, 'not found\n');
+  }
   switch (path) {
     case '/healthz': {
       const h = options.health.check();

@@ -31,6 +31,9 @@ export class Metrics {
   private readonly awsCallDuration: Histogram<'service' | 'operation'>;
   private readonly queueDepth: Gauge;
   private readonly drift: Counter<'kind'>;
+  private readonly persistentDrift: Gauge<'kind'>;
+  /** Keys the persistent-drift breaker holds now. */
+  private readonly heldForDrift = new Set<string>();
   private readonly lastSuccess: Gauge;
   private readonly eventsSentCounter: Counter<'detail_type'>;
   private readonly eventsFailedCounter: Counter<'error_code'>;
@@ -76,6 +79,12 @@ export class Metrics {
     });
     this.queueDepth = new Gauge({ name: 'switchboard_queue_depth', help: 'Resource keys waiting in the work queue.', registers });
     this.drift = new Counter({ name: 'switchboard_drift_detected_total', help: 'Resources found changed outside the controller by a resync, by kind.', labelNames: ['kind'], registers });
+    this.persistentDrift = new Gauge({
+      name: 'switchboard_persistent_drift_resources',
+      help: 'Resources held by the persistent-drift breaker (a field still differing after our writes; Stalled, PersistentDrift), by kind.',
+      labelNames: ['kind'],
+      registers,
+    });
     this.lastSuccess = new Gauge({
       name: 'switchboard_last_successful_pass_timestamp_seconds',
       help: 'Unix time the last pass finished with every resource converged (0: none yet).',
@@ -132,6 +141,15 @@ export class Metrics {
   /** Counts one resource of `kind` found drifted by a resync. */
   recordDrift(kind: string): void {
     this.drift.inc({ kind });
+  }
+
+  /** Records whether the persistent-drift breaker holds `key` after its latest result (or its manifest is gone: false). */
+  recordPersistentDrift(key: string, held: boolean): void {
+    if (held === this.heldForDrift.has(key)) return;
+    if (held) this.heldForDrift.add(key);
+    else this.heldForDrift.delete(key);
+    const kind = kindOf(key);
+    this.persistentDrift.set({ kind }, [...this.heldForDrift].filter((k) => kindOf(k) === kind).length);
   }
 
   /** Records that this controller became leader or standby at `sinceMs` (epoch ms). */

@@ -1,12 +1,13 @@
 /**
- * Renders a status document for people (`switchboard status`): a header with the source, the last
- * pass and readiness, then one row per resource, control characters escaped. Also decides whether
- * everything is converged.
+ * Renders a status document for people (`switchboard status`, the controller's page): a header
+ * with the source, the last pass and readiness, then one row per resource with its state and why,
+ * control characters escaped in the terminal's text. Also decides whether everything is converged.
  */
 import { escapeControls } from '../util/terminal.js';
 import type { Condition, PassStatus, ResourceStatus, StatusDocument } from './status.js';
 
-const MESSAGE_WIDTH = 60;
+/** The narrowest the MESSAGE column is wrapped to, however narrow the terminal. */
+const MIN_MESSAGE_WIDTH = 30;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,9 +54,31 @@ export function formatAge(iso: string | undefined, nowMs: number): string {
   return `${Math.floor(s / 86_400)}d`;
 }
 
-function truncate(text: string, width: number): string {
-  const oneLine = escapeControls(text.replace(/\s+/g, ' ').trim());
-  return oneLine.length <= width ? oneLine : `${oneLine.slice(0, width - 1)}…`;
+/** A resource's state as the table, the map and the page show it. */
+export type ResourceState = 'Ready' | 'Reconciling' | 'Stalled' | 'NotReady';
+
+export interface ResourceView {
+  state: ResourceState;
+  /** The shown condition's reason, e.g. `Configured`, `InvalidManifest`, `ReconcileFailed`. */
+  reason: string;
+  /** Why, in full: the located validation errors, the AWS error, what the last change did. */
+  message: string;
+}
+
+/**
+ * What to show of one resource: Stalled wins, then Reconciling (unless it already failed), then
+ * the Ready condition; a failure's message carries the AWS error text too.
+ */
+export function resourceView(r: ResourceStatus): ResourceView {
+  const ready = condition(r, 'Ready');
+  const stalled = condition(r, 'Stalled');
+  const reconciling = condition(r, 'Reconciling');
+  if (stalled?.status === 'True') return { state: 'Stalled', reason: stalled.reason, message: stalled.message };
+  if (reconciling?.status === 'True' && ready?.status !== 'False') return { state: 'Reconciling', reason: reconciling.reason, message: reconciling.message };
+  let message = ready?.message ?? '';
+  // A failure's reason may not carry the AWS error text; show both.
+  if (r.lastError && ready?.status === 'False' && !message.includes(r.lastError.message)) message = message ? `${message}: ${r.lastError.message}` : r.lastError.message;
+  return { state: ready?.status === 'True' ? 'Ready' : 'NotReady', reason: ready?.reason ?? 'Unknown', message };
 }
 
 function formatCounts(counts: PassStatus['counts']): string {
@@ -65,54 +88,107 @@ function formatCounts(counts: PassStatus['counts']): string {
   return parts.length === 0 ? 'nothing to do' : parts.join(', ');
 }
 
-function formatPass(p: PassStatus, nowMs: number): string {
+/** A time as an age (`12s ago`) when `nowMs` is given, else as the time itself. */
+function when(iso: string, nowMs: number | undefined): string {
+  return nowMs === undefined ? `at ${iso}` : `${formatAge(iso, nowMs)} ago`;
+}
+
+function formatPass(p: PassStatus, nowMs: number | undefined): string {
   const took = p.durationMs < 1000 ? `${p.durationMs}ms` : `${(p.durationMs / 1000).toFixed(1)}s`;
   const err = p.error === undefined ? '' : `: ${p.error}`;
-  return `#${p.pass} ${p.result}${err}, revision ${p.revision}, ${took}, ${formatAge(p.finishedAt, nowMs)} ago (${formatCounts(p.counts)})`;
+  return `#${p.pass} ${p.result}${err}, revision ${p.revision}, ${took}, ${when(p.finishedAt, nowMs)} (${formatCounts(p.counts)})`;
+}
+
+/** The header's facts as text: the source (and its last error), the last pass and success, readiness. */
+export interface HeaderFields {
+  source: string;
+  sourceError?: string;
+  lastPass: string;
+  lastSuccess?: string;
+  controller: string;
+}
+
+/** The header's facts; times as ages when `nowMs` is given, else as times. */
+export function headerFields(doc: StatusDocument, nowMs?: number): HeaderFields {
+  const source = doc.source ? `${doc.source.description} @ ${doc.source.revision}${doc.source.complete ? '' : ' (listing incomplete: prune blocked)'}` : 'not read yet';
+  const err = doc.source?.lastError;
+  const success = doc.lastSuccessfulPass;
+  return {
+    source,
+    ...(err ? { sourceError: `${err.message}${err.code ? ` (${err.code})` : ''}` } : {}),
+    lastPass: doc.lastPass ? formatPass(doc.lastPass, nowMs) : 'none yet',
+    ...(success && doc.lastPass && success.pass !== doc.lastPass.pass ? { lastSuccess: `#${success.pass}, ${when(success.finishedAt, nowMs)}` } : {}),
+    controller: doc.controller.ready ? 'ready' : 'not ready (the first full pass has not finished)',
+  };
 }
 
 function header(doc: StatusDocument, nowMs: number): string[] {
-  const lines: string[] = [];
-  if (doc.source) {
-    const completeness = doc.source.complete ? '' : ' (listing incomplete: prune blocked)';
-    lines.push(`Source:      ${doc.source.description} @ ${doc.source.revision}${completeness}`);
-    if (doc.source.lastError) lines.push(`Source error: ${doc.source.lastError.message}${doc.source.lastError.code ? ` (${doc.source.lastError.code})` : ''}`);
-  } else {
-    lines.push('Source:      not read yet');
-  }
-  lines.push(`Last pass:   ${doc.lastPass ? formatPass(doc.lastPass, nowMs) : 'none yet'}`);
-  if (doc.lastSuccessfulPass && doc.lastPass && doc.lastSuccessfulPass.pass !== doc.lastPass.pass) {
-    lines.push(`Last success: #${doc.lastSuccessfulPass.pass}, ${formatAge(doc.lastSuccessfulPass.finishedAt, nowMs)} ago`);
-  }
-  lines.push(`Controller:  ${doc.controller.ready ? 'ready' : 'not ready (the first full pass has not finished)'}`);
-  // What /status says is shown, not obeyed: a file name there could carry terminal sequences.
-  return lines.map(escapeControls);
+  const h = headerFields(doc, nowMs);
+  return [
+    `Source:      ${h.source}`,
+    ...(h.sourceError !== undefined ? [`Source error: ${h.sourceError}`] : []),
+    `Last pass:   ${h.lastPass}`,
+    ...(h.lastSuccess !== undefined ? [`Last success: ${h.lastSuccess}`] : []),
+    `Controller:  ${h.controller}`,
+    // What /status says is shown, not obeyed: a file name there could carry terminal sequences.
+  ].map(escapeControls);
 }
 
-function row(r: ResourceStatus, nowMs: number): string[] {
+function row(r: ResourceStatus, nowMs: number, wide: boolean): string[] {
+  const v = resourceView(r);
   const ready = condition(r, 'Ready');
-  const stalled = condition(r, 'Stalled');
-  const reconciling = condition(r, 'Reconciling');
-  const shown = stalled?.status === 'True' ? stalled : reconciling?.status === 'True' && ready?.status !== 'False' ? reconciling : ready;
-  let message = shown?.message ?? '';
-  // A failure's reason may not carry the AWS error text; show both.
-  if (r.lastError && ready?.status === 'False' && !message.includes(r.lastError.message)) message = message ? `${message}: ${r.lastError.message}` : r.lastError.message;
-  return [escapeControls(r.key), escapeControls(ready?.status ?? 'Unknown'), escapeControls(shown?.reason ?? '-'), formatAge(ready?.lastTransitionTime, nowMs), formatAge(r.lastChangeSet?.time, nowMs), truncate(message, MESSAGE_WIDTH)];
+  const cells = [r.key, ready?.status ?? 'Unknown', v.reason, formatAge(ready?.lastTransitionTime, nowMs), formatAge(r.lastChangeSet?.time, nowMs)];
+  if (wide) {
+    const request = r.lastError?.requestId !== undefined ? ` (request ${r.lastError.requestId})` : '';
+    cells.push(r.observedRevision?.slice(0, 12) ?? '-', formatAge(r.lastReconcileTime, nowMs), r.lastError?.code !== undefined ? `${r.lastError.code}${request}` : '-');
+  }
+  return [...cells, v.message.replace(/\s+/g, ' ').trim()].map(escapeControls);
 }
 
-function table(rows: string[][]): string[] {
+/** Splits `text` into lines of at most `width` characters, at spaces where it can. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > width / 2 ? space : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
+/** Columns padded to their widest cell; the last (MESSAGE) is wrapped to what is left of `width`. */
+function table(rows: string[][], width: number | undefined): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  const indent = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
+  const messageWidth = width === undefined ? Infinity : Math.max(MIN_MESSAGE_WIDTH, width - indent);
+  return rows.flatMap((r) => {
+    const [first = '', ...more] = wrap(r[r.length - 1] ?? '', messageWidth);
+    const head = [...r.slice(0, -1).map((cell, i) => cell.padEnd(widths[i] ?? 0)), first].join('  ').trimEnd();
+    return [head, ...more.map((m) => `${' '.repeat(indent)}${m}`)];
+  });
 }
 
-/** The text report: header, a table (KIND/NAME, READY, REASON, SINCE, LAST CHANGE, MESSAGE) and a summary line. */
-export function formatStatusTable(doc: StatusDocument, nowMs: number = Date.now()): string {
+/** How the table is laid out. */
+export interface StatusTableOptions {
+  /** The terminal's width: the MESSAGE column is wrapped to fit (never cut). Absent: one line per resource. */
+  width?: number;
+  /** Also OBSERVED (revision), RECONCILED (last reconcile) and ERROR (AWS code and request id). */
+  wide?: boolean;
+}
+
+/** The text report: header, a table (KIND/NAME, READY, REASON, SINCE, LAST CHANGE, [wide columns,] MESSAGE) and a summary line. */
+export function formatStatusTable(doc: StatusDocument, nowMs: number = Date.now(), options: StatusTableOptions = {}): string {
   const lines = header(doc, nowMs);
   lines.push('');
   if (doc.resources.length === 0) {
     lines.push('No resources.');
   } else {
-    lines.push(...table([['KIND/NAME', 'READY', 'REASON', 'SINCE', 'LAST CHANGE', 'MESSAGE'], ...doc.resources.map((r) => row(r, nowMs))]));
+    const wide = options.wide === true;
+    const head = ['KIND/NAME', 'READY', 'REASON', 'SINCE', 'LAST CHANGE', ...(wide ? ['OBSERVED', 'RECONCILED', 'ERROR'] : []), 'MESSAGE'];
+    lines.push(...table([head, ...doc.resources.map((r) => row(r, nowMs, wide))], options.width));
   }
   const notReady = doc.resources.filter((r) => condition(r, 'Ready')?.status !== 'True').length;
   const stalled = doc.resources.filter((r) => condition(r, 'Stalled')?.status === 'True').length;

@@ -145,6 +145,34 @@ const READY_REASON: Record<ResourceResult['outcome'], string> = {
   failed: 'ReconcileFailed',
 };
 
+const MAX_PATHS_SHOWN = 5;
+
+/**
+ * What a Ready resource's message says: what the pass did, in the past tense. (A result's reason
+ * says why the plan acted — "service web does not exist in cluster shop" — which read as an
+ * error once the service existed.)
+ */
+function readyMessage(result: RecordedResult): string {
+  const paths = [...new Set(result.changes.map((c) => c.path).filter((p) => p !== ''))];
+  const shown = paths.slice(0, MAX_PATHS_SHOWN).join(', ');
+  const more = paths.length > MAX_PATHS_SHOWN ? ` and ${paths.length - MAX_PATHS_SHOWN} more` : '';
+  switch (result.outcome) {
+    case 'created':
+      return 'created';
+    case 'configured':
+      return paths.length > 0 ? `configured: ${shown}${more}` : 'configured';
+    case 'unchanged':
+    case 'skipped':
+    case 'deleted':
+    case 'failed':
+      return result.reason;
+    default: {
+      const never: never = result.outcome;
+      return never;
+    }
+  }
+}
+
 /** A message as the document shows it: credentials masked, at most about 1 KB. */
 function bounded(text: string): string {
   return truncateText(maskText(text));
@@ -269,7 +297,7 @@ export class StatusStore {
       this.set(e, 'Ready', 'False', result.outcome === 'skipped' ? 'Blocked' : READY_REASON[result.outcome], result.reason);
     } else {
       e.lastError = undefined;
-      this.set(e, 'Ready', 'True', READY_REASON[result.outcome], result.reason);
+      this.set(e, 'Ready', 'True', READY_REASON[result.outcome], readyMessage(result));
     }
     this.changed(e);
   }

@@ -2,9 +2,11 @@
  * The AWS calls behind each kind of plan step, and what each teaches the process's state (cache
  * and rollout tracker).
  */
+import { randomBytes } from 'node:crypto';
 import type { ResourceKey } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
 import { familyRevision } from '../util/arn.js';
+import { ReconcileError } from './errors.js';
 import { serviceKey } from './observed.js';
 import { TAG_MANAGED_BY, TAG_TASK_DEFINITION } from './ownership.js';
 import type { ResourcePlan, RolloutIntent, Step, TaskDefinitionRef } from './plan-types.js';
@@ -55,6 +57,17 @@ function serviceWritten(r: ResourcePlan, s: LiveService, cluster: string, servic
   ctx.changedServices.set(r.key, { cluster, service, expectation });
 }
 
+/** ECS clientToken: "Up to 36 ASCII characters" (CreateService API reference). */
+const CLIENT_TOKEN_MAX = 36;
+/** Cloud Map CreatorRequestId: at most 64 characters (CreateHttpNamespace API reference). */
+const CREATOR_REQUEST_ID_MAX = 64;
+
+/** An idempotency token for one attempt: the step's deterministic seed, made unique per attempt. */
+function attemptToken(seed: string, max: number): string {
+  const nonce = randomBytes(6).toString('hex');
+  return `${seed.slice(0, max - nonce.length - 1)}-${nonce}`;
+}
+
 /** Carries out one step of a resource's plan. */
 export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Promise<void> {
   const { ecs, cloudMap, logs } = ctx.wait.ports;
@@ -64,13 +77,17 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       // The deterministic id makes an SDK retry after a timeout (or a restart) find the same
       // operation instead of creating a second namespace. After a FAIL that same id would only
       // return the failed operation again, so one more try uses a fresh id.
-      const opId = await cloudMap.createNamespace(step);
+      // The request id is one attempt's: the SDK's retries of the call send it again (no second
+      // namespace after a timeout), while another attempt sends a new one; the same id would
+      // replay the first operation (CreatorRequestId, CreateHttpNamespace API reference), which
+      // after the namespace was deleted would report success and create nothing.
+      const opId = await cloudMap.createNamespace({ ...step, creatorRequestId: attemptToken(step.creatorRequestId, CREATOR_REQUEST_ID_MAX) });
       try {
         await waitNamespaceOperation(opId, r.key, 'create', ctx.wait);
       } catch (err) {
         if (!(err instanceof WaitError) || err.code !== 'OperationFailed') throw err;
         ctx.log.warn({ resource: r.key, action: 'create', result: 'retry', err }, `${r.key}: namespace creation failed; trying once more with a new request id`);
-        const retryId = await cloudMap.createNamespace({ ...step, creatorRequestId: `${step.creatorRequestId}-${ctx.wait.clock.now().toString(36)}` });
+        const retryId = await cloudMap.createNamespace({ ...step, creatorRequestId: attemptToken(step.creatorRequestId, CREATOR_REQUEST_ID_MAX) });
         await waitNamespaceOperation(retryId, r.key, 'create', ctx.wait);
       }
       return;
@@ -123,15 +140,25 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
       if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);
       return;
+    case 'tagTaskDefinition':
+      if (Object.keys(step.add).length > 0) await ecs.tagResource(step.arn, step.add);
+      if (step.remove.length > 0) await ecs.untagResource(step.arn, step.remove);
+      cache.retagged(step.arn, step.add, step.remove);
+      cache.rememberHash(step.arn, step.hash);
+      return;
     case 'createService': {
       const taskDefinition = resolveTaskDefinition(step.taskDefinition, ctx);
       const tags = [...(Array.isArray(step.input.tags) ? step.input.tags : [])];
       for (const [key, value] of Object.entries(taskDefinitionTag(step.taskDefinition, taskDefinition))) tags.push({ key, value });
-      // Same token + same input = the same service, so a retry after a timeout creates no duplicate
+      // A token identifies one request: the SDK's retries of this call send it again, so a retry
+      // after a timeout creates no duplicate; another attempt (a later pass, the service deleted
+      // meanwhile) sends a new one, or AWS would answer with the first creation's result
       // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html).
-      const clientToken = `switchboard-${step.clientTokenSeed}`.slice(0, 36);
+      const clientToken = attemptToken(`switchboard-${step.clientTokenSeed}`, CLIENT_TOKEN_MAX);
       const input: JsonObject = { ...step.input, taskDefinition, tags, clientToken };
       const s = await ecs.createService(input);
+      // `created` means it exists: an answer naming a service that is not ACTIVE created nothing.
+      if (s.status !== 'ACTIVE') throw new ReconcileError(`CreateService answered with a service that is ${s.status}, not ACTIVE; nothing was created`, { category: 'Transient', code: 'NotCreated' });
       const hash = 'manifest' in step.taskDefinition ? step.taskDefinition.hash : undefined;
       if (hash !== undefined) cache.rememberHash(taskDefinition, hash);
       serviceWritten(r, s, String(step.input.cluster), String(step.input.serviceName), taskDefinition, step.rollout, ctx);
@@ -152,6 +179,9 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       serviceWritten(r, s, String(step.input.cluster), String(step.input.service), arn ?? s.taskDefinition, step.rollout, ctx);
       return;
     }
+    case 'awaitDrain':
+      await waitServiceInactive(step.cluster, step.service, r.key, ctx.wait);
+      return;
     case 'deleteService': {
       // A REPLICA service is scaled to zero first, so its tasks drain instead of being forced off.
       // A DAEMON service needs no scaling (DeleteService: `force` "is only necessary ... REPLICA"),
@@ -159,6 +189,7 @@ export async function runStep(step: Step, r: ResourcePlan, ctx: StepContext): Pr
       if (!step.daemon) await ecs.updateService({ cluster: step.cluster, service: step.service, desiredCount: 0 });
       await ecs.deleteService(step.cluster, step.service, false);
       ctx.state.rollouts.forget(serviceKey(step.cluster, step.service));
+      if (step.published) ctx.state.drains.deletedService(step.cluster, step.service, step.published);
       // A replacement can only be created once the old service is INACTIVE.
       if (r.outcome === 'replace') await waitServiceInactive(step.cluster, step.service, r.key, ctx.wait);
       return;

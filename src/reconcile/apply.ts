@@ -62,6 +62,8 @@ export interface ApplyOptions {
 interface Ctx extends StepContext {
   clock: Clock;
   recheck: RecheckPolicy;
+  /** Whether a create waits here for a DRAINING service of its name to become INACTIVE (apply --wait). */
+  waitsForDrain: boolean;
   /** Keys that did not converge this pass, with their decision: what depends on them is not applied. */
   notConverged: Map<ResourceKey, Decision>;
 }
@@ -106,6 +108,8 @@ async function applyResource(r: ResourcePlan, ctx: Ctx, signal?: AbortSignal): P
     return result('failed', r.reason, decision.type === 'terminal' ? { ...decision, error: r.error } : decision, { error: r.error });
   }
   if (r.steps.length === 0) return result(r.outcome === 'unchanged' ? 'unchanged' : 'skipped', r.reason, decisionWithoutSteps(r, ctx));
+  // Waiting for a drain happens only when the pass waits; otherwise the key is looked at again soon.
+  if (r.steps[0]?.op === 'awaitDrain' && !ctx.waitsForDrain) return result('skipped', r.reason, decisionWithoutSteps(r, ctx));
   if (signal?.aborted) return result('skipped', 'not applied: shutting down', { type: 'backoff', message: 'shutting down' });
   try {
     for (const step of r.steps) await runStep(step, r, ctx);
@@ -142,6 +146,7 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
     changedServices: new Map(),
     clock,
     recheck: options.recheck ?? DEFAULT_RECHECK,
+    waitsForDrain: options.wait,
     notConverged: new Map(),
     wait: {
       ports,
@@ -165,13 +170,32 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
     await waitForServers(plan, ctx, results);
     results.push(...(await mapGraph(clients, options.concurrency, creationPriority, apply)));
   }
-  // Deletions stay strictly in phase order: services, then task definitions, then namespaces.
-  const deletionPhases = [...new Set(plan.resources.filter((r) => r.phase > Phase.clientService).map((r) => r.phase))].sort((a, b) => a - b);
-  for (const phase of deletionPhases) {
-    results.push(...(await mapLimit(plan.resources.filter((r) => r.phase === phase), options.concurrency, apply)));
-  }
+  // Under --wait, what a pass deletes waits for its rollouts too: a renamed service's old one goes
+  // only once the new one runs.
   if (options.wait) await waitForRollouts([...ctx.changedServices], ctx, results, options.concurrency);
+  const deletions = plan.resources.filter((r) => r.phase > Phase.clientService);
+  const unfinished = results.filter((r) => r.outcome === 'failed' || r.blockedBy !== undefined);
+  if (unfinished.length > 0) {
+    // Prune only after the pass's creates and updates succeeded (as Flux garbage-collects only after
+    // a successful apply): a renamed service is not deleted while its replacement failed.
+    results.push(...deletions.map((r) => pruneHeldBack(r, unfinished, ctx)));
+  } else {
+    // Deletions stay strictly in phase order: services, then task definitions, then namespaces.
+    const deletionPhases = [...new Set(deletions.map((r) => r.phase))].sort((a, b) => a - b);
+    for (const phase of deletionPhases) {
+      results.push(...(await mapLimit(deletions.filter((r) => r.phase === phase), options.concurrency, apply)));
+    }
+  }
   return { results, ok: results.every((r) => !r.needsAttention) };
+}
+
+/** The result of a deletion held back because some of the pass's creates or updates did not succeed. */
+function pruneHeldBack(r: ResourcePlan, unfinished: readonly ResourceResult[], ctx: Ctx): ResourceResult {
+  const keys = unfinished.map((u) => u.key);
+  const reason = `not deleted: prune waits until this pass's creates and updates succeed (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''} did not)`;
+  const decision = decideDependants(unfinished.map((u) => u.decision), reason);
+  ctx.log.warn({ resource: r.key, action: 'delete', result: 'skipped' }, `${r.key}: ${reason}`);
+  return { key: r.key, outcome: 'skipped', reason, changes: r.changes, durationMs: 0, needsAttention: true, blockedBy: keys, decision };
 }
 
 /** Waits for the rollouts of `services`; a rollout that fails (or never completes) fails its resource. */

@@ -80,6 +80,15 @@ export class ObserverCache {
     if (hash !== undefined) this.rememberHash(td.arn, hash);
   }
 
+  /** Updates the tags of a described revision after this process changed them. */
+  retagged(arn: string, add: TagMap, remove: readonly string[]): void {
+    const td = this.described.get(arn);
+    if (!td) return;
+    const tags = { ...td.tags, ...add };
+    for (const k of remove) delete tags[k];
+    this.described.set(arn, { ...td, tags });
+  }
+
   /** Remembers that a revision has a given content hash. */
   rememberHash(arn: string, hash: string): void {
     this.hashByArn.set(arn, hash);

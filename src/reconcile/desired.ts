@@ -2,7 +2,7 @@
  * The desired side, prepared for comparison: canonical forms, content hashes and references
  * resolved between manifests. Pure.
  */
-import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
+import type { DesiredResource, DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
 import { canonicalTaskDefinition, registrationInput } from './normalize-task-definition.js';
 import { isReservedTagKey, ownershipTags, TAG_SPEC_HASH } from './ownership.js';
@@ -14,7 +14,7 @@ import { memoizeByObject } from '../util/memo.js';
 
 export interface DesiredTaskDefinition {
   resource: DesiredResourceOf<'TaskDefinition'>;
-  key: string;
+  key: ResourceKey;
   family: string;
   /** RegisterTaskDefinition input without tags. */
   input: JsonObject;
@@ -78,13 +78,15 @@ export function userTagsOf(tags: TagMap): TagMap {
 }
 
 /**
- * Whether a described revision holds `td`'s content: it carries our content-hash tag, or it has
- * the same normalised definition and the same user tags (registered by hand, or by us just before
- * a crash). Tags are part of the content: a tag-only change registers a new revision.
+ * Whether a described revision holds `td`'s definition: it carries our content-hash tag, or it has
+ * the same normalised definition (registered by hand, or by us just before a crash). Its tags may
+ * still differ from the manifest's: a revision's tags can change in place (ECS TagResource takes a
+ * task definition ARN), so the planner retags it rather than registering a new revision and
+ * redeploying every service that runs it (plan-task-definition.ts).
  */
 export function revisionHolds(live: LiveTaskDefinition, td: DesiredTaskDefinition): boolean {
   if (live.tags[TAG_SPEC_HASH] === td.hash) return true;
-  return jsonEqual(canonicalTaskDefinition(live.definition), td.canonical) && jsonEqual(userTagsOf(live.tags), td.userTags);
+  return jsonEqual(canonicalTaskDefinition(live.definition), td.canonical);
 }
 
 /** The cluster a Service manifest targets (`default` unless it or the command line names one). */

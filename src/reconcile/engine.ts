@@ -45,10 +45,11 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   // The rollouts this process started, judged on this pass's reads: the planner holds a spec whose
   // rollout failed, and reports one still under way.
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
+  observed.draining = await state.drains.stillDraining(ports);
   const first = planChanges(desired, observed, options);
   const needed = neededLogGroups(first, desired, ports.region);
   await observeLogGroups(needed, ports, state.cache, observed);
-  return { plan: withLogGroups(first, needed, observed, options.controllerId), observed };
+  return { plan: state.drift.judge(withLogGroups(first, needed, observed, options.controllerId), desired), observed };
 }
 
 export interface ApplyPassOptions extends PassOptions {
@@ -79,5 +80,6 @@ export async function applyPass(
     ...(options.recheck ? { recheck: options.recheck } : {}),
     ...(options.onRolloutProgress ? { onRolloutProgress: options.onRolloutProgress } : {}),
   });
+  state.drift.written(planned.plan, result, desired);
   return { ...planned, result };
 }

@@ -12,7 +12,7 @@ import { canonicalServiceConnect, isServer, namespaceIndex } from './normalize-s
 import { namespaceDescriptionDiffers, namespaceSoaDiffers, needsCreator, vpcVerdict } from './namespace-fields.js';
 import { canonicalTaskDefinition } from './normalize-task-definition.js';
 import { asFailure } from './errors.js';
-import { emptyObservedState, serviceKey, type ObservedState } from './observed.js';
+import { emptyObservedState, serviceConnectNamespaceOf, serviceKey, type ObservedState } from './observed.js';
 import { asksToAdopt, ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
@@ -215,8 +215,9 @@ export async function observe(
       state.services.set(serviceKey(s.cluster, s.name), s);
       const tag = parseTaskDefinitionTag(s.tags[TAG_TASK_DEFINITION]);
       // The service records which revision we set and what content it has, so no describe is
-      // needed; that holds even when someone has since deployed another revision by hand.
-      if (tag) {
+      // needed; that holds even when someone has since deployed another revision by hand. Not for
+      // a DRAINING service: its revision may have been deregistered with it (prune).
+      if (tag && s.status === 'ACTIVE') {
         cache.rememberHash(siblingRevisionArn(s.taskDefinition, tag.familyRevision), tag.hash);
       }
     }
@@ -369,7 +370,12 @@ async function observeOrphans(
     }
     const names = arns.map(lastSegment).filter((n) => !desiredNames.has(n));
     const { services } = await ports.ecs.describeServices(cluster, names);
-    for (const s of services) if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+    for (const s of services) {
+      if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+      // Whoever owns it, a service whose tasks resolve through a namespace keeps it from being pruned.
+      const ns = serviceConnectNamespaceOf(s);
+      if (ns !== undefined && !state.namespaceUsers.has(ns)) state.namespaceUsers.set(ns, serviceKey(s.cluster, s.name));
+    }
   }
 
   const declaredFamilies = new Set(desired.flatMap((r) => (r.kind === 'TaskDefinition' ? [r.spec.family] : [])));

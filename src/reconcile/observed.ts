@@ -2,6 +2,7 @@
  * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
  */
 import type { ResourceKey } from '../manifests/model.js';
+import type { DrainingPublisher } from './drains.js';
 import type { FailedRollout, RolloutExpectation, RolloutVerdict } from './rollouts.js';
 import type { Failure, LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
 
@@ -39,6 +40,13 @@ export interface ObservedState {
   logGroups: Map<string, LiveLogGroup | null>;
   /** Owned resources no manifest declares, found only when pruning. */
   orphans: Orphans;
+  /**
+   * Namespaces (as the deployments name them: ARN or name) the PRIMARY deployments of services no
+   * manifest declares use, with one such service (`cluster/name`); read only when pruning.
+   */
+  namespaceUsers: Map<string, string>;
+  /** Services this process deleted that still hold their discovery names (DRAINING). */
+  draining: DrainingPublisher[];
   /** Rollouts as the process's tracker knows them, by `cluster/service`. */
   rollouts: ObservedRollouts;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
@@ -81,6 +89,12 @@ export function serviceKey(cluster: string, name: string): string {
   return `${cluster}/${name}`;
 }
 
+/** The namespace a service's PRIMARY deployment runs Service Connect in, as the deployment names it (ARN or name). */
+export function serviceConnectNamespaceOf(s: LiveService): string | undefined {
+  const sc = s.deployments.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration;
+  return sc?.enabled === true && typeof sc.namespace === 'string' && sc.namespace !== '' ? sc.namespace : undefined;
+}
+
 /** An empty observation (nothing exists). */
 export function emptyObservedState(): ObservedState {
   return {
@@ -95,6 +109,8 @@ export function emptyObservedState(): ObservedState {
     taskDefinitionHashes: new Map(),
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
+    namespaceUsers: new Map(),
+    draining: [],
     rollouts: { failed: new Map(), inFlight: new Map() },
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };

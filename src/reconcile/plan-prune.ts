@@ -5,9 +5,13 @@
 import { asResourceKey, parseResourceKey, resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
 import { anyUnavailable } from './observed.js';
 import { ownershipOf, TAG_RESOURCE } from './ownership.js';
-import type { PlanContext } from './plan-context.js';
+import { serviceCluster } from './desired.js';
+import { serviceNamespaceRef } from './graph.js';
+import { serviceConnectNamespaceOf, serviceKey } from './observed.js';
+import { clusterDefaultNamespace, namespaceArnFor, primaryDeployment, type PlanContext } from './plan-context.js';
 import { Phase, type ResourcePlan, type Step } from './plan-types.js';
-import type { TagMap } from './ports.js';
+import type { Published } from './drains.js';
+import type { LiveService, TagMap } from './ports.js';
 
 /**
  * Plans the deletions of a pass (none unless pruning), with notes saying why anything is kept;
@@ -40,7 +44,7 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
   };
   for (const s of o.services) {
     out.push(mk(asResourceKey(s.tags[TAG_RESOURCE] ?? '') ?? resourceKey('Service', s.name), Phase.deleteService, `no manifest declares service ${s.name} in cluster ${s.cluster}`, [
-      { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON' },
+      { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON', ...publishedBy(s, ctx) },
     ]));
   }
   for (const f of o.taskDefinitionFamilies) {
@@ -48,7 +52,13 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
       { op: 'deregisterTaskDefinitions', arns: f.arns },
     ]));
   }
+  const inUse = namespacesInUse(desired, ctx);
   for (const { namespace, key } of o.namespaces) {
+    const user = inUse.get(namespace.arn);
+    if (user !== undefined) {
+      notes.push(`${key}: no manifest declares namespace ${namespace.name}, but ${user}; it is kept`);
+      continue;
+    }
     if ((namespace.serviceCount ?? 0) > 0) {
       const n = namespace.serviceCount ?? 0;
       notes.push(`${key}: no manifest declares namespace ${namespace.name}, but it still has ${n} service${n === 1 ? '' : 's'}; it is deleted once empty`);
@@ -56,5 +66,34 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
     }
     out.push(mk(key, Phase.deleteNamespace, `no manifest declares namespace ${namespace.name}`, [{ op: 'deleteNamespace', id: namespace.id, name: namespace.name }]));
   }
+  return out;
+}
+
+/** The discovery names a live service has registered (its PRIMARY deployment's), by namespace ARN. */
+export function publishedBy(s: LiveService, ctx: PlanContext): { published?: Published } {
+  const primary = primaryDeployment(s);
+  const namespace = namespaceArnFor(serviceConnectNamespaceOf(s), ctx.index);
+  const discoveryNames = primary?.serviceConnectResources.map((r) => r.discoveryName) ?? [];
+  return namespace !== undefined && discoveryNames.length > 0 ? { published: { namespace, discoveryNames } } : {};
+}
+
+/**
+ * Namespaces something still uses, by ARN, each with who uses it. Cloud Map's ServiceCount counts
+ * only the Cloud Map services ECS creates for client-server services, so a namespace only clients
+ * resolve through shows 0 services: what declares it or runs in it is looked at instead.
+ */
+function namespacesInUse(desired: readonly DesiredResource[], ctx: PlanContext): Map<string, string> {
+  const out = new Map<string, string>();
+  const use = (ref: string | undefined, who: string): void => {
+    const arn = namespaceArnFor(ref, ctx.index);
+    if (arn !== undefined && !out.has(arn)) out.set(arn, who);
+  };
+  for (const r of desired) {
+    if (r.kind === 'Service') use(serviceNamespaceRef(r, clusterDefaultNamespace(serviceCluster(r, ctx.opts.defaultCluster), ctx)), `${r.key} names it`);
+    else if (r.kind === 'Cluster') use(r.spec.serviceConnectDefaults?.namespace, `${r.key} names it as its Service Connect default`);
+  }
+  for (const c of ctx.observed.clusters.values()) use(c.serviceConnectNamespace, `cluster ${c.name} has it as its Service Connect default`);
+  for (const s of ctx.observed.services.values()) use(serviceConnectNamespaceOf(s), `service ${serviceKey(s.cluster, s.name)} runs in it`);
+  for (const [ref, service] of ctx.observed.namespaceUsers) use(ref, `service ${service} runs in it`);
   return out;
 }

@@ -17,6 +17,7 @@ import {
   clusterDefaultNamespace,
   conflicting,
   ecsTagList,
+  namespaceArnFor,
   ownershipConflict,
   primaryDeployment,
   tagDiff,
@@ -26,6 +27,7 @@ import {
 import { Phase, type ResourcePlan, type RolloutIntent, type Step, type TaskDefinitionRef } from './plan-types.js';
 import { eventSummary, rolloutVerdict } from './rollouts.js';
 import { ROLLOUT_FAILED } from './decision.js';
+import type { Published } from './drains.js';
 import { ReconcileError } from './errors.js';
 import type { JsonObject, LiveService, TagMap } from './ports.js';
 
@@ -50,6 +52,12 @@ const UPDATABLE_SERVICE_FIELDS = new Set([
   'volumeConfigurations',
   'vpcLatticeConfigurations',
 ]);
+/** Whether the live service runs on a capacity provider strategy rather than its launch type. */
+function onStrategy(live: LiveService): boolean {
+  const cps = live.raw.capacityProviderStrategy;
+  return Array.isArray(cps) && cps.length > 0;
+}
+
 // Fields handled on their own, or only meaningful at creation.
 const SPECIAL_SERVICE_FIELDS = new Set(['cluster', 'taskDefinition', 'serviceConnectConfiguration', 'tags', 'clientToken']);
 // What UpdateService cannot change: the service must be recreated (AWS-FACTS, "What cannot change in place").
@@ -115,18 +123,23 @@ function liveTaskDefinitionMatches(ref: TaskDefinitionRef, live: LiveService, ct
     const have = familyRevision(live.taskDefinition);
     return want.includes(':') ? want === have : familyOf(have) === want;
   }
+  // The revision that holds the manifest's content (its tags are planned on the task definition).
+  if (ctx.observed.taskDefinitions.get(ref.manifest)?.matchingArn === live.taskDefinition) return true;
   const known = ctx.observed.taskDefinitionHashes.get(live.taskDefinition);
-  if (known !== undefined) return known === ref.hash;
-  return ctx.observed.taskDefinitions.get(ref.manifest)?.matchingArn === live.taskDefinition;
+  return known === ref.hash;
 }
 
 /** A reason the service must be recreated, or undefined when it can be updated in place. */
 function replaceReason(f: ServiceFacts, live: LiveService, ctx: PlanContext): string | undefined {
   const spec = frozenSpec(f.r);
-  for (const [field, liveField] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
+  for (const [field, liveName] of Object.entries(IMMUTABLE_SERVICE_FIELDS)) {
     const want = spec[field];
     if (want === undefined) continue;
-    const have = live.raw[liveField];
+    const have = live.raw[liveName];
+    // From a capacity provider strategy, UpdateService goes back to a launch type in place (an
+    // empty strategy; UpdateServiceRequest.capacityProviderStrategy in the ECS model): only a
+    // launch type AWS reports as another one needs the service recreated.
+    if (field === 'launchType' && onStrategy(live) && (have === undefined || have === want)) continue;
     const same = field === 'role' && typeof want === 'string' && typeof have === 'string' ? have === want || have.endsWith(`/${want}`) : jsonEqual(want, have ?? (field === 'schedulingStrategy' ? 'REPLICA' : null));
     if (!same) return `${field} cannot change in place (${JSON.stringify(have ?? null)} -> ${JSON.stringify(want)})`;
   }
@@ -174,6 +187,20 @@ function planCreate(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): Resourc
   const shownSc = typeof ns === 'string' ? { ...f.desiredSc, namespace: ctx.index.nameOf(ns) ?? ns } : f.desiredSc;
   p.changes = diffFields('', undefined, asJson({ taskDefinition: f.r.spec.taskDefinition, desiredCount: f.r.spec.desiredCount, serviceConnectConfiguration: shownSc }));
   p.steps.push(createServiceStep(f));
+  return p;
+}
+
+/**
+ * A service of that name is DRAINING (deleted, its tasks stopping): AWS frees the name only once it
+ * is INACTIVE (CreateService answers "Unable to Start a service that is still Draining", UpdateService
+ * ServiceNotActiveException). The create waits for that: under --wait in this pass, otherwise the
+ * resource is looked at again soon (Reconciling, WaitingForDrain).
+ */
+function planAfterDrain(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): ResourcePlan {
+  planCreate(f, p, ctx);
+  p.reason = `service ${f.r.name} in cluster ${f.cluster} is still DRAINING; it is created once the old one is INACTIVE`;
+  p.steps.unshift({ op: 'awaitDrain', cluster: f.cluster, service: f.r.name });
+  p.hold = { kind: 'waiting', reason: 'WaitingForDrain' };
   return p;
 }
 
@@ -247,7 +274,8 @@ function rolloutProgress(f: ServiceFacts, live: LiveService, p: ResourcePlan, ct
 /** The UpdateService fields (besides the task definition) whose live value differs from the manifest's. */
 function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: PlanContext): JsonObject {
   const update: JsonObject = {};
-  for (const [field, want] of Object.entries(frozenSpec(f.r))) {
+  const spec = frozenSpec(f.r);
+  for (const [field, want] of Object.entries(spec)) {
     if (SPECIAL_SERVICE_FIELDS.has(field) || !UPDATABLE_SERVICE_FIELDS.has(field)) continue;
     const have = liveServiceMember(live, field);
     if (containsDesired(want, have, field)) continue;
@@ -255,6 +283,15 @@ function fieldUpdates(f: ServiceFacts, live: LiveService, p: ResourcePlan, ctx: 
     p.changes.push(...diffFields(field, statedPart(want, have), want));
     update[field] = want;
   }
+  if (spec.launchType !== undefined && onStrategy(live)) {
+    // Back from a capacity provider strategy to the launch type: an empty strategy (the model's
+    // UpdateServiceRequest.capacityProviderStrategy: "Pass an empty list").
+    p.changes.push(...diffFields('capacityProviderStrategy', live.raw.capacityProviderStrategy, []));
+    update.capacityProviderStrategy = [];
+  }
+  // "This parameter doesn't trigger a new service deployment" (UpdateServiceRequest): without a new
+  // one the running tasks would stay where they are while the service reports the new strategy.
+  if (update.capacityProviderStrategy !== undefined) update.forceNewDeployment = true;
   const liveSc = serviceConnectAsStated(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, f.defaultNs), f.desiredSc);
   if (!jsonEqual(liveSc, f.desiredSc)) {
     // Turning it off is one change, whatever the configuration was.
@@ -313,9 +350,38 @@ export function planService(r: DesiredResourceOf<'Service'>, ctx: PlanContext): 
   if (stop) return stop;
   const live = f.live;
   if (!live) return planCreate(f, p, ctx);
+  if (live.status === 'DRAINING') return planAfterDrain(f, p, ctx);
   const conflict = ownershipConflict(r, live.tags, ctx.opts.controllerId, `service ${r.name} in cluster ${f.cluster}`);
   if (conflict) return conflicting(p, conflict);
   const replace = replaceReason(f, live, ctx);
   if (replace) return planReplace(f, live, p, replace, ctx);
   return planUpdate(f, live, p, ctx);
+}
+
+/** Discovery names a namespace still holds for a service that is being deleted or drains: `by` says which. */
+export interface TakenNames extends Published {
+  by: string;
+}
+
+/**
+ * A service to be created whose discovery name is still registered for a service this pass deletes
+ * or one that still drains would be refused (the name is freed once that service is INACTIVE), so
+ * its creation waits (Reconciling, WaitingForDrain) and is looked at again soon.
+ */
+export function holdCreatesOnTakenNames(services: readonly DesiredResourceOf<'Service'>[], plans: Map<ResourceKey, ResourcePlan>, taken: readonly TakenNames[], ctx: PlanContext): void {
+  if (taken.length === 0) return;
+  for (const r of services) {
+    const p = plans.get(r.key);
+    if (!p?.steps.some((s) => s.op === 'createService')) continue;
+    const desiredSc = serviceFacts(r, ctx).desiredSc;
+    const namespace = namespaceArnFor(typeof desiredSc.namespace === 'string' ? desiredSc.namespace : undefined, ctx.index);
+    const names = discoveryNames(desiredSc);
+    for (const t of taken) {
+      const clash = t.namespace === namespace ? t.discoveryNames.filter((n) => names.includes(n)) : [];
+      if (clash.length === 0) continue;
+      const reason = `discovery name ${clash.join(', ')} in namespace ${ctx.index.nameOf(t.namespace) ?? t.namespace} is still registered for ${t.by}; the service is created once that one is INACTIVE`;
+      plans.set(r.key, { ...p, steps: [], reason, hold: { kind: 'waiting', reason: 'WaitingForDrain' } });
+      break;
+    }
+  }
 }

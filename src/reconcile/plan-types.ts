@@ -5,6 +5,7 @@
 import type { ResourceKey, ResourceKind } from '../manifests/model.js';
 import type { FieldChange } from './diff.js';
 import type { Hold } from './decision.js';
+import type { Published } from './drains.js';
 import type { Failure, JsonObject, TagMap } from './ports.js';
 
 /** Where a service's task definition comes from: a TaskDefinition manifest, or an ARN / family[:revision] outside them. */
@@ -30,10 +31,17 @@ export type Step =
   | { op: 'updateCluster'; input: JsonObject }
   | { op: 'putClusterCapacityProviders'; input: JsonObject }
   | { op: 'tagEcs'; arn: string; add: TagMap; remove: string[] }
+  /** Tags a task definition revision whose content is already the manifest's; `hash` is its new content hash. */
+  | { op: 'tagTaskDefinition'; arn: string; add: TagMap; remove: string[]; hash: string }
   | { op: 'createService'; input: JsonObject; taskDefinition: TaskDefinitionRef; clientTokenSeed: string; rollout: RolloutIntent }
   | { op: 'updateService'; input: JsonObject; taskDefinition?: TaskDefinitionRef; arn: string; rollout?: RolloutIntent }
+  /**
+   * Waits until the DRAINING service of that name is INACTIVE (its name is free only then); runs
+   * only when the pass waits (apply --wait), otherwise the resource is looked at again soon.
+   */
+  | { op: 'awaitDrain'; cluster: string; service: string }
   /** `daemon`: a DAEMON service is deleted as it is; a REPLICA one is scaled to 0 first. */
-  | { op: 'deleteService'; cluster: string; service: string; daemon: boolean }
+  | { op: 'deleteService'; cluster: string; service: string; daemon: boolean; published?: Published }
   | { op: 'deregisterTaskDefinitions'; arns: string[] }
   | { op: 'deleteNamespace'; id: string; name: string };
 

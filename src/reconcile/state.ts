@@ -1,12 +1,19 @@
 /**
  * What one process carries from pass to pass. `cache` holds facts that save reads (immutable
  * revisions, hints a later read corrects); `rollouts` is state that changes plans (the rollouts
- * in flight and the specs whose rollout failed), bounded and named as such.
+ * in flight and the specs whose rollout failed) and `drains` (deleted services still holding their
+ * discovery names) are state that changes plans, bounded and named as such.
  */
 import { ObserverCache } from './cache.js';
+import { DrainTracker } from './drains.js';
+import { DriftTracker } from './drift.js';
 import { RolloutTracker } from './rollouts.js';
 
 export class ReconcileState {
   readonly cache = new ObserverCache();
   readonly rollouts = new RolloutTracker();
+  /** Services this process deleted that may still hold their discovery names. */
+  readonly drains = new DrainTracker();
+  /** The persistent-drift breaker: fields that still differ after our writes of them. */
+  readonly drift = new DriftTracker();
 }

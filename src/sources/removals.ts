@@ -2,11 +2,14 @@
  * Removals from a directory are believed only when confirmed. A file renamed away and back, or
  * truncated and rewritten in place (editors, shell `>`, git), is briefly absent or empty, and a
  * read that happens to look then would otherwise hand the controller a snapshot without what the
- * file declares, which `--prune` deletes. So a file that declared something and is now absent,
- * empty or document-less keeps its last content and makes the snapshot incomplete, until a read at
- * least one settle period after the first one sees the same thing with nothing changed in between:
- * the same empty file (same identity and times), or the file still absent from an unchanged folder.
- * A file that was listed but could not be read keeps its last content for as long as that lasts.
+ * file declares, which `--prune` deletes. A file being written can also be read half-written: a
+ * multi-document file caught after its first documents reads as valid YAML without the rest (reads
+ * take no lock, and a large file is written in parts). So a file that declared something and is
+ * now absent, empty, document-less or holding fewer documents keeps its last content and makes the
+ * snapshot incomplete, until a read at least one settle period after the first one sees the same
+ * thing with nothing changed in between: the same file (same identity, size and times), or the
+ * file still absent from an unchanged folder. A file that was listed but could not be read keeps
+ * its last content for as long as that lasts.
  */
 import path from 'node:path';
 import type { SnapshotFile } from '../manifests/load.js';
@@ -18,32 +21,48 @@ import { compareCodeUnits } from '../util/order.js';
 interface Known {
   content: Uint8Array;
   hash: string;
-  /** Whether the content holds anything beyond blank lines, comments and document markers. */
-  declares: boolean;
+  /** How many of its YAML documents hold anything beyond blank lines, comments and markers. */
+  documents: number;
 }
 
 interface Pending {
-  kind: 'missing' | 'emptied';
+  kind: 'missing' | 'emptied' | 'shrunk';
   /** When the read that first saw it started. */
   since: number;
   /** What that read saw: the empty file's identity, or the identity of the folder it is missing from. */
   evidence: string;
 }
 
-// Blank, a comment, a document start or end marker, or a directive: lines that declare nothing.
-const EMPTY_LINE = /^\s*(?:#[^\n]*)?$|^(?:---|\.\.\.)(?:\s[^\n]*)?$|^%/;
+// Blank, a comment or a directive: lines that declare nothing.
+const EMPTY_LINE = /^\s*(?:#[^\n]*)?$|^%/;
+// A document start (`---`, maybe followed by the document's first node) or end (`...`) marker.
+const MARKER = /^(---|\.\.\.)(?=\s|$)([^\n]*)$/;
 
-/** Whether YAML text declares nothing: no line but blanks, comments, `---`, `...` and directives. */
-export function declaresNothing(content: Uint8Array): boolean {
+/** How many YAML documents of `content` declare something: hold a line other than blanks, comments and directives. */
+export function declaringDocuments(content: Uint8Array): number {
   const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  let count = 0;
+  let current = false;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    if (!EMPTY_LINE.test(text.slice(start, end))) return false;
+    const line = text.slice(start, end);
+    const marker = MARKER.exec(line);
+    if (marker) {
+      if (current) count++;
+      current = marker[1] === '---' && !EMPTY_LINE.test(marker[2] ?? '');
+    } else if (!EMPTY_LINE.test(line)) {
+      current = true;
+    }
     start = end + 1;
   }
-  return true;
+  return current ? count + 1 : count;
+}
+
+/** Whether YAML text declares nothing: no line but blanks, comments, `---`, `...` and directives. */
+export function declaresNothing(content: Uint8Array): boolean {
+  return declaringDocuments(content) === 0;
 }
 
 /** What review() hands out: the snapshot, and when a read would confirm what is still pending. */
@@ -77,18 +96,19 @@ export class RemovalGuard {
     };
 
     for (const [p, k] of this.known) {
-      if (!k.declares) {
+      if (k.documents === 0) {
         this.pending.delete(p);
         continue;
       }
       const current = files.get(p);
       let pending: Omit<Pending, 'since'>;
       if (current !== undefined) {
-        if (hashes.get(p) === k.hash || !declaresNothing(current.content)) {
+        const documents = hashes.get(p) === k.hash ? k.documents : declaringDocuments(current.content);
+        if (documents >= k.documents) {
           this.pending.delete(p);
           continue;
         }
-        pending = { kind: 'emptied', evidence: scan.identities.get(p) ?? '' };
+        pending = { kind: documents === 0 ? 'emptied' : 'shrunk', evidence: scan.identities.get(p) ?? '' };
       } else if (listedUnreadable.has(p)) {
         // It is there but could not be read: what it declared stands until it can be read again.
         this.pending.delete(p);
@@ -108,7 +128,7 @@ export class RemovalGuard {
       }
       const since = this.pending.get(p)?.since ?? startedAt;
       confirmAt = Math.min(confirmAt ?? Infinity, since + this.settleMs);
-      const what = pending.kind === 'missing' ? 'missing' : 'empty';
+      const what = pending.kind === 'missing' ? 'missing' : pending.kind === 'emptied' ? 'empty' : `holding fewer documents than the ${k.documents} it had`;
       const when = since === startedAt ? 'from this read' : `since a read ${startedAt - since} ms ago`;
       carry(p, k, `${what} ${when}; what it declared stands until a read at least ${this.settleMs} ms after the first, with nothing changed in between, confirms it`);
     }
@@ -119,7 +139,7 @@ export class RemovalGuard {
     for (const f of out) {
       const hash = hashes.get(f.path) ?? '';
       const before = this.known.get(f.path);
-      next.set(f.path, { content: f.content, hash, declares: before?.hash === hash ? before.declares : !declaresNothing(f.content) });
+      next.set(f.path, { content: f.content, hash, documents: before?.hash === hash ? before.documents : declaringDocuments(f.content) });
     }
     this.known = next;
     const snapshot: SourceSnapshot = { revision: revisionOf([...hashes], unreadable), files: out, complete: unreadable.length === 0, unreadable };

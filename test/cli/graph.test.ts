@@ -2,6 +2,7 @@
  * `switchboard graph`: the map of the manifests, offline as Mermaid or DOT, and with --url each
  * node's live state from a controller's real /status endpoint.
  */
+import { readFileSync } from 'node:fs';
 import { Health } from '../../src/observe/health.js';
 import { startHttpServer, type HttpServerHandle } from '../../src/observe/http.js';
 import { Metrics } from '../../src/observe/metrics.js';
@@ -59,4 +60,11 @@ test('with --url, a controller that cannot be reached is a clear message and exi
   const run = await runSwitchboard(['graph', '-f', 'manifests/examples', '--url', closed.url]);
   expect(run).toMatchObject({ code: 1, stdout: '' });
   expect(run.stderr).toMatch(/^graph: cannot reach the controller at http:\/\/127\.0\.0\.1:\d+\/status: ECONNREFUSED/);
+});
+
+test('the README shows the map of the bundled examples exactly as graph draws it', async () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+  const run = await runSwitchboard(['graph', '-f', 'manifests/examples']);
+  expect(block).toBe(run.stdout);
 });

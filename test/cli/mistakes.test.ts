@@ -22,6 +22,8 @@ interface Mistake {
   exit: number;
   /** What stderr must say (one line: its trailing newline is dropped before matching). */
   says: RegExp;
+  /** What stdout must say, where the answer is a report rather than an error line. */
+  prints?: RegExp;
   /** Run the built CLI as a child process. */
   spawn?: true;
 }
@@ -60,11 +62,15 @@ const MISTAKES: Mistake[] = [
   { args: ['plan', '-f', EXAMPLES, '--endpoint-url', '127.0.0.1:4566'], env: REGION, exit: 2, says: /^switchboard plan: --endpoint-url "127.0.0.1:4566": has no http:\/\/ or https:\/\/ scheme: write http:\/\/127.0.0.1:4566$/ },
   { args: ['plan', '-f', EXAMPLES], env: { ...REGION, AWS_ENDPOINT_URL: 'localhost:4566' }, exit: 2, says: /^switchboard plan: AWS_ENDPOINT_URL "localhost:4566" has no http:\/\/ or https:\/\/ scheme/, spawn: true },
   { args: ['plan', '-f', EXAMPLES, '--concurrency', '0'], exit: 2, says: /^switchboard plan: --concurrency "0": must be a positive whole number$/ },
+  // An endpoint nothing answers at: the SDK's clients are built and called, in a process of its own.
+  { args: ['plan', '-f', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:@CLOSED'], env: REGION, exit: 1, says: /^$/, prints: /^! \d+ resources blocked: connect ECONNREFUSED 127\.0\.0\.1:\d+\n(?: {4}.*\n){2} {4}hint: nothing answers at the AWS endpoint/, spawn: true },
   { args: ['plan', '-f', EXAMPLES, '-o', 'yaml'], exit: 2, says: /^switchboard plan: --output "yaml": allowed choices are text, json$/ },
 
   { args: ['apply', '--wait'], exit: 2, says: /^switchboard apply: no manifests given: pass -f PATH/ },
   { args: ['apply', '-f', EXAMPLES, '--max-prune', '-3'], exit: 2, says: /^switchboard apply: --max-prune "-3": must be a whole number$/ },
   { args: ['apply', '-f', EXAMPLES, '--log-level', 'loud'], exit: 2, says: /^switchboard apply: --log-level "loud": allowed choices are/ },
+  { args: ['apply', '-f', EXAMPLES, '--lease', 's3://'], exit: 2, says: /^switchboard apply: --lease "s3:\/\/": expected s3:\/\/bucket\/key/ },
+  { args: ['apply', '-f', EXAMPLES, '--lease-timeout', 'soon'], exit: 2, says: /^switchboard apply: --lease-timeout "soon": "soon" is not a duration/ },
   { args: ['apply', '-f', EXAMPLES, '--regoin', 'us-east-1'], exit: 2, says: /^switchboard apply: unknown option '--regoin'; did you mean --region\?$/ },
 
   { args: ['run'], exit: 2, says: /^switchboard run: no source: pass --source DIR or --source s3:\/\/bucket\/prefix\// },
@@ -82,6 +88,8 @@ const MISTAKES: Mistake[] = [
   { args: ['run', '--source', EXAMPLES, '--listen', '127.0.0.1:99999'], exit: 2, says: /^switchboard run: --listen "127.0.0.1:99999": the port must be 0-65535$/ },
   { args: ['run', '--source', EXAMPLES, '--s3-endpoint-url', 'minio:9000'], exit: 2, says: /^switchboard run: --s3-endpoint-url "minio:9000": has no http:\/\/ or https:\/\/ scheme/ },
   { args: ['run', '--source', EXAMPLES, '--endpoint-url', 'http://127.0.0.1:9', '--listen', '127.0.0.1:@BUSY'], env: REGION, exit: 1, says: /^switchboard: --listen "127.0.0.1:\d+": listen EADDRINUSE/, spawn: true },
+  { args: ['run', '--source', EXAMPLES, '--lease', 'ftp://x'], env: REGION, exit: 2, says: /^switchboard run: --lease "ftp:\/\/x": expected s3:\/\/bucket\/key, s3:\/\/bucket\/prefix\/ or none$/, spawn: true },
+  { args: ['run', '--source', EXAMPLES, '--lease-duration', '4s', '--lease-renew-interval', '5s'], env: REGION, exit: 2, says: /^switchboard run: the lease renew interval must be less than half the lease duration$/, spawn: true },
   { args: ['run', EXAMPLES], exit: 2, says: /^switchboard run: unexpected argument "manifests\/examples"/ },
 
   { args: ['status', '--url', 'localhost:8080'], exit: 2, says: /^switchboard status: --url "localhost:8080": has no http:\/\/ or https:\/\/ scheme: write http:\/\/localhost:8080$/ },
@@ -203,6 +211,7 @@ test.each(MISTAKES.map((m, i) => [label(m), i] as const))('%s: one clear line, t
   expect({ stackTrace: STACK_FRAME.test(all) }).toEqual({ stackTrace: false });
   expect(all).not.toMatch(/NodeVersionSupportWarning|will require node/);
   expect({ code: out.code, stderr: out.stderr.trimEnd() }).toEqual({ code: m.exit, stderr: expect.stringMatching(m.says) as unknown as string });
+  if (m.prints) expect(out.stdout).toMatch(m.prints);
   // A usage error is exactly one line (commander's full help for a bare `switchboard` aside).
   if (m.exit === 2 && m.args.length > 0) expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
 });

@@ -33,8 +33,8 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
     child.stdout.on('data', (d: Buffer) => {
       outText += d.toString();
       buffer += d.toString();
-      // Pretty logs: the start line says where the endpoints are.
-      const pretty = /status on (http:\/\/[^\s;]+)/.exec(outText);
+      // Pretty logs: the start line says where the endpoints are (host:port, before the map's trailing /).
+      const pretty = /status on (http:\/\/[^\s;/]+)/.exec(outText);
       if (pretty?.[1] !== undefined && !outText.trimStart().startsWith('{')) {
         clearTimeout(timer);
         resolve(pretty[1]);
@@ -60,14 +60,24 @@ export async function startDaemon(args: readonly string[], env: Record<string, s
   return { child, lines, url, exited, stderr: () => errText, stdout: () => outText };
 }
 
-/** Polls until `check` holds. */
+/**
+ * Polls until `check` holds. A check that throws counts as not yet: under load a poll can meet a
+ * connection reset (a keep-alive socket the daemon closed as the client reused it); the last such
+ * error is reported if the wait runs out.
+ */
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < end) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const cause = lastError instanceof Error ? `: last attempt: ${lastError.message}${lastError.cause instanceof Error ? ` (${lastError.cause.message})` : ''}` : '';
+  throw new Error(`timed out waiting for ${what}${cause}`);
 }
 
 /** What a daemon test works with: a simulator, a folder holding the walkthrough, and the daemon it started. */

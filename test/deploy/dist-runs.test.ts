@@ -88,7 +88,7 @@ describe('the container command', () => {
     await sim.close();
   });
 
-  installed('`switchboard run` from the install serves /healthz, converges, and exits 0 on SIGTERM', async () => {
+  installed('`switchboard run` from the install serves /healthz and the map page with its assets, converges, and exits 0 on SIGTERM', async () => {
     const source = path.join(app, 'source');
     cpSync(path.join('manifests', 'examples'), source, { recursive: true });
     // The image sets SWITCHBOARD_LISTEN; here on loopback and a free port.
@@ -105,6 +105,8 @@ describe('the container command', () => {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       await until(async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined), () => `never ready:\n${out}`);
       expect(sim.calls().services.ecs.operations.CreateService?.calls ?? 0).toBeGreaterThan(0);
+      // The page's script is built into dist/, and Graphviz for the browser is a production dependency.
+      for (const asset of ['/', '/assets/page.js', '/assets/viz.js', '/map.json']) expect({ asset, status: (await fetch(`${url}${asset}`)).status }).toEqual({ asset, status: 200 });
     } finally {
       child.kill('SIGTERM');
     }

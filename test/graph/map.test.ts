@@ -8,7 +8,7 @@ import { loadManifests } from '../../src/cli/common.js';
 import { renderDot } from '../../src/graph/dot.js';
 import { renderMermaid } from '../../src/graph/mermaid.js';
 import { buildServiceMap, type ServiceMap } from '../../src/graph/model.js';
-import type { NodeStatus } from '../../src/graph/status.js';
+import type { ResourceView } from '../../src/observe/status-table.js';
 
 async function examples(): Promise<ServiceMap> {
   const loaded = await loadManifests(['manifests/examples']);
@@ -81,10 +81,10 @@ test('Mermaid escapes quotes, markup, entities and control characters from manif
   expect(text).not.toMatch(/^\s*click /m);
 });
 
-const status = (state: NodeStatus['state'], message = ''): NodeStatus => ({ state, reason: state === 'Stalled' ? 'InvalidManifest' : 'Configured', message });
+const status = (state: ResourceView['state'], message = ''): ResourceView => ({ state, reason: state === 'Stalled' ? 'InvalidManifest' : 'Configured', message });
 
 test('with live state, Mermaid nodes carry their state line and a class per state', async () => {
-  const states = new Map<string, NodeStatus>([
+  const states = new Map<string, ResourceView>([
     ['Service/api', status('Stalled', 'api.yaml:3:5: unknown field "desiredCont"')],
     ['Service/web', status('Ready')],
   ]);
@@ -108,7 +108,7 @@ describe('DOT, laid out by Graphviz', () => {
   });
 
   test('each namespace is a box holding its services; node ids are resource keys, classes their kind and state', async () => {
-    const states = new Map<string, NodeStatus>([['Service/nginx', status('Stalled', 'nginx.yaml:1:1: broken')]]);
+    const states = new Map<string, ResourceView>([['Service/nginx', status('Stalled', 'nginx.yaml:1:1: broken')]]);
     const svg = render(renderDot(await examples(), (k) => states.get(k)));
     // (Graphviz writes `-` in attributes as `&#45;`.)
     expect(svg).toContain('<g id="Namespace/shop" class="cluster namespace state&#45;unknown">');

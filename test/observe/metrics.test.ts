@@ -88,3 +88,14 @@ test('the default process metrics are included and the content type is the Prome
   expect(text).toContain('# TYPE switchboard_passes_total counter');
   expect(m.contentType).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8/);
 });
+
+test('resources the persistent-drift breaker holds are a gauge by kind, cleared when they converge or go', async () => {
+  const m = metrics();
+  m.recordPersistentDrift('Service/web', true);
+  m.recordPersistentDrift('Service/api', true);
+  m.recordPersistentDrift('Service/web', true);
+  expect(await samples(m)).toContain('switchboard_persistent_drift_resources{kind="Service"} 2');
+  m.recordPersistentDrift('Service/web', false);
+  m.recordPersistentDrift('Service/api', false);
+  expect(await samples(m)).toContain('switchboard_persistent_drift_resources{kind="Service"} 0');
+});

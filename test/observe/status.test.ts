@@ -46,7 +46,8 @@ test('a successful result makes the resource Ready and records the revision, cha
   c.advance(1500);
   s.recordResult('Service/nginx', 'rev1', result({ outcome: 'configured', reason: 'updated', changes: [{ path: 'desiredCount', old: 1, new: 2 }] }));
   const r = s.get('Service/nginx');
-  expect(condition(r, 'Ready')).toEqual({ type: 'Ready', status: 'True', reason: 'Configured', message: 'updated', lastTransitionTime: '2024-05-01T12:00:01.500Z' });
+  // The message says what was done, not why the plan acted.
+  expect(condition(r, 'Ready')).toEqual({ type: 'Ready', status: 'True', reason: 'Configured', message: 'configured: desiredCount', lastTransitionTime: '2024-05-01T12:00:01.500Z' });
   expect(condition(r, 'Reconciling').status).toBe('False');
   expect(r?.observedRevision).toBe('rev1');
   expect(r?.lastReconcileTime).toBe('2024-05-01T12:00:01.500Z');

@@ -4,7 +4,7 @@ import { planPrune } from '../../src/reconcile/plan-prune.js';
 import { ownershipTags } from '../../src/reconcile/ownership.js';
 import type { ObservedState } from '../../src/reconcile/observed.js';
 import type { LiveService } from '../../src/reconcile/ports.js';
-import { liveNamespace, manifests, NAMESPACE, observedWith, OPTS } from './plan-fixtures.js';
+import { liveNamespace, liveServiceFor, manifests, NAMESPACE, namespaceArn, observedWith, OPTS, service, taskDefinition } from './plan-fixtures.js';
 
 const desired = manifests(NAMESPACE);
 const PRUNE: PlanOptions = { ...OPTS, prune: true };
@@ -73,6 +73,41 @@ test('a namespace that still has Cloud Map services is kept, and the plan says w
   const plans = planPrune(desired, planContext(desired, o, PRUNE), notes);
   expect(plans.map((p) => p.key)).not.toContain('Namespace/old');
   expect(notes.join('\n')).toMatch(/Namespace\/old: .* still has 2 services/);
+});
+
+// Cloud Map's ServiceCount counts only client-server services: a namespace only clients use shows 0.
+test.each<[string, string[], (o: ObservedState) => void, RegExp]>([
+  ['a declared Service names it', [taskDefinition('web'), service('web').replace('namespace: apps', 'namespace: old')], () => undefined, /Service\/web names it/],
+  ['a declared Cluster names it as its default', [`kind: Cluster\nmetadata: {name: default}\nspec:\n  serviceConnectDefaults: {namespace: old}\n`], () => undefined, /Cluster\/default names it/],
+  [
+    'a service no manifest declares runs in it',
+    [],
+    (o) => {
+      o.namespaceUsers.set(namespaceArn('ns-old'), 'default/legacy');
+    },
+    /service default\/legacy runs in it/,
+  ],
+  [
+    'a declared service runs in it (its PRIMARY deployment)',
+    [taskDefinition('web'), service('web')],
+    (o) => {
+      const s = o.services.get('default/web');
+      const d = s?.deployments[0];
+      if (d) d.serviceConnectConfiguration = { enabled: true, namespace: namespaceArn('ns-old') };
+    },
+    /service default\/web runs in it/,
+  ],
+])('a namespace in use is kept when %s, and the plan says why', (_name, docs, change, why) => {
+  const d = manifests(NAMESPACE, ...docs);
+  const o = withOrphans();
+  const web = d.find((r) => r.kind === 'Service');
+  const td = d.find((r) => r.kind === 'TaskDefinition');
+  if (web?.kind === 'Service' && td?.kind === 'TaskDefinition') liveServiceFor(web, td, o);
+  change(o);
+  const notes: string[] = [];
+  const plans = planPrune(d, planContext(d, o, PRUNE), notes);
+  expect(plans.map((p) => p.key)).not.toContain('Namespace/old');
+  expect(notes.join('\n')).toMatch(new RegExp(`Namespace/old: no manifest declares namespace old, but .*${why.source}.*; it is kept`));
 });
 
 test('a refused prune reports why when something would have been deleted, and nothing when nothing would', () => {

@@ -104,6 +104,26 @@ const cases: Case[] = [
     want: { outcome: 'blocked', ops: [], reason: /services of cluster default could not be read/ },
   },
   {
+    name: 'vpcLatticeConfigurations are compared with the PRIMARY deployment, the only place AWS returns them',
+    extra: '  vpcLatticeConfigurations: [{roleArn: "arn:aws:iam::1:role/r", targetGroupArn: "arn:aws:vpc-lattice:us-east-1:1:targetgroup/tg-1", portName: web-http}]\n',
+    live: (o) => {
+      const s = live(o);
+      const d = s.deployments[0];
+      if (d) d.vpcLatticeConfigurations = s.raw.vpcLatticeConfigurations as never;
+      delete s.raw.vpcLatticeConfigurations;
+    },
+    want: { outcome: 'unchanged', ops: [] },
+  },
+  {
+    name: 'a service on a capacity provider strategy goes back to its launch type in place',
+    live: (o) => {
+      const s = live(o);
+      delete s.raw.launchType;
+      s.raw.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }];
+    },
+    want: { outcome: 'update', ops: ['updateService'], paths: ['capacityProviderStrategy'] },
+  },
+  {
     name: 'missing tags are added without a new deployment',
     extra: '  tags: {team: web}\n',
     want: { outcome: 'update', ops: ['tagEcs'], paths: ['tags.team'] },
@@ -141,6 +161,17 @@ test('a created service shows its namespace by name, whether or not the namespac
   };
   expect(shown([])).toBe('apps');
   expect(shown([apps])).toBe('apps');
+});
+
+test('moving between launch type and strategy forces a deployment, as the strategy alone starts none', () => {
+  const p = planFor({
+    live: (o) => {
+      const s = live(o);
+      delete s.raw.launchType;
+      s.raw.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    },
+  });
+  expect(p.steps[0]).toMatchObject({ op: 'updateService', input: { capacityProviderStrategy: [], forceNewDeployment: true } });
 });
 
 test('adopting a service tags it as ours before updating it, so a policy that allows changes only on owned services lets the update through', () => {

@@ -48,3 +48,15 @@ test('a registration carries the manifest tags, ours and the content hash', () =
   const [step] = plan(emptyObservedState()).steps;
   expect(step).toMatchObject({ op: 'registerTaskDefinition', hash: td.hash, tags: { 'switchboard.dev/managed-by': 'switchboard', 'switchboard.dev/resource': 'TaskDefinition/web', 'switchboard.dev/spec-hash': td.hash } });
 });
+
+test('a revision with this content but other tags is retagged, not registered again', () => {
+  const ours = { ...latest({ 'switchboard.dev/managed-by': 'switchboard', 'switchboard.dev/spec-hash': 'old', team: 'a' }) };
+  const p = plan(observing({ matchingArn: ours.arn, latest: ours }));
+  expect(p.outcome).toBe('update');
+  expect(p.steps).toEqual([expect.objectContaining({ op: 'tagTaskDefinition', arn: ours.arn, remove: ['team'], hash: td.hash })]);
+});
+
+test('a revision someone else registered with this content is used as it is, never retagged', () => {
+  const theirs = latest({ team: 'a' });
+  expect(plan(observing({ matchingArn: theirs.arn, latest: theirs })).steps).toEqual([]);
+});

@@ -35,10 +35,11 @@ const env = useLifecycleEnv();
 const TIMEOUT_MS = 120_000;
 const run = (commands: readonly fc.AsyncCommand<Model, Real>[]): Promise<number> => runSequence(env.harness, env.aws, commands, []);
 
-// Seen: the next pass calls UpdateService on the DRAINING service (ServiceNotActiveException,
-// item 4); the one after replays CreateService's clientToken, whose answer is the first creation's,
-// and reports `created` while the service stays INACTIVE (item 3).
-test.failing('issue 11 items 3 and 4: a service another writer deleted is created again once it has drained, and reported created only when it exists', async () => {
+// Was: the next pass called UpdateService on the DRAINING service (ServiceNotActiveException,
+// item 4); the one after replayed CreateService's clientToken, whose answer was the first
+// creation's, and reported `created` while the service stayed INACTIVE (item 3). A DRAINING service
+// is now waited for (WaitingForDrain), and each attempt sends its own token.
+test('issue 11 items 3 and 4: a service another writer deleted is created again once it has drained, and reported created only when it exists', async () => {
   await run([new OutOfBandDeleteService('alpha'), new Pass(), new Pass()]);
 }, TIMEOUT_MS);
 
@@ -51,22 +52,23 @@ test.failing('a revision another writer deregistered is registered again', async
   await run([new OutOfBandDeregister('lc-api'), new Restart()]);
 }, TIMEOUT_MS);
 
-// Seen: the client-only service's namespace is pruned once its manifest goes (Cloud Map counts no
-// service in it: ECS registers none for a client), while the service still names it.
-test.failing('issue 11 item 2: a namespace a client-only service uses is not pruned when its manifest is removed', async () => {
+// Was: the client-only service's namespace was pruned once its manifest went (Cloud Map counts no
+// service in it: ECS registers none for a client), while the service still named it. Prune now
+// keeps a namespace a declared Service or Cluster names or a live service runs in (plan-prune.ts).
+test('issue 11 item 2: a namespace a client-only service uses is not pruned when its manifest is removed', async () => {
   const client: ServiceDecl = { ...alpha({ sc: 'client', namespace: 'billing.internal', discoveryName: 'bravo' }) };
   await run([new PutNamespace(all, 'billing.internal', 1), new PutService(all, 'bravo', client), new Pass(), new RemoveNamespace(all, 'billing.internal')]);
 }, TIMEOUT_MS);
 
 // Was: the manifest's tags change, its content does not; the revision keeps its old tags and the
-// plan is empty. A revision now holds a manifest only with its user tags too (desired.ts revisionHolds).
+// plan is empty. The planner now retags the revision in place (plan-task-definition.ts).
 test('issue 11 item 7: task definition tags edited alone are applied', async () => {
   await run([new PutTaskDefinition(all, 'lc-api', { image: 20, logs: true, appProtocol: 'http', team: 'red' })]);
 }, TIMEOUT_MS);
 
-// Seen: launch type -> strategy goes through UpdateService, but strategy -> launch type is planned
-// as a replace and skipped without --allow-replace ("launchType cannot change in place").
-test.failing('issue 11 item 8: a service moves from a capacity provider strategy back to its launch type in place', async () => {
+// Was: launch type -> strategy went through UpdateService, but strategy -> launch type was planned
+// as a replace and skipped without --allow-replace. UpdateService now sends an empty strategy.
+test('issue 11 item 8: a service moves from a capacity provider strategy back to its launch type in place', async () => {
   await run([new PutService(all, 'alpha', alpha({ compute: 'FARGATE_SPOT' })), new Pass(), new PutService(all, 'alpha', alpha({ compute: 'FARGATE' }))]);
 }, TIMEOUT_MS);
 
@@ -75,9 +77,10 @@ test.failing('issue 11 item 12: a log group a task definition needs, deleted out
   await run([new OutOfBandDeleteLogGroup('lc-api'), new Pass()]);
 }, TIMEOUT_MS);
 
-// Seen: the rename's new service answers 5xx on CreateService, and the same pass deletes the old
-// one — nothing serves until a later pass manages the creation.
-test.failing('issue 11 item 15: a renamed service is not deleted while its replacement fails to be created', async () => {
+// Was: the rename's new service answered 5xx on CreateService, and the same pass deleted the old
+// one — nothing served until a later pass managed the creation. Prune now waits for the pass's
+// creates and updates (apply.ts).
+test('issue 11 item 15: a renamed service is not deleted while its replacement fails to be created', async () => {
   await run([new ArmCreateFailure('bravo'), new RenameService(all, 'alpha', 'bravo', false), new Pass()]);
 }, TIMEOUT_MS);
 

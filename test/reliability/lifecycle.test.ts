@@ -25,11 +25,11 @@ const MAX_COMMANDS = 10;
 const options: CommandOptions = {
   deleteLogGroup: false, // item 12
   tagOnlyEdits: true, // item 7 (landed)
-  computeSwitch: false, // item 8
-  removeNamespaceInUse: false, // item 2
-  reAdd: false, // items 3 and 4
+  computeSwitch: true, // item 8 (landed)
+  removeNamespaceInUse: true, // item 2 (landed)
+  reAdd: true, // items 3 and 4 (landed)
   deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
-  pruneOnlyAfterSuccess: false, // item 15
+  pruneOnlyAfterSuccess: true, // item 15 (landed)
 };
 
 const env = useLifecycleEnv();

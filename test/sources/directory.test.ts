@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nodeDirFs } from '../../src/sources/dir-scan.js';
 import { DirectorySource, SourceReadError, createSource } from '../../src/sources/index.js';
-import { declaresNothing } from '../../src/sources/removals.js';
+import { declaresNothing, declaringDocuments } from '../../src/sources/removals.js';
 import { Recorder, contents, sleep } from './helpers.js';
 
 const DEBOUNCE = 60;
@@ -219,6 +219,34 @@ describe('a file that went missing or empty is believed gone only when confirmed
     expect(contents(confirmed)).toEqual({ [p('a.yaml')]: '', [p('b.yaml')]: 'b: 1' });
   });
 
+  test('a file caught half-written, holding fewer of its documents, keeps what it declared until a read one settle period later sees the same file', async () => {
+    const both = 'kind: Namespace\nmetadata: {name: a}\n---\nkind: Namespace\nmetadata: {name: b}\n';
+    const firstOnly = 'kind: Namespace\nmetadata: {name: a}\n---\n';
+    await writeFile(p('a.yaml'), both);
+    const s = source();
+    expect((await s.read()).complete).toBe(true);
+    // What a read sees of a file rewritten in place when the writer has written its first document only.
+    await writeFile(p('a.yaml'), firstOnly);
+    await stamp('a.yaml', clock);
+    clock += 10;
+    const first = await s.read();
+    expect(contents(first)).toEqual({ [p('a.yaml')]: both });
+    expect(first.complete).toBe(false);
+    expect(first.unreadable).toEqual([{ path: p('a.yaml'), reason: expect.stringMatching(/^holding fewer documents than the 2 it had from this read; what it declared stands/) as unknown }]);
+    // The writer goes on: the whole file again, nothing was ever dropped.
+    await writeFile(p('a.yaml'), both);
+    clock += SETTLE_MS;
+    expect(await s.read()).toMatchObject({ complete: true, unreadable: [] });
+    // A document removed for good is dropped once a read a settle period later sees the same file.
+    await writeFile(p('a.yaml'), firstOnly);
+    await stamp('a.yaml', clock);
+    expect((await s.read()).complete).toBe(false);
+    clock += SETTLE_MS;
+    const confirmed = await s.read();
+    expect(confirmed.complete).toBe(true);
+    expect(contents(confirmed)).toEqual({ [p('a.yaml')]: firstOnly });
+  });
+
   test('a file emptied again in between (a new write) starts the wait again', async () => {
     await writeFile(p('a.yaml'), 'a: 1');
     const s = source();
@@ -299,6 +327,19 @@ describe('a file that went missing or empty is believed gone only when confirmed
     const r = await s.read();
     expect(r.complete).toBe(true);
     expect(Object.keys(contents(r))).toEqual([p('a.yaml')]);
+  });
+});
+
+describe('YAML documents that declare something', () => {
+  test.each([
+    ['', 0],
+    ['a: 1', 1],
+    ['---\na: 1\n---\nb: 1\n', 2],
+    ['a: 1\n---\n# only a comment\n---\n...\n', 1],
+    ['--- {a: 1}\n--- # a comment\nb: 1\n...\n%YAML 1.2\n---\nc: 1', 3],
+    ['a: 1\r\n---\r\nb: 1\r\n', 2],
+  ])('%j holds %i', (text, expected) => {
+    expect(declaringDocuments(Buffer.from(text))).toBe(expected);
   });
 });
 
