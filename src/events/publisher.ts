@@ -5,6 +5,7 @@
  * exponential backoff; after `maxAttempts` they are dropped, counted, and said in one log line.
  * The queue is bounded: past `maxPending` the oldest events are dropped the same way.
  */
+import { keepAliveClock, sleep } from '../util/clock.js';
 import type { Logger } from '../observe/logger.js';
 import type { EventEntry, EventSink } from './sink.js';
 import { EVENT_SOURCE, type ControllerEvent } from './types.js';
@@ -48,17 +49,7 @@ export const MAX_BATCH = 10;
 
 const systemClock: PublisherClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(keepAliveClock, ms, signal),
 };
 
 interface Pending {

@@ -14,6 +14,7 @@
  * `retryInterval`. The defaults (15 s, 5 s, 2 s) give controller-runtime's lease duration, renew
  * deadline and retry period (15 s, 10 s, 2 s).
  */
+import { keepAliveClock, sleep } from '../util/clock.js';
 import type { Logger } from '../observe/logger.js';
 import { formatLeaseRecord, parseLeaseRecord, type LeaseRecord } from './record.js';
 import { LeaseConflictError, type LeaseObject, type LeaseStore } from './store.js';
@@ -48,17 +49,7 @@ export interface LeaseClock {
 export const systemLeaseClock: LeaseClock = {
   monotonic: () => performance.now(),
   wall: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(keepAliveClock, ms, signal),
 };
 
 export type LeaseRole = 'leader' | 'standby';

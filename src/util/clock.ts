@@ -19,6 +19,18 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * The real clock whose pending timers keep the process alive: for waits whose end must still happen
+ * when nothing else is pending (a waiting `apply --lease`, a last flush of events).
+ */
+export const keepAliveClock: Clock = {
+  now: () => Date.now(),
+  schedule(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
 /** Resolves after `ms` on `clock`, or at once when `signal` aborts (its listener removed either way). */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
