@@ -111,6 +111,11 @@ export class Controller {
   private snapshot: Snapshot | undefined;
   private passNumber = 0;
   private firstPassDone = false;
+  /**
+   * Keys whose removal a pass did not prune because the source's read was incomplete or a manifest
+   * invalid: queued again as soon as a complete, valid snapshot comes, not at the next resync.
+   */
+  private readonly heldBackRemovals = new Set<ResourceKey>();
   private readonly log: Logger;
 
   constructor(private readonly options: ControllerOptions) {
@@ -225,6 +230,10 @@ export class Controller {
     this.log.info({ revision: snapshot.revision, action: 'snapshot', changed: changed.size, removed: removed.size, stalled: next.stalled.size }, `source revision ${snapshot.revision.slice(0, 12)}: ${changed.size} changed, ${removed.size} removed, ${next.stalled.size} stalled`);
     for (const key of changed) this.queue.add(key, 'change');
     for (const key of removed) this.queue.add(key, 'change');
+    if (snapshot.complete && next.healthy) {
+      for (const key of this.heldBackRemovals) if (!next.resources.has(key)) this.queue.add(key, 'change');
+      this.heldBackRemovals.clear();
+    }
     this.options.hooks?.onQueueDepth?.(this.queue.depth);
   }
 
@@ -281,7 +290,10 @@ export class Controller {
     let pruneRefused: string | undefined;
     if (removed.length > 0 && !(prune && sourceHealthy)) {
       const why = `${removed.length} resources no longer declared; not deleted this pass because ${snapshot.complete ? 'some manifests are invalid' : 'the source listing was incomplete'}`;
-      if (this.options.pass.prune) pruneRefused = why;
+      if (this.options.pass.prune) {
+        pruneRefused = why;
+        for (const key of removed) this.heldBackRemovals.add(key);
+      }
       log.warn({ action: 'prune', result: 'skipped', removed }, this.options.pass.prune ? why : `${removed.length} resources no longer declared; left in AWS (run with --prune to delete them)`);
     }
     this.options.hooks?.onReconciling?.(declared, snapshot.revision);
