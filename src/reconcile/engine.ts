@@ -24,6 +24,12 @@ export interface PassOptions extends PlanOptions {
   observeStrategy?: ObserveStrategy;
   /** Keys included only because the changed ones depend on them (see ObserveOptions). */
   dependencyOnly?: ReadonlySet<string>;
+  /**
+   * Re-read what this process takes to exist: the revisions it knows are still ACTIVE, and every
+   * log group a desired resource logs to exists (not only those of what changes). The daemon asks
+   * for it once per resync interval; a one-shot `plan` or `apply` on every pass.
+   */
+  verifyAssumed?: boolean;
 }
 
 export interface PlannedPass {
@@ -41,14 +47,16 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
     ...(options.pruneClusters ? { pruneClusters: options.pruneClusters } : {}),
     ...(options.observeStrategy ? { strategy: options.observeStrategy } : {}),
     ...(options.dependencyOnly ? { dependencyOnly: options.dependencyOnly } : {}),
+    ...(options.verifyAssumed === true ? { verify: true } : {}),
   });
   // The rollouts this process started, judged on this pass's reads: the planner holds a spec whose
   // rollout failed, and reports one still under way.
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
   observed.draining = await state.drains.stillDraining(ports);
   const first = planChanges(desired, observed, options);
-  const needed = neededLogGroups(first, desired, ports.region);
-  await observeLogGroups(needed, ports, state.cache, observed);
+  const verify = options.verifyAssumed === true;
+  const needed = neededLogGroups(first, desired, ports.region, verify);
+  await observeLogGroups(needed, ports, state.cache, observed, verify);
   return { plan: state.drift.judge(withLogGroups(first, needed, observed, options.controllerId), desired), observed };
 }
 
