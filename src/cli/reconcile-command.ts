@@ -50,6 +50,9 @@ export async function openSession(
       maxPrune: flags.maxPrune,
       sourceHealthy: loaded.valid,
       concurrency: flags.concurrency,
+      // A one-shot run re-checks what a process would otherwise take on trust (revisions still
+      // ACTIVE, log groups present): an operator's apply repairs what another writer removed.
+      verifyAssumed: true,
     },
   };
 }
