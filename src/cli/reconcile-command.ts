@@ -50,9 +50,10 @@ export async function openSession(
       maxPrune: flags.maxPrune,
       sourceHealthy: loaded.valid,
       concurrency: flags.concurrency,
-      // A one-shot run re-checks what a process would otherwise take on trust (revisions still
-      // ACTIVE, log groups present): an operator's apply repairs what another writer removed.
-      verifyAssumed: true,
+      // A one-shot run checks that every log group its task definitions log to exists (one read per
+      // 50 groups), so an apply repairs one another writer deleted. Whether each known revision is
+      // still ACTIVE costs a read per family: the daemon checks that once per resync interval.
+      verifyAssumed: 'log-groups',
     },
   };
 }

@@ -25,11 +25,13 @@ export interface PassOptions extends PlanOptions {
   /** Keys included only because the changed ones depend on them (see ObserveOptions). */
   dependencyOnly?: ReadonlySet<string>;
   /**
-   * Re-read what this process takes to exist: the revisions it knows are still ACTIVE, and every
-   * log group a desired resource logs to exists (not only those of what changes). The daemon asks
-   * for it once per resync interval; a one-shot `plan` or `apply` on every pass.
+   * Re-read what this process takes to exist: `true` checks that the revisions it knows are still
+   * ACTIVE (one ListTaskDefinitions per family) and that every log group a desired resource logs to
+   * exists, not only those of what changes (one DescribeLogGroups per 50 groups); `log-groups` only
+   * the latter. The daemon asks for all of it once per resync interval; a one-shot `plan` or
+   * `apply` for the log groups, whose absence stops tasks from starting, at their small cost.
    */
-  verifyAssumed?: boolean;
+  verifyAssumed?: boolean | 'log-groups';
 }
 
 export interface PlannedPass {
@@ -54,9 +56,9 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
   observed.draining = await state.drains.stillDraining(ports);
   const first = planChanges(desired, observed, options);
-  const verify = options.verifyAssumed === true;
-  const needed = neededLogGroups(first, desired, ports.region, verify);
-  await observeLogGroups(needed, ports, state.cache, observed, verify);
+  const verifyLogGroups = options.verifyAssumed !== undefined && options.verifyAssumed !== false;
+  const needed = neededLogGroups(first, desired, ports.region, verifyLogGroups);
+  await observeLogGroups(needed, ports, state.cache, observed, verifyLogGroups);
   return { plan: state.drift.judge(withLogGroups(first, needed, observed, options.controllerId), desired), observed };
 }
 

@@ -73,8 +73,8 @@ spec:
 
 const world = (...names: string[]): DesiredResource[] => manifests(NS, CLUSTER, ...names.flatMap((n) => [loggingTaskDefinition(n), service(n, { server: true })]));
 
-async function pass(state: ReconcileState, desired: DesiredResource[], verifyAssumed: boolean): Promise<Map<string, string>> {
-  const { result } = await applyPass(desired, ports, state, { ...options, ...(verifyAssumed ? { verifyAssumed } : {}) });
+async function pass(state: ReconcileState, desired: DesiredResource[], verifyAssumed: boolean | 'log-groups'): Promise<Map<string, string>> {
+  const { result } = await applyPass(desired, ports, state, { ...options, ...(verifyAssumed !== false ? { verifyAssumed } : {}) });
   return new Map(result.results.map((r) => [r.key, r.outcome]));
 }
 
@@ -161,4 +161,15 @@ test('a revision still ACTIVE but no longer the newest is kept, not registered a
   expect((await pass(state, world('web'), true)).get('TaskDefinition/web')).toBe('unchanged');
   expect(calls('ecs', 'RegisterTaskDefinition')).toBe(0);
   expect(await activeRevisions('web')).toContain(ours);
+});
+
+test('checking only the log groups (a one-shot apply) repairs a deleted group without reading any family', async () => {
+  const state = new ReconcileState();
+  await pass(state, world('web'), false);
+  await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/ecs/web' }));
+  sim.resetCalls();
+  expect((await pass(state, world('web'), 'log-groups')).get('LogGroup//ecs/web')).toBe('created');
+  expect(calls('ecs', 'ListTaskDefinitions')).toBe(0);
+  expect(calls('logs', 'DescribeLogGroups')).toBe(1);
+  expect(await logGroupExists('/ecs/web')).toBe(true);
 });
