@@ -56,9 +56,11 @@ export function logGroupsOf(r: DesiredResource, region: string): string[] {
  */
 export function neededLogGroups(plan: Plan, desired: readonly DesiredResource[], region: string, all = false): NeededLogGroup[] {
   const changing = new Set(plan.resources.filter((p) => isChange(p) && p.steps.length > 0).map((p) => p.key));
+  // A resource whose own state could not be read is left out: its log groups wait for it.
+  const blocked = new Set(plan.resources.filter((p) => p.outcome === 'blocked').map((p) => p.key));
   const byName = new Map<string, NeededLogGroup>();
   for (const r of desired) {
-    if (!all && !changing.has(r.key)) continue;
+    if (all ? blocked.has(r.key) : !changing.has(r.key)) continue;
     const retention = Number(r.metadata.annotations?.[ANNOTATION_LOG_RETENTION]);
     for (const name of logGroupsOf(r, region)) {
       const entry = byName.get(name) ?? { name, requiredBy: [] };
