@@ -286,6 +286,7 @@ async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
     try {
       await redeployService(r, service, ctx);
       ctx.rolledOut.delete(r.key);
+      res.decision = decisionAfterWrite(r, ctx);
       res.reason = `${res.reason}; redeployed so its tasks resolve ${redeploy.endpoints.join(', ')} (${redeploy.cycle.join(', ')} call each other)`;
       ctx.log.info({ resource: r.key, action: 'redeploy', result: 'ok' }, `${r.key}: redeployed for ${redeploy.endpoints.join(', ')}`);
     } catch (err) {
