@@ -43,6 +43,8 @@ const HOST_CHAR = '[\\w.-]';
  * followed by another port (`api:9090` for `api:8080`) never names the endpoint.
  */
 export function namesEndpoint(text: string, e: Endpoint, namespaceName?: string, requirePort = false): boolean {
+  // Most texts do not mention most endpoints: a substring check spares building their pattern.
+  if (!text.includes(e.dnsName)) return false;
   const host = `${escapeRegExp(e.dnsName)}${namespaceName ? `(?:\\.${escapeRegExp(namespaceName)})?` : ''}`;
   const withPort = e.port === undefined ? ':\\d+(?!\\d)' : `:${e.port}(?!\\d)`;
   const after = requirePort ? withPort : `(?:${withPort}|(?!${HOST_CHAR}|:\\d))`;

@@ -90,13 +90,17 @@ function deploys(p: ResourcePlan): boolean {
  * cycle go together and are redeployed after the pass, once all of their rollouts are ready.
  */
 function planServerOrder(services: readonly DesiredResourceOf<'Service'>[], servers: readonly Publisher[], plans: Map<string, ResourcePlan>, ctx: PlanContext): void {
-  const adding = servers.filter((s) => s.added.length > 0 && plans.get(s.key) !== undefined && deploys(plans.get(s.key) as ResourcePlan));
+  const deploying = (s: Publisher): boolean => {
+    const p = plans.get(s.key);
+    return p !== undefined && deploys(p);
+  };
+  const adding = servers.filter((s) => s.added.length > 0 && deploying(s));
   if (adding.length === 0) return;
+  const byKey = new Map(services.map((r) => [r.key, r]));
   const calls = new Map<ResourceKey, Map<ResourceKey, Endpoint[]>>();
   for (const s of servers) {
-    const p = plans.get(s.key);
-    const r = services.find((x) => x.key === s.key);
-    if (!p || !r || !deploys(p)) continue;
+    const r = byKey.get(s.key);
+    if (!r || !deploying(s)) continue;
     const text = containerText(ctx.taskDefinitions.get(r.spec.taskDefinition ?? '')?.resource);
     if (text === '') continue;
     const namespaceName = ctx.index.nameOf(s.namespace) ?? s.namespace;
