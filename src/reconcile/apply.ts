@@ -37,6 +37,8 @@ export interface ResourceResult {
   blockedBy?: ResourceKey[];
   /** What happens next to this key. */
   decision: Decision;
+  /** What the pass did, or could not do, to it after its steps (a redeploy so its tasks resolve new endpoints). */
+  followUps?: string[];
 }
 
 export interface ApplyResult {
@@ -280,14 +282,14 @@ async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
     if (!redeploy || !res || res.needsAttention || !service) return;
     const unready = redeploy.cycle.filter((k) => ctx.notConverged.has(k));
     if (unready.length > 0) {
-      res.reason = `${res.reason}; not redeployed for ${redeploy.endpoints.join(', ')}: ${unready.join(', ')} did not converge`;
+      res.followUps = [...(res.followUps ?? []), `not redeployed for ${redeploy.endpoints.join(', ')}: ${unready.join(', ')} did not converge`];
       return;
     }
     try {
       await redeployService(r, service, ctx);
       ctx.rolledOut.delete(r.key);
       res.decision = decisionAfterWrite(r, ctx);
-      res.reason = `${res.reason}; redeployed so its tasks resolve ${redeploy.endpoints.join(', ')} (${redeploy.cycle.join(', ')} call each other)`;
+      res.followUps = [...(res.followUps ?? []), `redeployed so its tasks resolve ${redeploy.endpoints.join(', ')} (${redeploy.cycle.join(', ')} call each other)`];
       ctx.log.info({ resource: r.key, action: 'redeploy', result: 'ok' }, `${r.key}: redeployed for ${redeploy.endpoints.join(', ')}`);
     } catch (err) {
       const error = asFailure(err);

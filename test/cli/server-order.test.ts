@@ -70,12 +70,10 @@ test('servers that call each other are redeployed after the pass, resolve each o
   write('bravo', server('bravo', ['alpha']));
   const plan = await w.cli('plan', '--log-level', 'silent');
   expect(plan.stdout).toMatch(/Service\/alpha[\s\S]*note: redeployed once the rollouts of Service\/alpha, Service\/bravo are ready/);
-  const apply = await w.cli('apply', '--wait', '--log-level', 'silent', '--output', 'json');
+  const apply = await w.cli('apply', '--wait', '--log-level', 'silent');
   expect(apply.code).toBe(0);
-  const report = JSON.parse(apply.stdout) as { results: { key: string; outcome: string; reason: string }[] };
-  const by = new Map(report.results.map((r) => [r.key, r]));
-  expect(by.get('Service/alpha')).toMatchObject({ outcome: 'created', reason: expect.stringContaining('redeployed so its tasks resolve bravo:8080') });
-  expect(by.get('Service/bravo')).toMatchObject({ outcome: 'created', reason: expect.stringContaining('redeployed so its tasks resolve alpha:8080') });
+  expect(apply.stdout).toMatch(/created\s+Service\/alpha .*\n(?: {4}.*\n)* {4}then: redeployed so its tasks resolve bravo:8080 \(Service\/alpha, Service\/bravo call each other\)/);
+  expect(apply.stdout).toMatch(/created\s+Service\/bravo .*\n(?: {4}.*\n)* {4}then: redeployed so its tasks resolve alpha:8080/);
   expect(await resolves('alpha')).toContain('bravo');
   expect(await resolves('bravo')).toContain('alpha');
 
@@ -83,4 +81,16 @@ test('servers that call each other are redeployed after the pass, resolve each o
   const again = await w.cli('apply', '--wait', '--log-level', 'silent');
   expect(again.code).toBe(0);
   expect(w.sim.calls().totals.writes).toBe(0);
+});
+
+test('a redeploy whose UpdateService fails is reported failed, never as done', async () => {
+  write('alpha', server('alpha', ['bravo']));
+  write('bravo', server('bravo', ['alpha']));
+  w.sim.addFault({ operation: 'UpdateService', resource: 'alpha', effect: { type: 'error', errorType: 'InvalidParameterException', message: 'refused' } });
+  const apply = await w.cli('apply', '--log-level', 'silent');
+  expect(apply.code).toBe(1);
+  expect(apply.stdout).toMatch(/failed\s+Service\/alpha .*created, but the redeploy so its tasks resolve bravo:8080 failed: .*InvalidParameterException: refused/);
+  expect(apply.stdout).not.toMatch(/then: redeployed so its tasks resolve bravo:8080/);
+  expect(apply.stdout).toMatch(/then: redeployed so its tasks resolve alpha:8080/);
+  expect(await resolves('alpha')).not.toContain('bravo');
 });
