@@ -21,6 +21,10 @@ export class LazyLogs implements LogsPort {
     return (await this.port()).describeLogGroups(prefix);
   }
 
+  async describeLogGroupsNamed(names: readonly string[]): Promise<LiveLogGroup[]> {
+    return (await this.port()).describeLogGroupsNamed(names);
+  }
+
   async createLogGroup(name: string, tags: TagMap): Promise<boolean> {
     return (await this.port()).createLogGroup(name, tags);
   }

@@ -6,7 +6,7 @@ import {
   TagResourceCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LiveLogGroup, LogsPort, TagMap } from '../reconcile/ports.js';
+import { LOG_GROUP_IDENTIFIERS_MAX, type LiveLogGroup, type LogsPort, type TagMap } from '../reconcile/ports.js';
 import { AwsCallError, awsCall } from './errors.js';
 import { NO_PACING, type Pacer } from './pacing.js';
 
@@ -24,14 +24,29 @@ export class SdkLogs implements LogsPort {
   }
 
   async describeLogGroups(prefix: string): Promise<LiveLogGroup[]> {
+    return this.describeAll({ logGroupNamePrefix: prefix });
+  }
+
+  /**
+   * The groups of these names (at most 50: `logGroupIdentifiers` takes that many, and no prefix
+   * with it: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html).
+   * Every page is read, and only the names asked for are kept, so a server that ignored the filter
+   * would cost pages, never a wrong answer.
+   */
+  async describeLogGroupsNamed(names: readonly string[]): Promise<LiveLogGroup[]> {
+    if (names.length === 0) return [];
+    if (names.length > LOG_GROUP_IDENTIFIERS_MAX) throw new RangeError(`at most ${LOG_GROUP_IDENTIFIERS_MAX} log groups a call, not ${names.length}`);
+    const wanted = new Set(names);
+    return (await this.describeAll({ logGroupIdentifiers: [...names] })).filter((g) => wanted.has(g.name));
+  }
+
+  private async describeAll(filter: { logGroupNamePrefix: string } | { logGroupIdentifiers: string[] }): Promise<LiveLogGroup[]> {
     const out: LiveLogGroup[] = [];
     let nextToken: string | undefined;
     do {
       const token = nextToken;
       const res = await this.call('logs:DescribeLogGroups', () =>
-        this.client.send(
-          new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, ...(token ? { nextToken: token } : {}) }),
-        ),
+        this.client.send(new DescribeLogGroupsCommand({ ...filter, limit: 50, ...(token ? { nextToken: token } : {}) })),
       );
       for (const g of res.logGroups ?? []) {
         // `logGroupArn` is the ARN without the trailing `:*` that `arn` carries, the form the

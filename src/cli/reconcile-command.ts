@@ -50,6 +50,10 @@ export async function openSession(
       maxPrune: flags.maxPrune,
       sourceHealthy: loaded.valid,
       concurrency: flags.concurrency,
+      // A one-shot run checks that every log group its task definitions log to exists (one read per
+      // 50 groups), so an apply repairs one another writer deleted. Whether each known revision is
+      // still ACTIVE costs a read per family: the daemon checks that once per resync interval.
+      verifyAssumed: 'log-groups',
     },
   };
 }

@@ -116,6 +116,12 @@ export class Controller {
    * invalid: queued again as soon as a complete, valid snapshot comes, not at the next resync.
    */
   private readonly heldBackRemovals = new Set<ResourceKey>();
+  /**
+   * When a pass last re-checked what the process assumes exists (revisions still ACTIVE, log groups
+   * present). Set by the first pass, which does not check: the first check comes one resync
+   * interval in, so a restart costs no more reads than a resync.
+   */
+  private lastVerifiedAt: number | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: ControllerOptions) {
@@ -301,7 +307,13 @@ export class Controller {
     const passSignal = this.options.passTimeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(this.options.passTimeoutMs)]) : signal;
     const declaredKeys = new Set(declared);
     const dependencyOnly = full ? undefined : new Set([...subset].filter((k) => !declaredKeys.has(k)));
-    const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}) };
+    // At most once per resync interval (the jitter can bring a resync 10% early), a full pass
+    // re-reads what another writer may have removed behind our back.
+    const now = this.clock.now();
+    this.lastVerifiedAt ??= now;
+    const verifyAssumed = full && now - this.lastVerifiedAt >= this.options.resyncIntervalMs * 0.9;
+    if (verifyAssumed) this.lastVerifiedAt = now;
+    const passOptions: PassOptions = { ...this.options.pass, prune, sourceHealthy, ...(dependencyOnly ? { dependencyOnly } : {}), ...(verifyAssumed ? { verifyAssumed } : {}) };
     const summary: PassSummary = { pass, revision: snapshot.revision, trigger, durationMs: 0, counts: EMPTY_COUNTS(), results: [], full, ...(pruneRefused !== undefined ? { pruneRefused } : {}) };
     // A standby plans like a dry run: it reads (keeping what it knows fresh) and never writes.
     const planOnly = this.options.dryRun ? 'dry run' : this.options.isLeader?.() === false ? 'standby' : undefined;

@@ -5,6 +5,7 @@
  */
 import type { DesiredResource, DesiredResourceOf } from '../manifests/model.js';
 import { isJsonObject } from '../reconcile/canonical.js';
+import { containerText, namesEndpoint } from '../reconcile/endpoint-references.js';
 import { serviceCluster } from '../reconcile/desired.js';
 import { canonicalServiceConnect, namespaceIndex } from '../reconcile/normalize-service.js';
 import type { JsonValue } from '../reconcile/ports.js';
@@ -77,20 +78,6 @@ function appProtocols(td: DesiredResourceOf<'TaskDefinition'> | undefined): Map<
   return out;
 }
 
-/** The text a task definition's containers are started with: environment values, command, entry point. */
-function callText(td: DesiredResourceOf<'TaskDefinition'> | undefined): string {
-  const parts: string[] = [];
-  for (const c of td?.spec.containerDefinitions ?? []) {
-    for (const e of c.environment ?? []) if (e.value !== undefined) parts.push(e.value);
-    parts.push(...(c.command ?? []), ...(c.entryPoint ?? []));
-  }
-  return parts.join('\n');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function endpointsOf(sc: JsonValue, protocols: Map<string, string>): MapEndpoint[] {
   if (!isJsonObject(sc) || !Array.isArray(sc.services)) return [];
   return sc.services.flatMap((s) => {
@@ -156,7 +143,7 @@ export function buildServiceMap(resources: readonly DesiredResource[], defaultCl
       endpoints,
       ...(td ? { taskDefinitionKey: td.key } : {}),
     });
-    texts.set(r.key, callText(td));
+    texts.set(r.key, containerText(td));
   }
   const namespaces = [...groups.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const g of namespaces) g.services.sort((a, b) => compareCodeUnits(a.key, b.key));
@@ -164,9 +151,8 @@ export function buildServiceMap(resources: readonly DesiredResource[], defaultCl
   for (const g of namespaces) {
     for (const server of g.services) {
       for (const alias of server.endpoints.flatMap((e) => e.aliases)) {
-        const pattern = new RegExp(`(?<![\\w.-])${escapeRegExp(alias.dnsName)}(?:\\.${escapeRegExp(g.name)})?:${alias.port}(?!\\d)`);
         for (const client of g.services) {
-          if (client.key !== server.key && pattern.test(texts.get(client.key) ?? '')) calls.push({ from: client.key, to: server.key, alias: `${alias.dnsName}:${alias.port}` });
+          if (client.key !== server.key && namesEndpoint(texts.get(client.key) ?? '', alias, g.name, true)) calls.push({ from: client.key, to: server.key, alias: `${alias.dnsName}:${alias.port}` });
         }
       }
     }

@@ -119,6 +119,7 @@ export function formatApplyText(plan: Plan, result: ApplyResult, options: { colo
     lines.push(r.outcome === 'created' || r.outcome === 'configured' || r.outcome === 'deleted' ? head : `${head}: ${forTerminal(r.reason)}`);
     if (r.error?.requestId) lines.push(`    AWS request id: ${forTerminal(r.error.requestId)}`);
     for (const c of r.changes.slice(0, 20)) lines.push(`    ${formatChange(c)}`);
+    for (const f of r.followUps ?? []) lines.push(`    then: ${forTerminal(f)}`);
   }
   for (const n of plan.notes) lines.push(paint(options.color, 'cyan', `note: ${forTerminal(n)}`));
   const c = resultCounts(result.results);

@@ -57,6 +57,16 @@ function serviceWritten(r: ResourcePlan, s: LiveService, cluster: string, servic
   ctx.changedServices.set(r.key, { cluster, service, expectation });
 }
 
+/**
+ * Starts a new deployment of a service this pass wrote, as it is (UpdateService
+ * `forceNewDeployment`): its new tasks resolve the Service Connect endpoints that exist now.
+ */
+export async function redeployService(r: ResourcePlan, s: ChangedService, ctx: StepContext): Promise<void> {
+  const live = await ctx.wait.ports.ecs.updateService({ cluster: s.cluster, service: s.service, forceNewDeployment: true });
+  const intent = r.steps.flatMap((step) => ((step.op === 'createService' || step.op === 'updateService') && step.rollout ? [step.rollout] : []))[0];
+  serviceWritten(r, live, s.cluster, s.service, live.taskDefinition, intent, ctx);
+}
+
 /** ECS clientToken: "Up to 36 ASCII characters" (CreateService API reference). */
 const CLIENT_TOKEN_MAX = 36;
 /** Cloud Map CreatorRequestId: at most 64 characters (CreateHttpNamespace API reference). */

@@ -7,7 +7,7 @@ import type { ResourceKey } from '../manifests/model.js';
 import type { Logger } from '../observe/logger.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { mapGraph, mapLimit } from '../util/concurrency.js';
-import { runStep, type ChangedService, type StepContext } from './apply-steps.js';
+import { redeployService, runStep, type ChangedService, type StepContext } from './apply-steps.js';
 import { decideDependants, decideFailure, decideHold, DEFAULT_RECHECK, type Decision, type RecheckPolicy } from './decision.js';
 import type { FieldChange } from './diff.js';
 import { asFailure } from './errors.js';
@@ -37,6 +37,8 @@ export interface ResourceResult {
   blockedBy?: ResourceKey[];
   /** What happens next to this key. */
   decision: Decision;
+  /** What the pass did, or could not do, to it after its steps (a redeploy so its tasks resolve new endpoints). */
+  followUps?: string[];
 }
 
 export interface ApplyResult {
@@ -66,6 +68,9 @@ interface Ctx extends StepContext {
   waitsForDrain: boolean;
   /** Keys that did not converge this pass, with their decision: what depends on them is not applied. */
   notConverged: Map<ResourceKey, Decision>;
+  /** Services whose latest write this pass has been waited for and is rolled out. */
+  rolledOut: Set<ResourceKey>;
+  concurrency: number;
 }
 
 const SUCCESS: Record<ResourcePlan['outcome'], ResultOutcome> = {
@@ -148,6 +153,8 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
     recheck: options.recheck ?? DEFAULT_RECHECK,
     waitsForDrain: options.wait,
     notConverged: new Map(),
+    rolledOut: new Set(),
+    concurrency: options.concurrency,
     wait: {
       ports,
       clock,
@@ -162,8 +169,10 @@ export async function applyPlan(plan: Plan, observed: ObservedState, ports: AwsP
   // Creation follows the dependency graph rather than phase by phase: a service is created as soon
   // as its own task definition is registered, so service writes (5 per second) overlap the
   // registrations (1 per second) instead of waiting for all of them.
-  const creation = plan.resources.filter((r) => r.phase < Phase.clientService);
+  const creation = plan.resources.filter((r) => r.phase < Phase.clientService && !waitsForServers(r));
   results.push(...(await mapGraph(creation, options.concurrency, creationPriority, apply)));
+  await applyInEndpointOrder(plan.resources.filter(waitsForServers), ctx, results, apply);
+  await redeployCycles(plan, ctx, results);
   // Clients start after every server changed in this pass is ready (see waitForServers).
   const clients = plan.resources.filter((r) => r.phase === Phase.clientService);
   if (clients.length > 0) {
@@ -200,10 +209,11 @@ function pruneHeldBack(r: ResourcePlan, unfinished: readonly ResourceResult[], c
 
 /** Waits for the rollouts of `services`; a rollout that fails (or never completes) fails its resource. */
 async function waitForRollouts(services: [ResourceKey, ChangedService][], ctx: Ctx, results: ResourceResult[], concurrency: number): Promise<void> {
-  await mapLimit(services, concurrency, async ([key, s]) => {
+  await mapLimit(services.filter(([key]) => !ctx.rolledOut.has(key)), concurrency, async ([key, s]) => {
     const res = results.find((x) => x.key === key);
     try {
       await waitForRollout(s.cluster, s.service, key, s.expectation, ctx.wait, ctx.state.rollouts);
+      ctx.rolledOut.add(key);
       if (res) res.decision = { type: 'done' };
     } catch (err) {
       const error = asFailure(err);
@@ -223,4 +233,70 @@ async function waitForServers(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
   if (!clientsChange) return;
   const servers = [...ctx.changedServices].filter(([key]) => plan.resources.find((r) => r.key === key)?.phase === Phase.serverService);
   await waitForRollouts(servers, ctx, results, 4);
+}
+
+/** Whether a resource waits for the rollouts of servers whose new endpoints it calls (see EndpointOrder). */
+function waitsForServers(r: ResourcePlan): boolean {
+  return r.phase < Phase.clientService && (r.endpointOrder?.after.length ?? 0) > 0;
+}
+
+/** The services among `keys` this pass changed, for waitForRollouts. */
+function changed(keys: readonly ResourceKey[], ctx: Ctx): [ResourceKey, ChangedService][] {
+  return [...new Set(keys)].flatMap((k) => {
+    const s = ctx.changedServices.get(k);
+    return s ? [[k, s] as [ResourceKey, ChangedService]] : [];
+  });
+}
+
+/**
+ * Applies the servers that call endpoints other servers add in this pass, each once the rollouts
+ * of those servers are ready (their endpoints exist then), in waves: the planner orders them
+ * without cycles. A server whose rollout failed fails its dependants through `dependsOn`.
+ */
+async function applyInEndpointOrder(items: readonly ResourcePlan[], ctx: Ctx, results: ResourceResult[], apply: (r: ResourcePlan) => Promise<ResourceResult>): Promise<void> {
+  let remaining = [...items];
+  while (remaining.length > 0) {
+    const waiting = new Set(remaining.map((r) => r.key));
+    const ready = remaining.filter((r) => (r.endpointOrder?.after ?? []).every((k) => !waiting.has(k)));
+    // The planner's order has no cycles; should one come anyway, the rest goes together rather than never.
+    const wave = ready.length > 0 ? ready : remaining;
+    await waitForRollouts(changed(wave.flatMap((r) => r.endpointOrder?.after ?? []), ctx), ctx, results, ctx.concurrency);
+    results.push(...(await mapGraph(wave, ctx.concurrency, creationPriority, apply)));
+    remaining = remaining.filter((r) => !wave.includes(r));
+  }
+}
+
+/**
+ * Servers that call each other's new endpoints could not be ordered: once the rollouts of their
+ * cycle are ready (every endpoint exists), each is redeployed so its tasks resolve them. A redeploy
+ * is reported only once its UpdateService succeeded.
+ */
+async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): Promise<void> {
+  const members = plan.resources.filter((r) => r.endpointOrder?.redeploy !== undefined);
+  if (members.length === 0) return;
+  await waitForRollouts(changed(members.flatMap((r) => r.endpointOrder?.redeploy?.cycle ?? []), ctx), ctx, results, ctx.concurrency);
+  await mapLimit(members, ctx.concurrency, async (r) => {
+    const redeploy = r.endpointOrder?.redeploy;
+    const res = results.find((x) => x.key === r.key);
+    const service = ctx.changedServices.get(r.key);
+    if (!redeploy || !res || res.needsAttention || !service) return;
+    const unready = redeploy.cycle.filter((k) => ctx.notConverged.has(k));
+    if (unready.length > 0) {
+      res.followUps = [...(res.followUps ?? []), `not redeployed for ${redeploy.endpoints.join(', ')}: ${unready.join(', ')} did not converge`];
+      return;
+    }
+    try {
+      await redeployService(r, service, ctx);
+      ctx.rolledOut.delete(r.key);
+      res.decision = decisionAfterWrite(r, ctx);
+      res.followUps = [...(res.followUps ?? []), `redeployed so its tasks resolve ${redeploy.endpoints.join(', ')} (${redeploy.cycle.join(', ')} call each other)`];
+      ctx.log.info({ resource: r.key, action: 'redeploy', result: 'ok' }, `${r.key}: redeployed for ${redeploy.endpoints.join(', ')}`);
+    } catch (err) {
+      const error = asFailure(err);
+      const reason = `${res.outcome}, but the redeploy so its tasks resolve ${redeploy.endpoints.join(', ')} failed: ${error.message}`;
+      ctx.log.error({ resource: r.key, action: 'redeploy', result: 'failed', err, awsErrorCode: error.code, requestId: error.requestId }, `${r.key}: ${reason}`);
+      Object.assign(res, { outcome: 'failed', reason, error, needsAttention: true, decision: decideFailure(error, reason) });
+      ctx.notConverged.set(r.key, res.decision);
+    }
+  });
 }

@@ -24,6 +24,14 @@ export interface PassOptions extends PlanOptions {
   observeStrategy?: ObserveStrategy;
   /** Keys included only because the changed ones depend on them (see ObserveOptions). */
   dependencyOnly?: ReadonlySet<string>;
+  /**
+   * Re-read what this process takes to exist: `true` checks that the revisions it knows are still
+   * ACTIVE (one ListTaskDefinitions per family) and that every log group a desired resource logs to
+   * exists, not only those of what changes (one DescribeLogGroups per 50 groups); `log-groups` only
+   * the latter. The daemon asks for all of it once per resync interval; a one-shot `plan` or
+   * `apply` for the log groups, whose absence stops tasks from starting, at their small cost.
+   */
+  verifyAssumed?: boolean | 'log-groups';
 }
 
 export interface PlannedPass {
@@ -41,14 +49,16 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
     ...(options.pruneClusters ? { pruneClusters: options.pruneClusters } : {}),
     ...(options.observeStrategy ? { strategy: options.observeStrategy } : {}),
     ...(options.dependencyOnly ? { dependencyOnly: options.dependencyOnly } : {}),
+    ...(options.verifyAssumed === true ? { verify: true } : {}),
   });
   // The rollouts this process started, judged on this pass's reads: the planner holds a spec whose
   // rollout failed, and reports one still under way.
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
   observed.draining = await state.drains.stillDraining(ports);
   const first = planChanges(desired, observed, options);
-  const needed = neededLogGroups(first, desired, ports.region);
-  await observeLogGroups(needed, ports, state.cache, observed);
+  const verifyLogGroups = options.verifyAssumed !== undefined && options.verifyAssumed !== false;
+  const needed = neededLogGroups(first, desired, ports.region, verifyLogGroups);
+  await observeLogGroups(needed, ports, state.cache, observed, verifyLogGroups);
   return { plan: state.drift.judge(withLogGroups(first, needed, observed, options.controllerId), desired), observed };
 }
 

@@ -50,12 +50,17 @@ export function logGroupsOf(r: DesiredResource, region: string): string[] {
   return [...new Set(out)];
 }
 
-/** The log groups needed by resources the plan creates or changes, with their retention annotation. */
-export function neededLogGroups(plan: Plan, desired: readonly DesiredResource[], region: string): NeededLogGroup[] {
+/**
+ * The log groups needed by resources the plan creates or changes, with their retention annotation;
+ * with `all`, those every desired resource needs (the once-per-resync check that none was deleted).
+ */
+export function neededLogGroups(plan: Plan, desired: readonly DesiredResource[], region: string, all = false): NeededLogGroup[] {
   const changing = new Set(plan.resources.filter((p) => isChange(p) && p.steps.length > 0).map((p) => p.key));
+  // A resource whose own state could not be read is left out: its log groups wait for it.
+  const blocked = new Set(plan.resources.filter((p) => p.outcome === 'blocked').map((p) => p.key));
   const byName = new Map<string, NeededLogGroup>();
   for (const r of desired) {
-    if (!changing.has(r.key)) continue;
+    if (all ? blocked.has(r.key) : !changing.has(r.key)) continue;
     const retention = Number(r.metadata.annotations?.[ANNOTATION_LOG_RETENTION]);
     for (const name of logGroupsOf(r, region)) {
       const entry = byName.get(name) ?? { name, requiredBy: [] };
@@ -83,7 +88,8 @@ function retentionText(days: number | undefined): string {
 export function withLogGroups(plan: Plan, needed: readonly NeededLogGroup[], observed: ObservedState, controllerId: string): Plan {
   const extra: ResourcePlan[] = [];
   const notes = [...plan.notes];
-  const byKey = new Map(plan.resources.map((p) => [p.key, p]));
+  // Only a change waits for its log group: an unchanged resource has nothing to hold back.
+  const byKey = new Map(plan.resources.filter((p) => isChange(p) && p.steps.length > 0).map((p) => [p.key, p]));
   for (const g of needed) {
     const key = resourceKey('LogGroup', g.name);
     const live = observed.logGroups.get(g.name);

@@ -15,7 +15,7 @@ import { asFailure } from './errors.js';
 import { emptyObservedState, serviceConnectNamespaceOf, serviceKey, type ObservedState } from './observed.js';
 import { asksToAdopt, ownershipOf, parseTaskDefinitionTag, TAG_RESOURCE, TAG_SPEC_HASH, TAG_TASK_DEFINITION } from './ownership.js';
 import type { NeededLogGroup } from './log-groups.js';
-import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveLogGroup, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
+import { DESCRIBE_SERVICES_BATCH, LOG_GROUP_IDENTIFIERS_MAX, type AwsPorts, type LiveLogGroup, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from './ports.js';
 import { contentHash, asJson } from './canonical.js';
 
 export interface ObserveOptions {
@@ -34,6 +34,12 @@ export interface ObserveOptions {
    * describes it).
    */
   dependencyOnly?: ReadonlySet<string>;
+  /**
+   * Re-check what this process takes to exist without reading it: that each revision it knows for
+   * a manifest is still ACTIVE (another writer may have deregistered it). One
+   * ListTaskDefinitions per family; the controller asks for it once per resync interval.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -111,14 +117,37 @@ export function serviceReadBatches(servicesByCluster: ReadonlyMap<string, readon
   return batches;
 }
 
+/**
+ * Whether a revision this process knows for a manifest is still ACTIVE. The family's newest ACTIVE
+ * revision (one ListTaskDefinitions) is almost always it; otherwise the family's ACTIVE revisions
+ * are listed. A deregistered revision is forgotten: no service is pointed at an INACTIVE revision,
+ * which CreateService refuses (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterTaskDefinition.html:
+ * "you can't use an INACTIVE task definition to run new tasks or create new services").
+ */
+async function stillActive(ports: AwsPorts, cache: ObserverCache, family: string, arn: string): Promise<{ active: boolean; latest?: string }> {
+  const latest = await ports.ecs.latestTaskDefinitionArn(family);
+  if (latest === arn) return { active: true, latest };
+  const active = latest === undefined ? false : (await ports.ecs.listTaskDefinitionArns(family)).includes(arn);
+  if (!active) cache.forgetTaskDefinition(arn);
+  if (latest !== undefined) cache.rememberLatest(latest);
+  return latest === undefined ? { active } : { active, latest };
+}
+
 async function observeTaskDefinition(
   ports: AwsPorts,
   cache: ObserverCache,
   td: DesiredTaskDefinition,
   existingFamilies?: ReadonlySet<string>,
+  verify = false,
 ): Promise<{ matchingArn?: string; latest?: LiveTaskDefinition }> {
   const known = cache.findRevision(td.family, td.hash);
-  if (known) return { matchingArn: known };
+  if (known && !verify) return { matchingArn: known };
+  if (known) {
+    const check = await stillActive(ports, cache, td.family, known);
+    if (check.active) return { matchingArn: known };
+    // Deregistered, and the family has no ACTIVE revision left: register anew.
+    if (check.latest === undefined) return {};
+  }
   if (existingFamilies && !existingFamilies.has(td.family)) return {};
   // The family's newest revision, listed once per process and then followed through our own
   // registrations: listing it is what keeps a registration from being repeated after a restart.
@@ -293,7 +322,7 @@ export async function observe(
   }
   await mapLimit([...taskDefinitions.values()], readLimit, async (td) => {
     try {
-      const observed = await (perResource ? observeTaskDefinitionEveryPass(ports, cache, td) : observeTaskDefinition(ports, cache, td, existingFamilies));
+      const observed = await (perResource ? observeTaskDefinitionEveryPass(ports, cache, td) : observeTaskDefinition(ports, cache, td, existingFamilies, options.verify === true));
       state.taskDefinitions.set(td.key, observed);
       // A revision with this manifest's content exists: when the manifest changes, the plan can
       // show what changed from it without describing it.
@@ -404,22 +433,55 @@ async function observeOrphans(
 }
 
 /**
+ * The needed groups read afresh, 50 names a DescribeLogGroups (`logGroupIdentifiers`): what the
+ * once-per-resync check costs. A batch that fails is left out, and its names are read one by one.
+ */
+async function readLogGroupsAfresh(names: readonly string[], ports: AwsPorts, cache: ObserverCache): Promise<Map<string, LiveLogGroup | null>> {
+  const read = new Map<string, LiveLogGroup | null>();
+  const batches: string[][] = [];
+  for (let i = 0; i < names.length; i += LOG_GROUP_IDENTIFIERS_MAX) batches.push(names.slice(i, i + LOG_GROUP_IDENTIFIERS_MAX));
+  await mapLimit(batches, 2, async (batch) => {
+    try {
+      const found = await ports.logs.describeLogGroupsNamed(batch);
+      for (const name of batch) {
+        const live = found.find((g) => g.name === name) ?? null;
+        const known = cache.logGroups.get(name);
+        // The tags read before still hold for the same group (same ARN); a group deleted and made
+        // again by someone else is another group, whose tags are read again if they matter.
+        read.set(name, live && known?.tags !== undefined && known.arn === live.arn ? { ...live, tags: known.tags } : live);
+      }
+    } catch {
+      // Concluding nothing from a failed read: these names are read one by one below.
+    }
+  });
+  return read;
+}
+
+/**
  * Looks up log groups by exact name (DescribeLogGroups by prefix), remembering the ones that exist.
  * A group whose retention the plan would change also has its tags read: only a group this
- * controller owns gets its retention changed.
+ * controller owns gets its retention changed. With `afresh`, what this process remembers is read
+ * again (another writer may have deleted a group: tasks then fail to start).
  */
-export async function observeLogGroups(needed: readonly NeededLogGroup[], ports: AwsPorts, cache: ObserverCache, state: ObservedState): Promise<void> {
+export async function observeLogGroups(needed: readonly NeededLogGroup[], ports: AwsPorts, cache: ObserverCache, state: ObservedState, afresh = false): Promise<void> {
+  const fresh = afresh && needed.length > 0 ? await readLogGroupsAfresh(needed.map((g) => g.name), ports, cache) : new Map<string, LiveLogGroup | null>();
   await mapLimit(needed, 2, async (g) => {
     const name = g.name;
     try {
-      const known = cache.logGroups.get(name);
-      let live: LiveLogGroup | null = known ? { name, ...known } : ((await ports.logs.describeLogGroups(name)).find((x) => x.name === name) ?? null);
+      const known = afresh ? undefined : cache.logGroups.get(name);
+      let live: LiveLogGroup | null = fresh.has(name)
+        ? (fresh.get(name) ?? null)
+        : known
+          ? { name, ...known }
+          : ((await ports.logs.describeLogGroups(name)).find((x) => x.name === name) ?? null);
       if (live && g.retentionInDays !== undefined && live.retentionInDays !== g.retentionInDays && live.tags === undefined && live.arn !== undefined) {
         live = { ...live, tags: await ports.logs.listTags(live.arn) };
       }
       if (live) {
         const { name: _name, ...remembered } = live;
         cache.logGroups.set(name, remembered);
+      } else {
+        cache.logGroups.delete(name);
       }
       state.logGroups.set(name, live);
     } catch (err) {

@@ -6,6 +6,7 @@
  */
 import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
 import { isJsonObject } from './canonical.js';
+import { containerText, endpointLabel, namesEndpoint, stronglyConnected, type Endpoint } from './endpoint-references.js';
 import { frozenSpec, serviceCluster } from './desired.js';
 import { canonicalServiceConnect, isServer } from './normalize-service.js';
 import { serviceKey } from './observed.js';
@@ -14,24 +15,29 @@ import { clusterDefaultNamespace, primaryDeployment, type PlanContext } from './
 import { Phase, type ResourcePlan } from './plan-types.js';
 import type { JsonObject } from './ports.js';
 
-/** Endpoints (`dnsName:port`) a canonical Service Connect configuration publishes. */
-export function endpointsOf(sc: JsonObject): string[] {
-  const out: string[] = [];
+/** Endpoints a canonical Service Connect configuration publishes: its client aliases, or the discovery name of a service without any. */
+export function endpointsOf(sc: JsonObject): Endpoint[] {
+  const out: Endpoint[] = [];
   for (const s of Array.isArray(sc.services) ? sc.services : []) {
     if (!isJsonObject(s)) continue;
     for (const a of Array.isArray(s.clientAliases) ? s.clientAliases : []) {
-      if (isJsonObject(a)) out.push(`${String(a.dnsName)}:${String(a.port)}`);
+      if (isJsonObject(a)) out.push({ dnsName: String(a.dnsName), ...(typeof a.port === 'number' ? { port: a.port } : {}) });
     }
-    if (!Array.isArray(s.clientAliases) || s.clientAliases.length === 0) out.push(String(s.discoveryName));
+    if (!Array.isArray(s.clientAliases) || s.clientAliases.length === 0) out.push({ dnsName: String(s.discoveryName) });
   }
   return out;
 }
 
-/** New endpoints by namespace ARN, with the servers that publish them. */
-type NewEndpoints = Map<string, { endpoints: string[]; servers: ResourceKey[] }>;
+/** A server this pass creates or updates, with the endpoints it adds (none when it adds none). */
+interface Publisher {
+  key: ResourceKey;
+  /** The namespace its Service Connect configuration is in (ARN, or name before it exists). */
+  namespace: string;
+  added: Endpoint[];
+}
 
-function newEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: ReadonlyMap<string, ResourcePlan>, ctx: PlanContext): NewEndpoints {
-  const out: NewEndpoints = new Map();
+function publishers(services: readonly DesiredResourceOf<'Service'>[], plans: ReadonlyMap<string, ResourcePlan>, ctx: PlanContext): Publisher[] {
+  const out: Publisher[] = [];
   for (const r of services) {
     const p = plans.get(r.key);
     if (!p || (p.outcome !== 'create' && p.outcome !== 'update' && p.outcome !== 'replace')) continue;
@@ -40,30 +46,108 @@ function newEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: 
     const desiredSc = canonicalServiceConnect(frozenSpec(r).serviceConnectConfiguration, ctx.index, defaultNs);
     if (!isServer(desiredSc)) continue;
     const live = ctx.observed.services.get(serviceKey(cluster, r.name));
-    const before = new Set(live ? endpointsOf(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, defaultNs)) : []);
-    const added = endpointsOf(desiredSc).filter((e) => !before.has(e));
-    if (added.length === 0) continue;
-    const ns = String(desiredSc.namespace ?? '');
-    const entry = out.get(ns) ?? { endpoints: [], servers: [] };
-    entry.endpoints.push(...added);
-    entry.servers.push(r.key);
-    out.set(ns, entry);
+    const before = new Set(live ? endpointsOf(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, defaultNs)).map(endpointLabel) : []);
+    const added = endpointsOf(desiredSc).filter((e) => !before.has(endpointLabel(e)));
+    out.push({ key: r.key, namespace: String(desiredSc.namespace ?? ''), added });
   }
   return out;
+}
+
+/** New endpoints by namespace, with the servers that publish them. */
+type NewEndpoints = Map<string, { endpoints: string[]; servers: ResourceKey[] }>;
+
+function byNamespace(servers: readonly Publisher[]): NewEndpoints {
+  const out: NewEndpoints = new Map();
+  for (const s of servers) {
+    if (s.added.length === 0) continue;
+    const entry = out.get(s.namespace) ?? { endpoints: [], servers: [] };
+    entry.endpoints.push(...s.added.map(endpointLabel));
+    entry.servers.push(s.key);
+    out.set(s.namespace, entry);
+  }
+  return out;
+}
+
+/**
+ * Plans Service Connect endpoints a pass adds: the order of the servers that call each other's new
+ * endpoints (see planServerOrder), and the running services that will not see them.
+ */
+export function planNewEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: Map<string, ResourcePlan>, ctx: PlanContext, notes: string[]): void {
+  const servers = publishers(services, plans, ctx);
+  planServerOrder(services, servers, plans, ctx);
+  planRunningServices(services, byNamespace(servers), plans, ctx, notes);
+}
+
+/** Whether a plan starts a new deployment of its service (creates, replaces or updates it). */
+function deploys(p: ResourcePlan): boolean {
+  return p.steps.some((s) => s.op === 'updateService' || s.op === 'createService');
+}
+
+/**
+ * Orders the servers of this pass by the endpoints they call: S calls T when S's task definition
+ * names an endpoint T adds in this pass (see namesEndpoint). Where the calls form no cycle, S is
+ * applied after T's rollout is ready, so its tasks start once T's endpoint exists; servers in a
+ * cycle go together and are redeployed after the pass, once all of their rollouts are ready.
+ */
+function planServerOrder(services: readonly DesiredResourceOf<'Service'>[], servers: readonly Publisher[], plans: Map<string, ResourcePlan>, ctx: PlanContext): void {
+  const deploying = (s: Publisher): boolean => {
+    const p = plans.get(s.key);
+    return p !== undefined && deploys(p);
+  };
+  const adding = servers.filter((s) => s.added.length > 0 && deploying(s));
+  if (adding.length === 0) return;
+  const byKey = new Map(services.map((r) => [r.key, r]));
+  const calls = new Map<ResourceKey, Map<ResourceKey, Endpoint[]>>();
+  for (const s of servers) {
+    const r = byKey.get(s.key);
+    if (!r || !deploying(s)) continue;
+    const text = containerText(ctx.taskDefinitions.get(r.spec.taskDefinition ?? '')?.resource);
+    if (text === '') continue;
+    const namespaceName = ctx.index.nameOf(s.namespace) ?? s.namespace;
+    for (const t of adding) {
+      if (t.key === s.key || t.namespace !== s.namespace) continue;
+      const named = t.added.filter((e) => namesEndpoint(text, e, namespaceName));
+      if (named.length === 0) continue;
+      const out = calls.get(s.key) ?? new Map<ResourceKey, Endpoint[]>();
+      out.set(t.key, named);
+      calls.set(s.key, out);
+    }
+  }
+  if (calls.size === 0) return;
+  const nodes = servers.map((s) => s.key);
+  const edges = new Map([...calls].map(([s, targets]) => [s, [...targets.keys()]]));
+  for (const component of stronglyConnected(nodes, edges)) {
+    const inCycle = new Set(component.length > 1 ? component : []);
+    for (const key of component) {
+      const targets = calls.get(key);
+      const p = plans.get(key);
+      if (!targets || !p) continue;
+      const after = [...targets.keys()].filter((t) => !inCycle.has(t));
+      const peers = [...targets].filter(([t]) => inCycle.has(t));
+      const endpoints = peers.flatMap(([, named]) => named.map(endpointLabel));
+      p.endpointOrder = { after, ...(peers.length > 0 ? { redeploy: { cycle: component, endpoints } } : {}) };
+      p.dependsOn.push(...after.filter((t) => !p.dependsOn.includes(t)));
+      for (const t of after) {
+        p.notes.push(`waits for the rollout of ${t} first: it calls ${(targets.get(t) ?? []).map(endpointLabel).join(', ')}, which this pass adds, and tasks resolve only the endpoints that exist when they start`);
+      }
+      if (peers.length > 0) {
+        p.notes.push(`redeployed once the rollouts of ${component.join(', ')} are ready: they call each other's new endpoints, so its first tasks may start before ${endpoints.join(', ')} exist`);
+      }
+    }
+  }
 }
 
 /**
  * Notes the running services a new endpoint will not reach, and redeploys the ones that ask for it
  * (annotation `switchboard.dev/redeploy-on-new-endpoints`).
  */
-export function planNewEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: Map<string, ResourcePlan>, ctx: PlanContext, notes: string[]): void {
-  const added = newEndpoints(services, plans, ctx);
+function planRunningServices(services: readonly DesiredResourceOf<'Service'>[], added: NewEndpoints, plans: Map<string, ResourcePlan>, ctx: PlanContext, notes: string[]): void {
   if (added.size === 0) return;
   for (const r of services) {
     const p = plans.get(r.key);
     const cluster = serviceCluster(r, ctx.opts.defaultCluster);
     const live = ctx.observed.services.get(serviceKey(cluster, r.name));
-    if (!p || !live || p.steps.some((s) => s.op === 'updateService' || s.op === 'createService')) continue;
+    if (!p || !live || deploys(p)) continue;
     const sc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, clusterDefaultNamespace(cluster, ctx));
     const entry = added.get(String(sc.namespace ?? ''));
     if (sc.enabled !== true || !entry) continue;

@@ -67,6 +67,26 @@ export interface ResourcePlan {
   error?: Failure;
   /** Why it is not written (blocked, conflict, replace refused) or not done (a rollout in progress), when it is not. */
   hold?: Hold;
+  /** For a server that calls endpoints other servers add in this pass: when its tasks may start (see plan-endpoints). */
+  endpointOrder?: EndpointOrder;
+}
+
+/**
+ * Tasks resolve only the Service Connect endpoints that exist when they start, so a server that
+ * calls an endpoint another server adds in the same pass is applied after that server's rollout is
+ * ready; servers that call each other cannot be ordered, and are redeployed once all of their
+ * rollouts are ready.
+ */
+export interface EndpointOrder {
+  /** Servers whose rollouts must be ready before this resource's steps run (they are in `dependsOn` too). */
+  after: ResourceKey[];
+  /** Set for a server in a cycle of calls: a forceNewDeployment once the cycle's rollouts are ready. */
+  redeploy?: {
+    /** Every server of the cycle (this one included). */
+    cycle: ResourceKey[];
+    /** The endpoints of the others it calls (`dnsName:port`). */
+    endpoints: string[];
+  };
 }
 
 export interface Plan {

@@ -178,8 +178,13 @@ export interface LiveLogGroup {
 }
 
 /** The CloudWatch Logs calls the controller makes. */
+/** How many names one DescribeLogGroups `logGroupIdentifiers` takes. */
+export const LOG_GROUP_IDENTIFIERS_MAX = 50;
+
 export interface LogsPort {
   describeLogGroups(prefix: string): Promise<LiveLogGroup[]>;
+  /** The existing groups among these names (at most LOG_GROUP_IDENTIFIERS_MAX), in one call per page. */
+  describeLogGroupsNamed(names: readonly string[]): Promise<LiveLogGroup[]>;
   /** Creates a log group; resolves false when it already existed. */
   createLogGroup(name: string, tags: TagMap): Promise<boolean>;
   putRetentionPolicy(name: string, days: number): Promise<void>;

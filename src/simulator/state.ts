@@ -67,6 +67,12 @@ export interface DeploymentRecord {
   networkConfiguration?: JsonObject;
   serviceConnectConfiguration?: JsonObject;
   serviceConnectResources?: ServiceConnectResource[];
+  /**
+   * Simulator only, never on the wire: the Service Connect endpoints (discovery names ECS had
+   * registered in the deployment's namespace) that existed when its tasks started, the only ones
+   * they resolve (service-connect-concepts). Read through `GET /_sim/state`.
+   */
+  resolvableEndpoints?: string[];
   /** Returned only here, never on the Service object (the ECS model's `Deployment` and `Service` shapes). */
   volumeConfigurations?: JsonObject[];
   vpcLatticeConfigurations?: JsonObject[];

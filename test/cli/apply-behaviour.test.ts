@@ -2,7 +2,7 @@
  * How apply behaves around failures, waits, Service Connect ordering, log groups and secrets.
  */
 import { ListTaskDefinitionsCommand, type Service } from '@aws-sdk/client-ecs';
-import { CreateLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CliRun } from '../helpers/cli.js';
 import { WalkthroughWorld } from '../helpers/walkthrough.js';
 
@@ -160,6 +160,19 @@ describe('log retention changes only log groups this controller owns', () => {
     expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
     expect((await group()).retentionInDays).toBe(1);
   });
+});
+
+// Issue 11 item 12: a one-shot apply reads every needed log group (one DescribeLogGroups per 50),
+// not only those of what changes, so it repairs one another writer deleted.
+test('apply creates again a log group deleted out of band, with nothing else changed', async () => {
+  expect((await cli('apply', '--log-level', 'silent')).code).toBe(0);
+  await w.aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/ecs/nginx' }));
+  const again = await cli('apply', '--log-level', 'silent');
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/created\s+LogGroup\/\/ecs\/nginx/);
+  expect(again.stdout).not.toMatch(/(configured|created)\s+(Service|TaskDefinition)\//);
+  const groups = await w.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/nginx' }));
+  expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual(['/ecs/nginx']);
 });
 
 test('secret-looking environment values never appear in plan or apply output', async () => {

@@ -32,3 +32,59 @@ test('a running client that asks for it is redeployed after the new server', () 
   expect(client?.dependsOn).toContain('Service/web');
   expect(client?.steps).toEqual([expect.objectContaining({ op: 'updateService', input: { cluster: 'default', service: 'client', forceNewDeployment: true } })]);
 });
+
+/** Task definition `name` whose container is told to call each URL in `calls`. */
+function calling(name: string, ...calls: string[]): string {
+  return `${taskDefinition(name)}      environment: [${calls.map((c, i) => `{name: UPSTREAM_${i}, value: "${c}"}`).join(', ')}]\n`;
+}
+
+function planServers(docs: string[], running: string[] = []) {
+  const desired = manifests(NAMESPACE, CLUSTER, ...docs);
+  const observed = observedWith([apps], [liveCluster('default', { serviceConnectNamespace: apps.arn })]);
+  for (const name of running) liveServiceFor(one(desired, 'Service', name), one(desired, 'TaskDefinition', name), observed);
+  const plan = planChanges(desired, observed, OPTS);
+  return (name: string) => plan.resources.find((r) => r.key === `Service/${name}`);
+}
+
+describe('servers calling endpoints added in the same pass', () => {
+  test('a server calling a new server waits for its rollout, and the plan says why', () => {
+    const get = planServers([calling('alpha', 'http://bravo-http.apps:80/'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })]);
+    expect(get('alpha')?.endpointOrder).toEqual({ after: ['Service/bravo'] });
+    expect(get('alpha')?.dependsOn).toContain('Service/bravo');
+    expect(get('alpha')?.notes).toContain('waits for the rollout of Service/bravo first: it calls bravo-http.apps:80, which this pass adds, and tasks resolve only the endpoints that exist when they start');
+    expect(get('bravo')?.endpointOrder).toBeUndefined();
+  });
+
+  test('servers calling each other go together and are redeployed after the pass', () => {
+    const get = planServers([calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), calling('bravo', 'http://alpha-http.apps'), service('bravo', { server: true })]);
+    expect(get('alpha')?.endpointOrder).toEqual({ after: [], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['bravo-http.apps:80'] } });
+    expect(get('bravo')?.endpointOrder).toEqual({ after: [], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['alpha-http.apps:80'] } });
+    expect(get('alpha')?.dependsOn).not.toContain('Service/bravo');
+    expect(get('alpha')?.notes.join('\n')).toMatch(/redeployed once the rollouts of Service\/alpha, Service\/bravo are ready: .*before bravo-http\.apps:80 exist/);
+  });
+
+  test('a cycle that also calls a third server waits for that one, and only members calling each other are redeployed', () => {
+    const get = planServers([
+      calling('alpha', 'bravo-http.apps:80', 'charlie-http.apps:80'),
+      service('alpha', { server: true }),
+      calling('bravo', 'alpha-http.apps:80'),
+      service('bravo', { server: true }),
+      calling('charlie', 'nothing'),
+      service('charlie', { server: true }),
+    ]);
+    expect(get('alpha')?.endpointOrder).toEqual({ after: ['Service/charlie'], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['bravo-http.apps:80'] } });
+    expect(get('bravo')?.endpointOrder).toEqual({ after: [], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['alpha-http.apps:80'] } });
+    expect(get('charlie')?.endpointOrder).toBeUndefined();
+  });
+
+  test.each([
+    ['a running server whose endpoint is not new', [calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['bravo']],
+    ['a host name that only starts like the endpoint', [calling('alpha', 'http://bravo-http.apps.example.com:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
+    ['another port', [calling('alpha', 'bravo-http.apps:8080'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
+    ['a caller that is not changed in this pass', [calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['alpha']],
+  ])('no order for %s', (_name, docs, running) => {
+    const get = planServers(docs, running);
+    expect(get('alpha')?.endpointOrder).toBeUndefined();
+    expect(get('bravo')?.endpointOrder).toBeUndefined();
+  });
+});

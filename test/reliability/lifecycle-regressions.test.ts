@@ -1,9 +1,8 @@
 /**
  * Counterexamples the lifecycle property test found, replayed as fixed command sequences through
- * the same harness and invariants. Those that need an engine change of issue 11 still to land are
- * `test.failing` (they pass while the bug is there): when the item lands the test fails, and is
- * turned into a plain `test` — and the command kind joins the property test's generator
- * (`options` in lifecycle.test.ts).
+ * the same harness and invariants. One found before its fix landed is written `test.failing` (it
+ * passes while the bug is there); when the fix lands it becomes a plain `test`, and the command
+ * kind joins the property test's generator (`options` in lifecycle.test.ts).
  */
 import type fc from 'fast-check';
 import {
@@ -43,12 +42,11 @@ test('issue 11 items 3 and 4: a service another writer deleted is created again 
   await run([new OutOfBandDeleteService('alpha'), new Pass(), new Pass()]);
 }, TIMEOUT_MS);
 
-// Seen (not an issue 11 item): the service's tag names the revision it runs, so neither this process
-// nor a new one reads the family again; the manifest's revision stays INACTIVE and the plan is
-// empty. Any later CreateService or UpdateService naming that revision fails (TaskDefinition is
-// inactive). Detecting it costs a read per family, so it belongs with the once-per-resync checks of
-// item 12.
-test.failing('a revision another writer deregistered is registered again', async () => {
+// Was: the service's tag names the revision it runs, so neither this process nor a new one read the
+// family again; the manifest's revision stayed INACTIVE and the plan was empty, and any later
+// CreateService naming that revision would fail (TaskDefinition is inactive). A resync now re-checks
+// each known revision with one ListTaskDefinitions per family (observe.ts, stillActive).
+test('a revision another writer deregistered is registered again', async () => {
   await run([new OutOfBandDeregister('lc-api'), new Restart()]);
 }, TIMEOUT_MS);
 
@@ -72,8 +70,9 @@ test('issue 11 item 8: a service moves from a capacity provider strategy back to
   await run([new PutService(all, 'alpha', alpha({ compute: 'FARGATE_SPOT' })), new Pass(), new PutService(all, 'alpha', alpha({ compute: 'FARGATE' }))]);
 }, TIMEOUT_MS);
 
-// Seen: the log group is never looked at again; tasks of lc-api could not start.
-test.failing('issue 11 item 12: a log group a task definition needs, deleted out of band, is created again', async () => {
+// Was: the log group was never looked at again; tasks of lc-api could not start. A resync now reads
+// every needed log group afresh, 50 names a DescribeLogGroups (observe.ts, readLogGroupsAfresh).
+test('issue 11 item 12: a log group a task definition needs, deleted out of band, is created again', async () => {
   await run([new OutOfBandDeleteLogGroup('lc-api'), new Pass()]);
 }, TIMEOUT_MS);
 

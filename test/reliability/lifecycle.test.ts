@@ -23,12 +23,12 @@ const MAX_COMMANDS = 10;
  * then each is covered by a regression test in lifecycle-regressions.test.ts expected to fail.
  */
 const options: CommandOptions = {
-  deleteLogGroup: false, // item 12
+  deleteLogGroup: true, // item 12 (landed)
   tagOnlyEdits: true, // item 7 (landed)
   computeSwitch: true, // item 8 (landed)
   removeNamespaceInUse: true, // item 2 (landed)
   reAdd: true, // items 3 and 4 (landed)
-  deregisterOutOfBand: false, // see lifecycle-regressions.test.ts
+  deregisterOutOfBand: true, // item 12 (landed)
   pruneOnlyAfterSuccess: true, // item 15 (landed)
 };
 

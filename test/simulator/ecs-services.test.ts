@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand, ListServicesCommand as ListCmServicesCommand } from '@aws-sdk/client-servicediscovery';
 import { describeService as describeOne, network, registerFargate, steady as steadyService } from './ecs-helpers.js';
+import { resolvableEndpoints } from '../helpers/resolvable-endpoints.js';
 import { createNamespace, eventually, testTimeScale, useSimulator } from './helpers.js';
 
 const env = useSimulator();
@@ -98,6 +99,21 @@ describe('Service Connect read-back', () => {
     const done = await steady('rollout');
     expect(done.runningCount).toBe(2);
     expect(done.events?.map((e) => e.message)).toContain('(service rollout) has reached a steady state.');
+  });
+
+  // Tasks resolve only the endpoints that existed when they started; a later endpoint needs a new
+  // deployment (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+  test('a deployment resolves the endpoints that existed when it started, a forced new one those added since, and neither shows on the wire', async () => {
+    await env.c.ecs.send(new CreateServiceCommand(serverInput('early')));
+    expect(await resolvableEndpoints(env.sim.url, 'apps', 'early')).not.toContain('late');
+    await env.c.ecs.send(new CreateServiceCommand(serverInput('late')));
+    expect(await resolvableEndpoints(env.sim.url, 'apps', 'late')).toEqual(expect.arrayContaining(['early', 'late']));
+    expect(await resolvableEndpoints(env.sim.url, 'apps', 'early')).not.toContain('late');
+    await steady('early');
+    await env.c.ecs.send(new UpdateServiceCommand({ cluster: 'apps', service: 'early', forceNewDeployment: true }));
+    expect(await resolvableEndpoints(env.sim.url, 'apps', 'early')).toEqual(expect.arrayContaining(['early', 'late']));
+    const wire = await describeService('early');
+    for (const d of wire.deployments ?? []) expect(d).not.toHaveProperty('resolvableEndpoints');
   });
 });
 

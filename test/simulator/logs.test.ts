@@ -41,6 +41,18 @@ test('log groups are described by prefix, sorted by name, in pages of at most 50
   await expect(env.c.logs.send(new DescribeLogGroupsCommand({ limit: 51 }))).rejects.toThrow(/limit/);
 });
 
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html
+test('log groups are described by name with logGroupIdentifiers: up to 50, missing names left out, no other filter', async () => {
+  await env.c.logs.send(new CreateLogGroupCommand({ logGroupName: '/ids/a' }));
+  await env.c.logs.send(new CreateLogGroupCommand({ logGroupName: '/ids/b' }));
+  await env.c.logs.send(new CreateLogGroupCommand({ logGroupName: '/ids/ab' }));
+  const out = await env.c.logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: ['/ids/b', '/ids/missing', 'arn:aws:logs:us-east-1:123456789012:log-group:/ids/a:*'] }));
+  expect(out.logGroups?.map((g) => g.logGroupName)).toEqual(['/ids/a', '/ids/b']);
+  await expect(env.c.logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: ['/ids/a'], logGroupNamePrefix: '/ids/' }))).rejects.toThrow(/logGroupIdentifiers/);
+  const tooMany = Array.from({ length: 51 }, (_, i) => `/ids/${i}`);
+  await expect(env.c.logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: tooMany }))).rejects.toThrow(/logGroupIdentifiers/);
+});
+
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
 test('a retention policy is set on the group and only documented values are accepted', async () => {
   await env.c.logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/ret' }));

@@ -2,7 +2,7 @@ import { epochSeconds, type RequestContext } from '../context.js';
 import { randomDigits, uuid } from '../ids.js';
 import { compact, isJsonObject, type JsonObject } from '../json.js';
 import type { DeploymentRecord, ServiceRecord } from '../state.js';
-import { releaseUnusedEndpoints } from './serviceConnect.js';
+import { releaseUnusedEndpoints, resolvableEndpointsNow } from './serviceConnect.js';
 
 /** How many events a service keeps (AWS shows the most recent 100). */
 const maxEvents = 100;
@@ -107,6 +107,10 @@ function trip(ctx: RequestContext, svc: ServiceRecord, failed: DeploymentRecord,
   };
   delete rollback.failAt;
   delete rollback.failing;
+  // The rollback's tasks start now: they resolve the endpoints that exist now.
+  const resolvable = resolvableEndpointsNow(ctx, rollback.serviceConnectConfiguration);
+  if (resolvable) rollback.resolvableEndpoints = resolvable;
+  else delete rollback.resolvableEndpoints;
   target.status = 'ACTIVE';
   target.desiredCount = 0;
   retarget(target, at, end);

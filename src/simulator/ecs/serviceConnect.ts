@@ -88,6 +88,21 @@ export function registerEndpoints(ctx: RequestContext, svc: ServiceRecord, resol
 }
 
 /**
+ * The endpoints tasks of a deployment starting now resolve: the discovery names ECS has registered
+ * in its Service Connect namespace at this instant. Tasks resolve only the endpoints that existed
+ * when they started; later ones need a new deployment
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+ * Undefined when the deployment has Service Connect off.
+ */
+export function resolvableEndpointsNow(ctx: RequestContext, config: JsonObject | undefined): string[] | undefined {
+  if (!config || config.enabled !== true || typeof config.namespace !== 'string') return undefined;
+  const ns = findNamespace(ctx, config.namespace);
+  if (!ns) return [];
+  const names = Object.values(ctx.state.cloudmap.services).filter((s) => s.NamespaceId === ns.Id && s.ecsServiceArn !== undefined).map((s) => s.Name);
+  return [...new Set(names)].sort();
+}
+
+/**
  * Deletes the Cloud Map services this ECS service registered that no live deployment uses any
  * more (after a rollout drains the old deployment, or when the service becomes INACTIVE).
  */

@@ -6,7 +6,7 @@ import type { ClusterRecord, DeploymentRecord, ServiceRecord, TaskDefinitionReco
 import { findNamespace } from '../cloudmap/store.js';
 import { includes, paginate, readTags, renderTags, requireCluster, serviceNameOf, servicesOf } from './common.js';
 import { newDeploymentId, renderDeployment, retarget, settleService } from './deployments.js';
-import { registerEndpoints, releaseUnusedEndpoints, resolveServiceConnect, type ResolvedServiceConnect } from './serviceConnect.js';
+import { registerEndpoints, releaseUnusedEndpoints, resolvableEndpointsNow, resolveServiceConnect, type ResolvedServiceConnect } from './serviceConnect.js';
 import { applyCompute, computeForCreate, computeForUpdate, platformFamilyOf, resolvedPlatformVersion, runsOnFargate } from './compute.js';
 import { findTaskDefinition, settleTaskDefinitionDeletes } from './taskDefinitions.js';
 import { checkLaunchCompatibility, validateCreateService, validateUpdateService } from '../validation/service.js';
@@ -173,6 +173,8 @@ function startDeployment(ctx: RequestContext, svc: ServiceRecord, td: TaskDefini
     dep.serviceConnectConfiguration = previousSc.serviceConnectConfiguration;
     if (previousSc.serviceConnectResources) dep.serviceConnectResources = previousSc.serviceConnectResources;
   }
+  const resolvable = resolvableEndpointsNow(ctx, dep.serviceConnectConfiguration);
+  if (resolvable) dep.resolvableEndpoints = resolvable;
   if (ctx.effects.some((e) => e.type === 'rolloutFailure')) {
     dep.failAt = ctx.now + (end - ctx.now) / 2;
   }

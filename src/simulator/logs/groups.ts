@@ -95,12 +95,21 @@ export const groupOperations: Record<string, OperationDef> = {
       const prefix = input.optStr('logGroupNamePrefix');
       const pattern = input.optStr('logGroupNamePattern');
       if (prefix !== undefined && pattern !== undefined) throw input.invalid('logGroupNamePrefix and logGroupNamePattern are mutually exclusive.');
+      // `logGroupIdentifiers`: names (or, in a monitoring account, ARNs) of up to 50 groups; with it
+      // "the only other filter that you can choose to specify is includeLinkedAccounts" (the API
+      // reference above). A name that names no group is simply not returned.
+      const identifiers = input.optStrList('logGroupIdentifiers');
+      if (identifiers !== undefined) {
+        if (prefix !== undefined || pattern !== undefined) throw input.invalid('logGroupIdentifiers cannot be combined with logGroupNamePrefix or logGroupNamePattern.');
+        if (identifiers.length < 1 || identifiers.length > 50) throw input.invalid('logGroupIdentifiers must have between 1 and 50 members.');
+      }
+      const wanted = identifiers === undefined ? undefined : new Set(identifiers.map((id) => (id.startsWith('arn:') ? id.replace(/:\*$/, '').split(':log-group:')[1] ?? id : id)));
       const limit = input.optNum('limit') ?? 50;
       if (limit < 1 || limit > 50) throw input.invalid('limit must be between 1 and 50.');
       const token = input.optStr('nextToken');
       const after = token === undefined ? undefined : Buffer.from(token, 'base64url').toString('utf8');
       const names = Object.keys(ctx.state.logs.groups)
-        .filter((n) => (prefix === undefined || n.startsWith(prefix)) && (pattern === undefined || n.toLowerCase().includes(pattern.toLowerCase())))
+        .filter((n) => (prefix === undefined || n.startsWith(prefix)) && (pattern === undefined || n.toLowerCase().includes(pattern.toLowerCase())) && (wanted === undefined || wanted.has(n)))
         .filter((n) => after === undefined || n > after)
         .sort();
       const page = names.slice(0, limit);

@@ -27,6 +27,9 @@ const passOptions: PassOptions = {
   maxPrune: 10,
   sourceHealthy: true,
   concurrency: 4,
+  // Every pass here is a resync: it re-checks the revisions and log groups out-of-band commands
+  // may have removed (the daemon does so once per resync interval).
+  verifyAssumed: true,
 };
 const waits = { intervalMs: 2, maxIntervalMs: 10, timeoutMs: 5_000 };
 
