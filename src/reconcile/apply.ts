@@ -280,6 +280,10 @@ async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
     const res = results.find((x) => x.key === r.key);
     const service = ctx.changedServices.get(r.key);
     if (!redeploy || !res || res.needsAttention || !service) return;
+    // Owed until made: should this redeploy fail or the pass end first, a later pass makes it.
+    if (service.expectation.deploymentId !== undefined) {
+      ctx.state.redeploys.owe({ key: r.key, cluster: service.cluster, service: service.service, deploymentId: service.expectation.deploymentId, endpoints: redeploy.endpoints });
+    }
     const unready = redeploy.cycle.filter((k) => ctx.notConverged.has(k));
     if (unready.length > 0) {
       res.followUps = [...(res.followUps ?? []), `not redeployed for ${redeploy.endpoints.join(', ')}: ${unready.join(', ')} did not converge`];
@@ -287,6 +291,7 @@ async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
     }
     try {
       await redeployService(r, service, ctx);
+      ctx.state.redeploys.paid(r.key);
       ctx.rolledOut.delete(r.key);
       res.decision = decisionAfterWrite(r, ctx);
       res.followUps = [...(res.followUps ?? []), `redeployed so its tasks resolve ${redeploy.endpoints.join(', ')} (${redeploy.cycle.join(', ')} call each other)`];

@@ -55,6 +55,7 @@ export async function planPass(desired: readonly DesiredResource[], ports: AwsPo
   // rollout failed, and reports one still under way.
   observed.rollouts = { inFlight: state.rollouts.observe(observed.services), failed: state.rollouts.failed() };
   observed.draining = await state.drains.stillDraining(ports);
+  observed.owedRedeploys = state.redeploys.stillOwed(observed.services);
   const first = planChanges(desired, observed, options);
   const verifyLogGroups = options.verifyAssumed !== undefined && options.verifyAssumed !== false;
   const needed = neededLogGroups(first, desired, ports.region, verifyLogGroups);

@@ -2,6 +2,7 @@
  * What the controller knows about live AWS state for one pass: plain data the pure planner reads.
  */
 import type { ResourceKey } from '../manifests/model.js';
+import type { OwedRedeploy } from './redeploys.js';
 import type { DrainingPublisher } from './drains.js';
 import type { FailedRollout, RolloutExpectation, RolloutVerdict } from './rollouts.js';
 import type { Failure, LiveCluster, LiveLogGroup, LiveNamespace, LiveService, LiveTaskDefinition, TagMap } from './ports.js';
@@ -47,6 +48,8 @@ export interface ObservedState {
   namespaceUsers: Map<string, string>;
   /** Services this process deleted that still hold their discovery names (DRAINING). */
   draining: DrainingPublisher[];
+  /** Redeploys an earlier pass of this process owes (a cycle of calls whose redeploy did not happen). */
+  owedRedeploys: OwedRedeploy[];
   /** Rollouts as the process's tracker knows them, by `cluster/service`. */
   rollouts: ObservedRollouts;
   /** Parts of live state that could not be read this pass; the resources they decide fail and retry. */
@@ -111,6 +114,7 @@ export function emptyObservedState(): ObservedState {
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
     namespaceUsers: new Map(),
     draining: [],
+    owedRedeploys: [],
     rollouts: { failed: new Map(), inFlight: new Map() },
     unavailable: { servicesByCluster: new Map(), taskDefinitions: new Map(), logGroups: new Map() },
   };

@@ -73,9 +73,27 @@ function byNamespace(servers: readonly Publisher[]): NewEndpoints {
  * endpoints (see planServerOrder), and the running services that will not see them.
  */
 export function planNewEndpoints(services: readonly DesiredResourceOf<'Service'>[], plans: Map<string, ResourcePlan>, ctx: PlanContext, notes: string[]): void {
+  planOwedRedeploys(services, plans, ctx);
   const servers = publishers(services, plans, ctx);
   planServerOrder(services, servers, plans, ctx);
   planRunningServices(services, byNamespace(servers), plans, ctx, notes);
+}
+
+/**
+ * The redeploys an earlier pass owes (redeploys.ts): a server of a cycle of calls whose redeploy
+ * failed or never ran still runs the deployment that started too early, so it is redeployed now —
+ * unless this pass deploys it anyway.
+ */
+function planOwedRedeploys(services: readonly DesiredResourceOf<'Service'>[], plans: Map<string, ResourcePlan>, ctx: PlanContext): void {
+  for (const owed of ctx.observed.owedRedeploys) {
+    const r = services.find((s) => s.key === owed.key);
+    const p = plans.get(owed.key);
+    const live = ctx.observed.services.get(serviceKey(owed.cluster, owed.service));
+    if (!r || !p || !live || deploys(p) || (p.outcome !== 'unchanged' && p.outcome !== 'update')) continue;
+    p.outcome = 'update';
+    p.reason = `redeploying so its tasks resolve ${owed.endpoints.join(', ')}: the redeploy after the rollouts of the servers it calls, which call it too, did not happen`;
+    p.steps.push({ op: 'updateService', input: { cluster: owed.cluster, service: owed.service, forceNewDeployment: true }, arn: live.arn });
+  }
 }
 
 /** Whether a plan starts a new deployment of its service (creates, replaces or updates it). */

@@ -7,6 +7,7 @@
 import { ObserverCache } from './cache.js';
 import { DrainTracker } from './drains.js';
 import { DriftTracker } from './drift.js';
+import { RedeployTracker } from './redeploys.js';
 import { RolloutTracker } from './rollouts.js';
 
 export class ReconcileState {
@@ -16,4 +17,6 @@ export class ReconcileState {
   readonly drains = new DrainTracker();
   /** The persistent-drift breaker: fields that still differ after our writes of them. */
   readonly drift = new DriftTracker();
+  /** Redeploys of servers that call each other, owed until made (see redeploys.ts). */
+  readonly redeploys = new RedeployTracker();
 }
