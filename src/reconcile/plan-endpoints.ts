@@ -54,14 +54,15 @@ function publishers(services: readonly DesiredResourceOf<'Service'>[], plans: Re
 }
 
 /** New endpoints by namespace, with the servers that publish them. */
-type NewEndpoints = Map<string, { endpoints: string[]; servers: ResourceKey[] }>;
+type NewEndpoints = Map<string, { endpoints: string[]; added: Endpoint[]; servers: ResourceKey[] }>;
 
 function byNamespace(servers: readonly Publisher[]): NewEndpoints {
   const out: NewEndpoints = new Map();
   for (const s of servers) {
     if (s.added.length === 0) continue;
-    const entry = out.get(s.namespace) ?? { endpoints: [], servers: [] };
+    const entry = out.get(s.namespace) ?? { endpoints: [], added: [], servers: [] };
     entry.endpoints.push(...s.added.map(endpointLabel));
+    entry.added.push(...s.added);
     entry.servers.push(s.key);
     out.set(s.namespace, entry);
   }
@@ -156,8 +157,9 @@ function planServerOrder(services: readonly DesiredResourceOf<'Service'>[], serv
 }
 
 /**
- * Notes the running services a new endpoint will not reach, and redeploys the ones that ask for it
- * (annotation `switchboard.dev/redeploy-on-new-endpoints`).
+ * Notes the running services a new endpoint will not reach, and redeploys, once the servers that
+ * add them are ready, the ones whose task definition calls one of them (the same reading as
+ * planServerOrder) or that ask for it (annotation `switchboard.dev/redeploy-on-new-endpoints`).
  */
 function planRunningServices(services: readonly DesiredResourceOf<'Service'>[], added: NewEndpoints, plans: Map<string, ResourcePlan>, ctx: PlanContext, notes: string[]): void {
   if (added.size === 0) return;
@@ -170,9 +172,16 @@ function planRunningServices(services: readonly DesiredResourceOf<'Service'>[], 
     const entry = added.get(String(sc.namespace ?? ''));
     if (sc.enabled !== true || !entry) continue;
     const unseen = entry.endpoints;
-    if (r.metadata.annotations?.[ANNOTATION_REDEPLOY] === 'true') {
+    const namespaceName = ctx.index.nameOf(String(sc.namespace ?? '')) ?? String(sc.namespace ?? '');
+    const text = containerText(ctx.taskDefinitions.get(r.spec.taskDefinition ?? '')?.resource);
+    const called = text === '' ? [] : entry.added.filter((e) => namesEndpoint(text, e, namespaceName)).map(endpointLabel);
+    const annotated = r.metadata.annotations?.[ANNOTATION_REDEPLOY] === 'true';
+    if (called.length > 0 || annotated) {
       p.outcome = 'update';
-      p.reason = `redeploying so its tasks see the new endpoints ${unseen.join(', ')} (${ANNOTATION_REDEPLOY})`;
+      p.reason =
+        called.length > 0
+          ? `redeploying so its tasks resolve ${called.join(', ')}, which its task definition calls and this pass adds (tasks resolve only the endpoints that exist when they start)`
+          : `redeploying so its tasks see the new endpoints ${unseen.join(', ')} (${ANNOTATION_REDEPLOY})`;
       p.phase = Phase.clientService;
       p.dependsOn.push(...entry.servers);
       p.steps.push({ op: 'updateService', input: { cluster, service: r.name, forceNewDeployment: true }, arn: live.arn });

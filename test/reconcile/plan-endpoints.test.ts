@@ -88,3 +88,23 @@ describe('servers calling endpoints added in the same pass', () => {
     expect(get('bravo')?.endpointOrder).toBeUndefined();
   });
 });
+
+describe('running services whose task definition calls an endpoint the pass adds', () => {
+  test('a running client that calls the new server is redeployed once the server is ready, saying why', () => {
+    const get = planServers([taskDefinition('web'), service('web', { server: true }), calling('client', 'http://web-http.apps:80/'), service('client')], ['client']);
+    const client = get('client');
+    expect(client?.outcome).toBe('update');
+    expect(client?.reason).toBe('redeploying so its tasks resolve web-http.apps:80, which its task definition calls and this pass adds (tasks resolve only the endpoints that exist when they start)');
+    expect(client?.dependsOn).toContain('Service/web');
+    expect(client?.steps).toEqual([expect.objectContaining({ op: 'updateService', input: { cluster: 'default', service: 'client', forceNewDeployment: true } })]);
+  });
+
+  test('a running server that calls a new server is redeployed too; one that calls another host is only noted', () => {
+    const get = planServers(
+      [taskDefinition('web'), service('web', { server: true }), calling('alpha', 'web-http.apps:80'), service('alpha', { server: true }), calling('bravo', 'http://web-http.example.com/'), service('bravo', { server: true })],
+      ['alpha', 'bravo'],
+    );
+    expect(get('alpha')?.outcome).toBe('update');
+    expect(get('bravo')?.outcome).toBe('unchanged');
+  });
+});

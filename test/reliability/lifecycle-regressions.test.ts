@@ -15,6 +15,7 @@ import {
   PutService,
   PutTaskDefinition,
   RemoveNamespace,
+  RemoveService,
   RenameService,
   Restart,
   type CommandOptions,
@@ -23,6 +24,7 @@ import {
 } from './lifecycle/commands.js';
 import type { ServiceDecl } from './lifecycle/world.js';
 import { runSequence, useLifecycleEnv } from './lifecycle/run.js';
+import { resolvableEndpoints } from '../helpers/resolvable-endpoints.js';
 
 /** Every kind of command allowed, as the property test will once the items have landed. */
 const all: CommandOptions = { deleteLogGroup: true, tagOnlyEdits: true, computeSwitch: true, removeNamespaceInUse: true, reAdd: true, deregisterOutOfBand: true, pruneOnlyAfterSuccess: true };
@@ -88,4 +90,21 @@ test('issue 11 item 15: a renamed service is not deleted while its replacement f
 // namespace removed meanwhile; each says what it waits on. Stalled for that cause, not a loop.
 test('a rename that keeps its discovery name, with a namespace removed meanwhile, converges or stalls naming the cause', async () => {
   await run([new PutNamespace(all, 'billing.internal', 1), new Pass(), new RenameService(all, 'alpha', 'bravo', true), new Pass(), new RemoveNamespace(all, 'billing.internal')]);
+}, TIMEOUT_MS);
+
+// Issue 11 item 9 in the model: alpha and bravo are created in one pass, each told to call the
+// other, so neither can start after the other; both are redeployed once their rollouts are ready,
+// the model's invariants hold (converged, then a pass with no write), and each resolves the other.
+test('issue 11 item 9: servers created together that call each other converge, then resolve each other', async () => {
+  await run([
+    new RemoveService('alpha'),
+    new Pass(),
+    new PutTaskDefinition(all, 'lc-api', { image: 20, logs: true, appProtocol: 'http', team: null, calls: 'bravo' }),
+    new PutTaskDefinition(all, 'lc-web', { image: 21, logs: false, appProtocol: 'http', team: null, calls: 'alpha' }),
+    new PutService(all, 'alpha', alpha({})),
+    new PutService(all, 'bravo', alpha({ taskDefinition: 'lc-web', discoveryName: 'bravo' })),
+    new Pass(),
+  ]);
+  expect(await resolvableEndpoints(env.harness.sim.url, 'lc', 'alpha')).toContain('bravo');
+  expect(await resolvableEndpoints(env.harness.sim.url, 'lc', 'bravo')).toContain('alpha');
 }, TIMEOUT_MS);

@@ -413,6 +413,7 @@ const tdDecl: fc.Arbitrary<TaskDefinitionDecl> = fc.record({
   logs: fc.boolean(),
   appProtocol: fc.constantFrom('http' as const, 'grpc' as const),
   team: fc.constantFrom(null, 'red', 'blue'),
+  calls: fc.constantFrom(null, null, ...SERVICES),
 });
 
 const clusterDecl: fc.Arbitrary<ClusterDecl> = fc.record({

@@ -29,6 +29,11 @@ export interface TaskDefinitionDecl {
   appProtocol: 'http' | 'grpc';
   /** Tags of the manifest (an edit of tags alone changes no content). */
   team: string | null;
+  /**
+   * A service its container is told to call (`http://<name>/`): servers that call each other's
+   * new endpoints are ordered, or redeployed after the pass (issue 11 item 9).
+   */
+  calls?: ServiceName | null;
 }
 
 export type ServiceConnectMode = 'off' | 'client' | 'server';
@@ -95,6 +100,7 @@ export function documents(w: World): Doc[] {
       essential: true,
       portMappings: [{ name: portName(name), containerPort: 8080, appProtocol: td.appProtocol }],
     };
+    if (td.calls) container.environment = [{ name: 'UPSTREAM', value: `http://${td.calls}/` }];
     if (td.logs) container.logConfiguration = { logDriver: 'awslogs', options: { 'awslogs-group': logGroupOf(name), 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'app' } };
     docs.push({
       ...meta('TaskDefinition', name),
