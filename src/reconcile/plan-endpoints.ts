@@ -36,8 +36,29 @@ interface Publisher {
   added: Endpoint[];
 }
 
+/**
+ * The endpoints live services publish now, by namespace (as the deployments name it): an endpoint
+ * one of them publishes already exists, whoever publishes it next (a server renamed with the same
+ * discovery name and alias).
+ */
+function liveEndpoints(ctx: PlanContext): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  // Services no manifest declares any more (read when pruning) publish until they are deleted.
+  for (const s of [...ctx.observed.services.values(), ...ctx.observed.orphans.services]) {
+    if (s.status !== 'ACTIVE') continue;
+    const sc = canonicalServiceConnect(primaryDeployment(s)?.serviceConnectConfiguration, ctx.index, clusterDefaultNamespace(s.cluster, ctx));
+    if (!isServer(sc)) continue;
+    const ns = String(sc.namespace ?? '');
+    const set = out.get(ns) ?? new Set<string>();
+    for (const e of endpointsOf(sc)) set.add(endpointLabel(e));
+    out.set(ns, set);
+  }
+  return out;
+}
+
 function publishers(services: readonly DesiredResourceOf<'Service'>[], plans: ReadonlyMap<string, ResourcePlan>, ctx: PlanContext): Publisher[] {
   const out: Publisher[] = [];
+  const existing = liveEndpoints(ctx);
   for (const r of services) {
     const p = plans.get(r.key);
     if (!p || (p.outcome !== 'create' && p.outcome !== 'update' && p.outcome !== 'replace')) continue;
@@ -45,10 +66,10 @@ function publishers(services: readonly DesiredResourceOf<'Service'>[], plans: Re
     const defaultNs = clusterDefaultNamespace(cluster, ctx);
     const desiredSc = canonicalServiceConnect(frozenSpec(r).serviceConnectConfiguration, ctx.index, defaultNs);
     if (!isServer(desiredSc)) continue;
-    const live = ctx.observed.services.get(serviceKey(cluster, r.name));
-    const before = new Set(live ? endpointsOf(canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, defaultNs)).map(endpointLabel) : []);
+    const namespace = String(desiredSc.namespace ?? '');
+    const before = existing.get(namespace) ?? new Set<string>();
     const added = endpointsOf(desiredSc).filter((e) => !before.has(endpointLabel(e)));
-    out.push({ key: r.key, namespace: String(desiredSc.namespace ?? ''), added });
+    out.push({ key: r.key, namespace, added });
   }
   return out;
 }
@@ -77,7 +98,12 @@ export function planNewEndpoints(services: readonly DesiredResourceOf<'Service'>
   planOwedRedeploys(services, plans, ctx);
   const servers = publishers(services, plans, ctx);
   planServerOrder(services, servers, plans, ctx);
-  planRunningServices(services, byNamespace(servers), plans, ctx, notes);
+  // Only a server this pass deploys adds its endpoints now (one waiting for a drain adds them later).
+  const deploying = servers.filter((s) => {
+    const p = plans.get(s.key);
+    return p !== undefined && deploys(p);
+  });
+  planRunningServices(services, byNamespace(deploying), plans, ctx, notes);
 }
 
 /**
