@@ -3,23 +3,11 @@
  * proven complete); once a complete read follows, it is pruned at once, not at the next resync.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
+import { useEngineSimulator } from '../helpers/engine.js';
 import { startLoop, until } from '../helpers/loop.js';
 import { MemorySource } from '../helpers/memory-source.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-
-beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 1000 });
-  aws = clientsFor(sim.url);
-});
-
-afterAll(async () => {
-  aws.destroy();
-  await sim.close();
-});
+const env = useEngineSimulator();
 
 const HEADER = 'apiVersion: switchboard.dev/v1alpha1\n';
 const taskDefinition = `${HEADER}kind: TaskDefinition
@@ -41,12 +29,12 @@ spec:
 `;
 
 const status = async (name: string): Promise<string | undefined> =>
-  (await aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: [name] })).catch(() => ({ services: [] }))).services?.[0]?.status;
+  (await env.aws.ecs.send(new DescribeServicesCommand({ cluster: 'default', services: [name] })).catch(() => ({ services: [] }))).services?.[0]?.status;
 
 test('a removal held back by an incomplete listing is pruned as soon as a complete one follows', async () => {
   const source = new MemorySource({ 'cluster.yaml': `${HEADER}kind: Cluster\nmetadata: {name: default}\nspec: {}\n`, 'td.yaml': taskDefinition, 'a.yaml': service('a'), 'b.yaml': service('b') });
   // A resync far away: only the complete read can bring the prune.
-  const loop = await startLoop(source, sim.url, { prune: true, resyncIntervalMs: 600_000 });
+  const loop = await startLoop(source, env.sim.url, { prune: true, resyncIntervalMs: 600_000 });
   try {
     await until('both services created', async () => (await status('a')) === 'ACTIVE' && (await status('b')) === 'ACTIVE');
     await until('the first pass', () => loop.passes.length > 0);

@@ -4,71 +4,33 @@
  * interval, never on the first pass.
  */
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
+import { useEngineSimulator } from '../helpers/engine.js';
+import { loggingTaskDefinition, service } from '../reconcile/plan-fixtures.js';
 import { startLoop, until } from '../helpers/loop.js';
 import { MemorySource } from '../helpers/memory-source.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-
-beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 1000 });
-  aws = clientsFor(sim.url);
-});
-
-afterAll(async () => {
-  aws.destroy();
-  await sim.close();
-});
+const env = useEngineSimulator();
 
 const HEADER = 'apiVersion: switchboard.dev/v1alpha1\n';
 const files = {
   'namespace.yaml': `${HEADER}kind: Namespace\nmetadata: {name: apps}\nspec: {type: HTTP}\n`,
-  'web.yaml': `${HEADER}kind: TaskDefinition
-metadata: {name: web}
-spec:
-  requiresCompatibilities: [FARGATE]
-  networkMode: awsvpc
-  cpu: "256"
-  memory: "512"
-  executionRoleArn: arn:aws:iam::123456789012:role/ecsTaskExecutionRole
-  containerDefinitions:
-    - name: web
-      image: nginx:1
-      portMappings: [{name: web-http, containerPort: 80, appProtocol: http}]
-      logConfiguration:
-        logDriver: awslogs
-        options: {awslogs-group: /ecs/web, awslogs-region: us-east-1, awslogs-stream-prefix: web}
----
-${HEADER}kind: Service
-metadata: {name: web}
-spec:
-  taskDefinition: web
-  desiredCount: 1
-  launchType: FARGATE
-  networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-1]}}
-  serviceConnectConfiguration:
-    enabled: true
-    namespace: apps
-    services: [{portName: web-http, clientAliases: [{port: 80}]}]
-`,
+  'web.yaml': `${HEADER}${loggingTaskDefinition('web')}---\n${HEADER}${service('web', { server: true })}`,
 };
 
-const listTaskDefinitions = (): number => sim.calls().services.ecs?.operations.ListTaskDefinitions?.calls ?? 0;
-const logGroupExists = async (): Promise<boolean> => ((await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/web' }))).logGroups ?? []).length === 1;
+const listTaskDefinitions = (): number => env.sim.calls().services.ecs?.operations.ListTaskDefinitions?.calls ?? 0;
+const logGroupExists = async (): Promise<boolean> => ((await env.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/web' }))).logGroups ?? []).length === 1;
 
 test('a log group deleted out of band comes back on a resync; the re-reads run at most once per resync interval', async () => {
   const resyncIntervalMs = 1_000;
-  const loop = await startLoop(new MemorySource(files), sim.url, { resyncIntervalMs });
+  const loop = await startLoop(new MemorySource(files), env.sim.url, { resyncIntervalMs });
   try {
     await until('the first pass', () => loop.passes.length > 0 && loop.passes[0]?.counts.failed === 0);
     expect(await logGroupExists()).toBe(true);
     // The first pass knows every revision it registered: it re-reads none.
     expect(listTaskDefinitions()).toBeLessThanOrEqual(1);
-    sim.resetCalls();
+    env.sim.resetCalls();
     const started = Date.now();
-    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/ecs/web' }));
+    await env.aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/ecs/web' }));
     await until('the log group is created again', logGroupExists, 15_000);
     // Let a few more resyncs run, then count: one family, so one ListTaskDefinitions per check.
     await new Promise((r) => setTimeout(r, 2_500));

@@ -4,58 +4,27 @@
  * the same manifest, stops the writes (Stalled, PersistentDrift) until the manifest changes.
  */
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { connectAws } from '../../src/aws/index.js';
 import type { DesiredResource } from '../../src/manifests/model.js';
-import { silentLogger } from '../../src/observe/logger.js';
-import { applyPass, type ApplyPassOptions } from '../../src/reconcile/engine.js';
-import type { AwsPorts } from '../../src/reconcile/ports.js';
+import { applyPass } from '../../src/reconcile/engine.js';
 import { ReconcileState } from '../../src/reconcile/state.js';
-import { clientsFor, type TestClients } from '../helpers/aws.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { ENGINE_PASS, useEngineSimulator } from '../helpers/engine.js';
 import { CLUSTER, manifests, service, taskDefinition } from './plan-fixtures.js';
 
-let sim: SimulatorHandle;
-let aws: TestClients;
-let ports: AwsPorts & { close(): void };
-
-beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 1000 });
-  aws = clientsFor(sim.url);
-  ports = await connectAws({ endpoint: sim.url, region: 'us-east-1' });
-});
-
-afterAll(async () => {
-  ports.close();
-  aws.destroy();
-  await sim.close();
-});
-
-const options: ApplyPassOptions = {
-  controllerId: 'switchboard',
-  defaultCluster: 'default',
-  prune: false,
-  allowReplace: false,
-  allowEmpty: false,
-  maxPrune: 10,
-  sourceHealthy: true,
-  concurrency: 4,
-  logger: silentLogger(),
-  wait: false,
-  waits: { intervalMs: 2, maxIntervalMs: 10, timeoutMs: 5_000 },
-};
+const env = useEngineSimulator();
+const options = ENGINE_PASS;
 
 const NS = 'kind: Namespace\nmetadata: {name: apps}\nspec: {type: HTTP}\n';
 const world = (count: number): DesiredResource[] => manifests(NS, CLUSTER, taskDefinition('web'), service('web', { server: true }).replace('desiredCount: 1', `desiredCount: ${count}`));
 
 async function pass(state: ReconcileState, desired: DesiredResource[]): Promise<{ outcome: string; reason: string; decision: { type: string; reason?: string } }> {
-  const { result } = await applyPass(desired, ports, state, options);
+  const { result } = await applyPass(desired, env.ports, state, options);
   const r = result.results.find((x) => x.key === 'Service/web');
   if (!r) throw new Error('no result for Service/web');
   return { outcome: r.outcome, reason: r.reason, decision: r.decision.type === 'terminal' || r.decision.type === 'recheck' ? { type: r.decision.type, reason: r.decision.reason } : { type: r.decision.type } };
 }
 
 /** Someone (or something) keeps the service at 3 tasks whatever we write. */
-const setBack = (): Promise<unknown> => aws.ecs.send(new UpdateServiceCommand({ cluster: 'default', service: 'web', desiredCount: 3 }));
+const setBack = (): Promise<unknown> => env.aws.ecs.send(new UpdateServiceCommand({ cluster: 'default', service: 'web', desiredCount: 3 }));
 
 test('a field AWS keeps reporting otherwise is written twice, then held with its path, values and a hint, until the manifest changes', async () => {
   const state = new ReconcileState();
@@ -66,12 +35,12 @@ test('a field AWS keeps reporting otherwise is written twice, then held with its
   // The first read after a write that still differs: written again.
   expect((await pass(state, world(1))).outcome).toBe('configured');
   await setBack();
-  sim.resetCalls();
+  env.sim.resetCalls();
   // The second: the breaker trips; nothing is written.
   const held = await pass(state, world(1));
   expect(held).toMatchObject({ outcome: 'skipped', decision: { type: 'terminal', reason: 'PersistentDrift' } });
   expect(held.reason).toMatch(/^desiredCount still differs after 2 writes of it: the manifest states 1, AWS reports 3; .*state it the way AWS returns it/);
-  expect(sim.calls().mutatingCalls).toBe(0);
+  expect(env.sim.calls().mutatingCalls).toBe(0);
   // Held on later passes too.
   expect((await pass(state, world(1))).decision).toMatchObject({ type: 'terminal', reason: 'PersistentDrift' });
   // A manifest change clears it.

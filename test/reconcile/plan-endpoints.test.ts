@@ -1,6 +1,6 @@
 /** New Service Connect endpoints and the services already running. */
 import { planChanges } from '../../src/reconcile/plan.js';
-import { CLUSTER, liveCluster, liveNamespace, liveServiceFor, manifests, NAMESPACE, observedWith, one, OPTS, service, taskDefinition } from './plan-fixtures.js';
+import { callingTaskDefinition, CLUSTER, liveCluster, liveNamespace, liveServiceFor, manifests, NAMESPACE, observedWith, one, OPTS, service, taskDefinition } from './plan-fixtures.js';
 
 const apps = liveNamespace('apps');
 
@@ -33,11 +33,6 @@ test('a running client that asks for it is redeployed after the new server', () 
   expect(client?.steps).toEqual([expect.objectContaining({ op: 'updateService', input: { cluster: 'default', service: 'client', forceNewDeployment: true } })]);
 });
 
-/** Task definition `name` whose container is told to call each URL in `calls`. */
-function calling(name: string, ...calls: string[]): string {
-  return `${taskDefinition(name)}      environment: [${calls.map((c, i) => `{name: UPSTREAM_${i}, value: "${c}"}`).join(', ')}]\n`;
-}
-
 function planServers(docs: string[], running: string[] = []) {
   const desired = manifests(NAMESPACE, CLUSTER, ...docs);
   const observed = observedWith([apps], [liveCluster('default', { serviceConnectNamespace: apps.arn })]);
@@ -48,7 +43,7 @@ function planServers(docs: string[], running: string[] = []) {
 
 describe('servers calling endpoints added in the same pass', () => {
   test('a server calling a new server waits for its rollout, and the plan says why', () => {
-    const get = planServers([calling('alpha', 'http://bravo-http.apps:80/'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })]);
+    const get = planServers([callingTaskDefinition('alpha', 'http://bravo-http.apps:80/'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })]);
     expect(get('alpha')?.endpointOrder).toEqual({ after: ['Service/bravo'] });
     expect(get('alpha')?.dependsOn).toContain('Service/bravo');
     expect(get('alpha')?.notes).toContain('waits for the rollout of Service/bravo first: it calls bravo-http.apps:80, which this pass adds, and tasks resolve only the endpoints that exist when they start');
@@ -56,7 +51,7 @@ describe('servers calling endpoints added in the same pass', () => {
   });
 
   test('servers calling each other go together and are redeployed after the pass', () => {
-    const get = planServers([calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), calling('bravo', 'http://alpha-http.apps'), service('bravo', { server: true })]);
+    const get = planServers([callingTaskDefinition('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), callingTaskDefinition('bravo', 'http://alpha-http.apps'), service('bravo', { server: true })]);
     expect(get('alpha')?.endpointOrder).toEqual({ after: [], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['bravo-http.apps:80'] } });
     expect(get('bravo')?.endpointOrder).toEqual({ after: [], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['alpha-http.apps:80'] } });
     expect(get('alpha')?.dependsOn).not.toContain('Service/bravo');
@@ -65,11 +60,11 @@ describe('servers calling endpoints added in the same pass', () => {
 
   test('a cycle that also calls a third server waits for that one, and only members calling each other are redeployed', () => {
     const get = planServers([
-      calling('alpha', 'bravo-http.apps:80', 'charlie-http.apps:80'),
+      callingTaskDefinition('alpha', 'bravo-http.apps:80', 'charlie-http.apps:80'),
       service('alpha', { server: true }),
-      calling('bravo', 'alpha-http.apps:80'),
+      callingTaskDefinition('bravo', 'alpha-http.apps:80'),
       service('bravo', { server: true }),
-      calling('charlie', 'nothing'),
+      callingTaskDefinition('charlie', 'nothing'),
       service('charlie', { server: true }),
     ]);
     expect(get('alpha')?.endpointOrder).toEqual({ after: ['Service/charlie'], redeploy: { cycle: ['Service/alpha', 'Service/bravo'], endpoints: ['bravo-http.apps:80'] } });
@@ -78,10 +73,10 @@ describe('servers calling endpoints added in the same pass', () => {
   });
 
   test.each([
-    ['a running server whose endpoint is not new', [calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['bravo']],
-    ['a host name that only starts like the endpoint', [calling('alpha', 'http://bravo-http.apps.example.com:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
-    ['another port', [calling('alpha', 'bravo-http.apps:8080'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
-    ['a caller that is not changed in this pass', [calling('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['alpha']],
+    ['a running server whose endpoint is not new', [callingTaskDefinition('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['bravo']],
+    ['a host name that only starts like the endpoint', [callingTaskDefinition('alpha', 'http://bravo-http.apps.example.com:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
+    ['another port', [callingTaskDefinition('alpha', 'bravo-http.apps:8080'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], []],
+    ['a caller that is not changed in this pass', [callingTaskDefinition('alpha', 'bravo-http.apps:80'), service('alpha', { server: true }), taskDefinition('bravo'), service('bravo', { server: true })], ['alpha']],
   ])('no order for %s', (_name, docs, running) => {
     const get = planServers(docs, running);
     expect(get('alpha')?.endpointOrder).toBeUndefined();
@@ -91,7 +86,7 @@ describe('servers calling endpoints added in the same pass', () => {
 
 describe('running services whose task definition calls an endpoint the pass adds', () => {
   test('a running client that calls the new server is redeployed once the server is ready, saying why', () => {
-    const get = planServers([taskDefinition('web'), service('web', { server: true }), calling('client', 'http://web-http.apps:80/'), service('client')], ['client']);
+    const get = planServers([taskDefinition('web'), service('web', { server: true }), callingTaskDefinition('client', 'http://web-http.apps:80/'), service('client')], ['client']);
     const client = get('client');
     expect(client?.outcome).toBe('update');
     expect(client?.reason).toBe('redeploying so its tasks resolve web-http.apps:80, which its task definition calls and this pass adds (tasks resolve only the endpoints that exist when they start)');
@@ -101,7 +96,7 @@ describe('running services whose task definition calls an endpoint the pass adds
 
   test('a running server that calls a new server is redeployed too; one that calls another host is only noted', () => {
     const get = planServers(
-      [taskDefinition('web'), service('web', { server: true }), calling('alpha', 'web-http.apps:80'), service('alpha', { server: true }), calling('bravo', 'http://web-http.example.com/'), service('bravo', { server: true })],
+      [taskDefinition('web'), service('web', { server: true }), callingTaskDefinition('alpha', 'web-http.apps:80'), service('alpha', { server: true }), callingTaskDefinition('bravo', 'http://web-http.example.com/'), service('bravo', { server: true })],
       ['alpha', 'bravo'],
     );
     expect(get('alpha')?.outcome).toBe('update');

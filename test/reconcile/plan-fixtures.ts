@@ -57,6 +57,20 @@ spec:
 `;
 }
 
+/** `taskDefinition(name)` whose container logs to `/ecs/<name>` with awslogs (on Fargate that needs an execution role). */
+export function loggingTaskDefinition(name: string): string {
+  return `${taskDefinition(name)}      logConfiguration:
+        logDriver: awslogs
+        options: {awslogs-group: /ecs/${name}, awslogs-region: us-east-1, awslogs-stream-prefix: ${name}}
+  executionRoleArn: arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole
+`;
+}
+
+/** `taskDefinition(name)` whose container is told to call each URL in `calls` (environment values). */
+export function callingTaskDefinition(name: string, ...calls: string[]): string {
+  return `${taskDefinition(name)}      environment: [${calls.map((c, i) => `{name: UPSTREAM_${i}, value: "${c}"}`).join(', ')}]\n`;
+}
+
 /** A Fargate service running task definition `name`; `server` publishes its port in `apps`. */
 export function service(name: string, opts: { server?: boolean; extra?: string; annotations?: string } = {}): string {
   const sc = opts.server
