@@ -400,7 +400,12 @@ async function observeOrphans(
     const names = arns.map(lastSegment).filter((n) => !desiredNames.has(n));
     const { services } = await ports.ecs.describeServices(cluster, names);
     for (const s of services) {
-      if (s.status === 'ACTIVE' && owned(s.tags) !== undefined) state.orphans.services.push(s);
+      const pruned = s.status === 'ACTIVE' && owned(s.tags) !== undefined;
+      if (pruned) state.orphans.services.push(s);
+      // A service this pass does not delete keeps the revisions its deployments run from being deregistered.
+      if (!pruned && s.status === 'ACTIVE') {
+        for (const d of s.deployments) if (!state.taskDefinitionUsers.has(d.taskDefinition)) state.taskDefinitionUsers.set(d.taskDefinition, serviceKey(s.cluster, s.name));
+      }
       // Whoever owns it, a service whose tasks resolve through a namespace keeps it from being pruned.
       const ns = serviceConnectNamespaceOf(s);
       if (ns !== undefined && !state.namespaceUsers.has(ns)) state.namespaceUsers.set(ns, serviceKey(s.cluster, s.name));

@@ -46,6 +46,11 @@ export interface ObservedState {
    * manifest declares use, with one such service (`cluster/name`); read only when pruning.
    */
   namespaceUsers: Map<string, string>;
+  /**
+   * Task definition revisions the deployments of ACTIVE services no manifest declares run, and this
+   * pass does not delete, with one such service (`cluster/name`); read only when pruning.
+   */
+  taskDefinitionUsers: Map<string, string>;
   /** Services this process deleted that still hold their discovery names (DRAINING). */
   draining: DrainingPublisher[];
   /** Redeploys an earlier pass of this process owes (a cycle of calls whose redeploy did not happen). */
@@ -113,6 +118,7 @@ export function emptyObservedState(): ObservedState {
     logGroups: new Map(),
     orphans: { services: [], taskDefinitionFamilies: [], namespaces: [] },
     namespaceUsers: new Map(),
+    taskDefinitionUsers: new Map(),
     draining: [],
     owedRedeploys: [],
     rollouts: { failed: new Map(), inFlight: new Map() },

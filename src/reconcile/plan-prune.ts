@@ -3,6 +3,7 @@
  * never more than --max-prune at once. Pure.
  */
 import { asResourceKey, parseResourceKey, resourceKey, type DesiredResource, type ResourceKey } from '../manifests/model.js';
+import { familyRevision } from '../util/arn.js';
 import { anyUnavailable } from './observed.js';
 import { ownershipOf, TAG_RESOURCE } from './ownership.js';
 import { serviceCluster } from './desired.js';
@@ -47,7 +48,17 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
       { op: 'deleteService', cluster: s.cluster, service: s.name, daemon: s.raw.schedulingStrategy === 'DAEMON', ...publishedBy(s, ctx) },
     ]));
   }
+  const revisionUsers = taskDefinitionsInUse(ctx);
   for (const f of o.taskDefinitionFamilies) {
+    const used = f.arns.flatMap((arn) => {
+      const user = revisionUsers.get(arn);
+      return user === undefined ? [] : [`${familyRevision(arn)} (service ${user} runs it)`];
+    });
+    if (used.length > 0) {
+      // A rollback, or a service that scales, would start tasks from a revision it still runs.
+      notes.push(`${f.key}: no manifest declares task definition family ${f.family}, but ${used.join(', ')}; it is deregistered once no service runs it`);
+      continue;
+    }
     out.push(mk(f.key, Phase.deregisterTaskDefinition, `no manifest declares task definition family ${f.family}; its ${f.arns.length} ACTIVE revisions are deregistered`, [
       { op: 'deregisterTaskDefinitions', arns: f.arns },
     ]));
@@ -65,6 +76,20 @@ export function planPrune(desired: readonly DesiredResource[], ctx: PlanContext,
       continue;
     }
     out.push(mk(key, Phase.deleteNamespace, `no manifest declares namespace ${namespace.name}`, [{ op: 'deleteNamespace', id: namespace.id, name: namespace.name }]));
+  }
+  return out;
+}
+
+/**
+ * Revisions the deployments of live ACTIVE services run, with one such service: the declared ones
+ * (a service moving to another family still runs the old one until its rollout ends) and the
+ * undeclared ones this pass does not delete.
+ */
+function taskDefinitionsInUse(ctx: PlanContext): Map<string, string> {
+  const out = new Map(ctx.observed.taskDefinitionUsers);
+  for (const s of ctx.observed.services.values()) {
+    if (s.status !== 'ACTIVE') continue;
+    for (const d of s.deployments) if (!out.has(d.taskDefinition)) out.set(d.taskDefinition, serviceKey(s.cluster, s.name));
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { planPrune } from '../../src/reconcile/plan-prune.js';
 import { ownershipTags } from '../../src/reconcile/ownership.js';
 import type { ObservedState } from '../../src/reconcile/observed.js';
 import type { LiveService } from '../../src/reconcile/ports.js';
-import { liveNamespace, liveServiceFor, manifests, NAMESPACE, namespaceArn, observedWith, OPTS, service, taskDefinition } from './plan-fixtures.js';
+import { liveNamespace, liveServiceFor, manifests, NAMESPACE, namespaceArn, observedWith, one, OPTS, service, taskDefinition } from './plan-fixtures.js';
 
 const desired = manifests(NAMESPACE);
 const PRUNE: PlanOptions = { ...OPTS, prune: true };
@@ -116,4 +116,26 @@ test('a refused prune reports why when something would have been deleted, and no
   expect(refusals).toEqual(['prune stopped: 3 resources would be deleted, more than --max-prune 1; nothing is deleted']);
   planPrune(desired, planContext(desired, observedWith([liveNamespace('apps')]), { ...PRUNE, sourceHealthy: false }), [], (r) => refusals.push(r));
   expect(refusals).toHaveLength(1);
+});
+
+// Seen in the lifecycle long run: a service moving to another family still runs the old one (its
+// previous deployment) until the rollout ends; deregistering it then would leave a rollback, or
+// a scale-out of that deployment, a revision that is INACTIVE.
+test('a family no manifest declares is kept while a live service still runs one of its revisions', () => {
+  const docs = manifests(NAMESPACE, taskDefinition('web'), service('web'));
+  const o = observedWith([liveNamespace('apps')]);
+  const web = liveServiceFor(one(docs, 'Service', 'web'), one(docs, 'TaskDefinition', 'web'), o);
+  const old = 'arn:aws:ecs:us-east-1:123456789012:task-definition/legacy:4';
+  const [primary] = web.deployments;
+  if (primary === undefined) throw new Error('no PRIMARY deployment');
+  web.deployments.push({ ...primary, id: 'ecs-svc/0', status: 'ACTIVE', taskDefinition: old });
+  o.orphans.taskDefinitionFamilies.push({ family: 'legacy', key: 'TaskDefinition/legacy', arns: [old], tags: ownershipTags('switchboard', 'TaskDefinition/legacy') });
+  const notes: string[] = [];
+  expect(planPrune(docs, planContext(docs, o, PRUNE), notes)).toEqual([]);
+  expect(notes).toEqual(['TaskDefinition/legacy: no manifest declares task definition family legacy, but legacy:4 (service default/web runs it); it is deregistered once no service runs it']);
+  // An undeclared service this pass does not delete holds a revision the same way.
+  const o2 = withOrphans();
+  o2.taskDefinitionUsers.set('arn:td/gone:1', 'default/other');
+  const plans = planPrune(desired, planContext(desired, o2, PRUNE), []);
+  expect(plans.map((p) => p.key)).toEqual(['Service/gone', 'Namespace/old']);
 });

@@ -11,11 +11,13 @@ import {
   OutOfBandDeleteService,
   OutOfBandDeregister,
   Pass,
+  PutCluster,
   PutNamespace,
   PutService,
   PutTaskDefinition,
   RemoveNamespace,
   RemoveService,
+  RemoveTaskDefinition,
   RenameService,
   Restart,
   type CommandOptions,
@@ -107,4 +109,17 @@ test('issue 11 item 9: servers created together that call each other converge, t
   ]);
   expect(await resolvableEndpoints(env.harness.sim.url, 'lc', 'alpha')).toContain('bravo');
   expect(await resolvableEndpoints(env.harness.sim.url, 'lc', 'bravo')).toContain('alpha');
+}, TIMEOUT_MS);
+
+// Seen (long run, seed 796418424): alpha moves from lc-api to lc-job and lc-api's manifest goes in
+// the same pass; prune deregistered lc-api:1 while alpha's old deployment still ran it (a rollback
+// would return to an INACTIVE revision). A family is now deregistered only once no live service's
+// deployment runs any of its revisions (plan-prune.ts).
+test('a family removed while a service moving off it still runs it is deregistered only once nothing runs it', async () => {
+  await run([
+    new PutTaskDefinition(all, 'lc-job', { image: 22, logs: true, appProtocol: 'grpc', team: 'blue', calls: null }),
+    new PutService(all, 'alpha', alpha({ taskDefinition: 'lc-job', desiredCount: 3, alias: 8080, discoveryName: 'bravo', compute: 'FARGATE_SPOT' })),
+    new PutCluster({ containerInsights: 'disabled', defaultProvider: null }),
+    new RemoveTaskDefinition('lc-api'),
+  ]);
 }, TIMEOUT_MS);
