@@ -3,9 +3,9 @@
  * (only with --allow-replace) when it cannot, hold a spec whose rollout failed, and record the
  * task definition it runs. Pure.
  */
-import type { DesiredResourceOf, ResourceKey } from '../manifests/model.js';
+import { resourceKey, type DesiredResourceOf, type ResourceKey } from '../manifests/model.js';
 import { asJson, contentHash, isJsonObject, jsonEqual } from './canonical.js';
-import { familyOf, familyRevision } from '../util/arn.js';
+import { familyOf, familyRevision, isArn } from '../util/arn.js';
 import { frozenSpec, serviceCluster, specJson, taskDefinitionRefOf } from './desired.js';
 import { diffFields } from './diff.js';
 import { canonicalServiceConnect, containsDesired, isServer, liveServiceMember, serviceConnectAsStated, statedPart } from './normalize-service.js';
@@ -106,6 +106,16 @@ function precondition(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): Resou
   if (f.r.spec.serviceConnectConfiguration?.enabled === true && observed.unavailable.namespaces) {
     return unreadable(p, 'Cloud Map namespaces', observed.unavailable.namespaces);
   }
+  const missingNamespace = f.live ? undefined : undeclaredMissingNamespace(f, ctx);
+  if (missingNamespace !== undefined) {
+    // CreateService would only answer NamespaceNotFoundException, pass after pass.
+    return {
+      ...p,
+      outcome: 'blocked',
+      reason: `namespace ${missingNamespace} does not exist: add a Namespace manifest named ${missingNamespace}, create it, or name an existing one in serviceConnectConfiguration.namespace`,
+      hold: { kind: 'stalled', reason: 'MissingDependency' },
+    };
+  }
   if (!f.live && observed.missingClusters.has(f.cluster) && !f.declaredCluster) {
     return {
       ...p,
@@ -115,6 +125,23 @@ function precondition(f: ServiceFacts, p: ResourcePlan, ctx: PlanContext): Resou
     };
   }
   return undefined;
+}
+
+/**
+ * The namespace a Service Connect configuration names by name when this account has none of that
+ * name and no manifest declares one; undefined otherwise. A name resolves among the account's own
+ * namespaces only (SPEC.md); one named by ARN may be shared from another account, so it is never
+ * judged missing here.
+ */
+function undeclaredMissingNamespace(f: ServiceFacts, ctx: PlanContext): string | undefined {
+  const ns = f.desiredSc.namespace;
+  if (f.desiredSc.enabled !== true || typeof ns !== 'string' || ns === '' || isArn(ns)) return undefined;
+  if (ctx.index.arnOf(ns) !== undefined) return undefined;
+  const declared = ctx.graph.get(f.r.key)?.includes(resourceKey('Namespace', ns)) === true;
+  // A cluster whose serviceConnectDefaults names a namespace that does not exist makes ECS create it
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterServiceConnectDefaultsRequest.html).
+  const madeByCluster = [...ctx.declaredClusters.values()].some((c) => c.spec.serviceConnectDefaults?.namespace === ns);
+  return declared || madeByCluster ? undefined : ns;
 }
 
 function liveTaskDefinitionMatches(ref: TaskDefinitionRef, live: LiveService, ctx: PlanContext): boolean {

@@ -152,6 +152,26 @@ test('a service in a cluster that does not exist and is not declared is blocked 
   expect(p.reason).toMatch(/cluster default does not exist: add a Cluster manifest/);
 });
 
+// Seen in the lifecycle long run: a Service names a namespace whose manifest went before it was
+// ever created; CreateService answered NamespaceNotFoundException on every pass.
+test('a service naming a namespace that neither exists nor is declared is blocked with what to do, and sends nothing', () => {
+  const plainCluster = 'kind: Cluster\nmetadata: {name: default}\nspec: {}\n';
+  const desired = manifests(plainCluster, taskDefinition('web'), service('web', { server: true }));
+  const p = planService(one(desired, 'Service', 'web'), planContext(desired, observedWith([]), OPTS));
+  expect(p.outcome).toBe('blocked');
+  expect(p.steps).toEqual([]);
+  expect(p.hold).toEqual({ kind: 'stalled', reason: 'MissingDependency' });
+  expect(p.reason).toBe('namespace apps does not exist: add a Namespace manifest named apps, create it, or name an existing one in serviceConnectConfiguration.namespace');
+  // Declared (created this pass), or existing: planned as usual.
+  expect(planService(one(desired, 'Service', 'web'), planContext(desired, observedWith([apps]), OPTS)).outcome).toBe('create');
+  const declared = manifests(NAMESPACE, CLUSTER, taskDefinition('web'), service('web', { server: true }));
+  expect(planService(one(declared, 'Service', 'web'), planContext(declared, observedWith([]), OPTS)).outcome).toBe('create');
+  // A cluster whose Service Connect default names it: ECS creates the namespace with the cluster.
+  const clusterMade = manifests(CLUSTER, taskDefinition('web'), service('web', { server: true }));
+  expect(clusterMade.some((r) => r.kind === 'Cluster' && r.spec.serviceConnectDefaults?.namespace === 'apps')).toBe(true);
+  expect(planService(one(clusterMade, 'Service', 'web'), planContext(clusterMade, observedWith([]), OPTS)).outcome).toBe('create');
+});
+
 test('a created service shows its namespace by name, whether or not the namespace exists yet', () => {
   const desired = manifests(NAMESPACE, CLUSTER, taskDefinition('web'), service('web', { server: true }));
   const shown = (namespaces: ReturnType<typeof liveNamespace>[]) => {

@@ -123,3 +123,11 @@ test('a family removed while a service moving off it still runs it is deregister
     new RemoveTaskDefinition('lc-api'),
   ]);
 }, TIMEOUT_MS);
+
+// Seen (long run, seed 796420580): charlie names billing.internal, whose manifest went before any
+// pass created it; CreateService answered NamespaceNotFoundException on every pass. The service is
+// now held (MissingDependency) with what to do, and nothing is sent.
+test('a service naming a namespace removed before it was ever created stalls saying so, and writes nothing', async () => {
+  const charlie: ServiceDecl = alpha({ namespace: 'billing.internal', discoveryName: 'charlie', desiredCount: 2 });
+  await run([new PutNamespace(all, 'billing.internal', 2), new PutService(all, 'charlie', charlie), new RemoveNamespace(all, 'billing.internal'), new Restart()]);
+}, TIMEOUT_MS);

@@ -177,6 +177,11 @@ export class RemoveNamespace implements Cmd {
   async run(m: Model): Promise<void> {
     m.world.namespaces.delete(this.name);
     m.removed.add(`Namespace/${this.name}`);
+    // A namespace removed before any pass created it does not exist: the services naming it cannot
+    // be created and say so (one that exists is kept, and they converge).
+    for (const [name, s] of m.world.services) {
+      if (s.sc !== 'off' && s.namespace === this.name) m.allowedStalls.set(`Service/${name}`, /namespace \S+ does not exist/);
+    }
   }
   toString(): string {
     return `removeNamespace(${this.name})`;
