@@ -151,7 +151,16 @@ async function observeTaskDefinition(
   if (existingFamilies && !existingFamilies.has(td.family)) return {};
   // The family's newest revision, listed once per process and then followed through our own
   // registrations: listing it is what keeps a registration from being repeated after a restart.
+  // A verifying pass lists it again (unless it just did): the remembered one may have been
+  // deregistered since, and a tag edit would otherwise retag an INACTIVE revision.
   let latestArn = cache.latestRevision(td.family);
+  if (verify && !known && latestArn !== undefined) {
+    const fresh = await ports.ecs.latestTaskDefinitionArn(td.family);
+    if (fresh !== latestArn) cache.forgetTaskDefinition(latestArn);
+    if (fresh === undefined) return {};
+    cache.rememberLatest(fresh);
+    latestArn = fresh;
+  }
   if (latestArn === undefined) {
     latestArn = await ports.ecs.latestTaskDefinitionArn(td.family);
     if (latestArn === undefined) return {};

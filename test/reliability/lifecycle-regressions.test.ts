@@ -131,3 +131,11 @@ test('a service naming a namespace removed before it was ever created stalls say
   const charlie: ServiceDecl = alpha({ namespace: 'billing.internal', discoveryName: 'charlie', desiredCount: 2 });
   await run([new PutNamespace(all, 'billing.internal', 2), new PutService(all, 'charlie', charlie), new RemoveNamespace(all, 'billing.internal'), new Restart()]);
 }, TIMEOUT_MS);
+
+// Seen (long run, seed 796422336): another writer deregistered lc-api's revision, then its manifest's
+// tags changed alone. The family's newest revision, as the process remembered it, was the
+// deregistered one: it was retagged and reported configured while INACTIVE, and a new service
+// naming it failed (TaskDefinition is inactive). A verifying pass now lists the newest revision again.
+test('a tag edit after another writer deregistered the revision registers a new one, not retags the INACTIVE one', async () => {
+  await run([new OutOfBandDeregister('lc-api'), new PutTaskDefinition(all, 'lc-api', { image: 20, logs: true, appProtocol: 'http', team: 'red', calls: null })]);
+}, TIMEOUT_MS);
