@@ -279,11 +279,13 @@ async function redeployCycles(plan: Plan, ctx: Ctx, results: ResourceResult[]): 
     const redeploy = r.endpointOrder?.redeploy;
     const res = results.find((x) => x.key === r.key);
     const service = ctx.changedServices.get(r.key);
-    if (!redeploy || !res || res.needsAttention || !service) return;
-    // Owed until made: should this redeploy fail or the pass end first, a later pass makes it.
+    if (!redeploy || !res || !service) return;
+    // Owed until made: should this redeploy fail, or wait on a rollout that did not end in time, or
+    // the pass end first, a later pass makes it.
     if (service.expectation.deploymentId !== undefined) {
       ctx.state.redeploys.owe({ key: r.key, cluster: service.cluster, service: service.service, deploymentId: service.expectation.deploymentId, endpoints: redeploy.endpoints });
     }
+    if (res.needsAttention) return;
     const unready = redeploy.cycle.filter((k) => ctx.notConverged.has(k));
     if (unready.length > 0) {
       res.followUps = [...(res.followUps ?? []), `not redeployed for ${redeploy.endpoints.join(', ')}: ${unready.join(', ')} did not converge`];
