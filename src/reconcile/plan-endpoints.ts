@@ -75,14 +75,13 @@ function publishers(services: readonly DesiredResourceOf<'Service'>[], plans: Re
 }
 
 /** New endpoints by namespace, with the servers that publish them. */
-type NewEndpoints = Map<string, { endpoints: string[]; added: Endpoint[]; servers: ResourceKey[] }>;
+type NewEndpoints = Map<string, { added: Endpoint[]; servers: ResourceKey[] }>;
 
 function byNamespace(servers: readonly Publisher[]): NewEndpoints {
   const out: NewEndpoints = new Map();
   for (const s of servers) {
     if (s.added.length === 0) continue;
-    const entry = out.get(s.namespace) ?? { endpoints: [], added: [], servers: [] };
-    entry.endpoints.push(...s.added.map(endpointLabel));
+    const entry = out.get(s.namespace) ?? { added: [], servers: [] };
     entry.added.push(...s.added);
     entry.servers.push(s.key);
     out.set(s.namespace, entry);
@@ -197,7 +196,7 @@ function planRunningServices(services: readonly DesiredResourceOf<'Service'>[], 
     const sc = canonicalServiceConnect(primaryDeployment(live)?.serviceConnectConfiguration, ctx.index, clusterDefaultNamespace(cluster, ctx));
     const entry = added.get(String(sc.namespace ?? ''));
     if (sc.enabled !== true || !entry) continue;
-    const unseen = entry.endpoints;
+    const unseen = entry.added.map(endpointLabel);
     const namespaceName = ctx.index.nameOf(String(sc.namespace ?? '')) ?? String(sc.namespace ?? '');
     const text = containerText(ctx.taskDefinitions.get(r.spec.taskDefinition ?? '')?.resource);
     const called = text === '' ? [] : entry.added.filter((e) => namesEndpoint(text, e, namespaceName)).map(endpointLabel);
