@@ -36,17 +36,13 @@ import { NO_PACING, type Pacer } from './pacing.js';
 import { ecsTagsToMap, mapToEcsTags, toJson, toJsonObject } from './json.js';
 import { UNCHANGED_RESPONSE_STEP, UnchangedResponseMemo } from './unchanged-response.js';
 import { familyOf, lastSegment } from '../util/arn.js';
+import { chunks } from '../util/chunks.js';
 import { deepFreeze } from '../util/freeze.js';
 
 // DescribeClusters accepts at most 100 names per call:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html
 const DESCRIBE_CLUSTERS_BATCH = 100;
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function toLiveCluster(c: Cluster): LiveCluster {
   const ns = c.serviceConnectDefaults?.namespace;
@@ -170,7 +166,7 @@ export class SdkEcs implements EcsPort {
 
   async describeClusters(names: readonly string[]): Promise<LiveCluster[]> {
     const out: LiveCluster[] = [];
-    for (const batch of chunk(names, DESCRIBE_CLUSTERS_BATCH)) {
+    for (const batch of chunks(names, DESCRIBE_CLUSTERS_BATCH)) {
       const res = await this.call('ecs:DescribeClusters', () =>
         this.client.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS', 'CONFIGURATIONS'] })),
       );
@@ -204,7 +200,7 @@ export class SdkEcs implements EcsPort {
     const services: LiveService[] = [];
     const missing: string[] = [];
     let clusterMissing = false;
-    for (const batch of chunk(names, DESCRIBE_SERVICES_BATCH)) {
+    for (const batch of chunks(names, DESCRIBE_SERVICES_BATCH)) {
       let described: DescribedBatch;
       try {
         described = await this.describeServiceBatch(cluster, batch);

@@ -7,6 +7,7 @@
  */
 import { DESCRIBE_SERVICES_BATCH, type AwsPorts, type LiveCluster, type LiveNamespace, type LiveService, type LiveTaskDefinition, type TagMap } from '../reconcile/ports.js';
 import { accountOf, familyOf, lastSegment } from '../util/arn.js';
+import { chunks } from '../util/chunks.js';
 import { mapLimit } from '../util/concurrency.js';
 import { compareCodeUnits } from '../util/order.js';
 
@@ -67,11 +68,6 @@ function primaryNamespace(service: LiveService): string | undefined {
   return sc && sc.enabled === true && typeof sc.namespace === 'string' ? sc.namespace : undefined;
 }
 
-function batches<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 async function readServices(ports: AwsPorts, selection: ImportSelection, options: ReadOptions): Promise<LiveService[]> {
   const wanted: { cluster: string; names: string[] }[] = [];
@@ -79,7 +75,7 @@ async function readServices(ports: AwsPorts, selection: ImportSelection, options
     const names = selection.services.length > 0 ? [...selection.services] : (await ports.ecs.listServiceArns(cluster)).map(lastSegment);
     wanted.push({ cluster, names });
   }
-  const work = wanted.flatMap((w) => batches(w.names, DESCRIBE_SERVICES_BATCH).map((names) => ({ cluster: w.cluster, names })));
+  const work = wanted.flatMap((w) => chunks(w.names, DESCRIBE_SERVICES_BATCH).map((names) => ({ cluster: w.cluster, names })));
   const total = wanted.reduce((n, w) => n + w.names.length, 0);
   let done = 0;
   const found = await mapLimit(work, options.concurrency, async (b) => {

@@ -4,6 +4,7 @@
  * definitions only when no revision with the desired content hash is already known.
  */
 import { asResourceKey, type DesiredResource, type DesiredResourceOf, type ResourceKey } from '../manifests/model.js';
+import { chunks } from '../util/chunks.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { ObserverCache } from './cache.js';
 import { familyOf, lastSegment, revisionNumber, siblingRevisionArn } from '../util/arn.js';
@@ -112,7 +113,7 @@ export function groupServicesByCluster(desired: readonly DesiredResource[], defa
 export function serviceReadBatches(servicesByCluster: ReadonlyMap<string, readonly string[]>, batchSize = DESCRIBE_SERVICES_BATCH): { cluster: string; names: string[] }[] {
   const batches: { cluster: string; names: string[] }[] = [];
   for (const [cluster, names] of servicesByCluster) {
-    for (let i = 0; i < names.length; i += batchSize) batches.push({ cluster, names: names.slice(i, i + batchSize) });
+    for (const batch of chunks(names, batchSize)) batches.push({ cluster, names: batch });
   }
   return batches;
 }
@@ -452,9 +453,7 @@ async function observeOrphans(
  */
 async function readLogGroupsAfresh(names: readonly string[], ports: AwsPorts, cache: ObserverCache): Promise<Map<string, LiveLogGroup | null>> {
   const read = new Map<string, LiveLogGroup | null>();
-  const batches: string[][] = [];
-  for (let i = 0; i < names.length; i += LOG_GROUP_IDENTIFIERS_MAX) batches.push(names.slice(i, i + LOG_GROUP_IDENTIFIERS_MAX));
-  await mapLimit(batches, 2, async (batch) => {
+  await mapLimit(chunks(names, LOG_GROUP_IDENTIFIERS_MAX), 2, async (batch) => {
     try {
       const found = await ports.logs.describeLogGroupsNamed(batch);
       for (const name of batch) {
